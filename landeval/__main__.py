@@ -1,0 +1,5 @@
+"""``python -m landeval`` runs the command line."""
+
+from landeval.cli import main
+
+main()

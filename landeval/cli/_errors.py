@@ -1,0 +1,64 @@
+"""Turn exceptions into short messages and exit codes: 0 ok, 1 internal error, 2 bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from landeval.errors import LandevalError
+from landeval.findings import has_errors
+
+
+def run_guarded(command: click.Command, args: list[str]) -> int:
+    """Run a click command; return its exit status without letting a traceback out."""
+    try:
+        command.main(args=args, prog_name="landeval", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已中止 (aborted)", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except LandevalError as exc:
+        _print_user_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("已中断 (interrupted); previous outputs are left as they were", err=True)
+        return 130
+    except Exception:
+        log = _write_log(traceback.format_exc())
+        click.echo(
+            f"内部错误 (internal error). The traceback is in {log}; please send it to the "
+            "landeval maintainers with the command you ran.",
+            err=True,
+        )
+        return 1
+    return 0
+
+
+def _print_user_error(exc: LandevalError) -> None:
+    click.echo(f"错误 (error): {exc}", err=True)
+    findings = exc.findings
+    if findings is not None and has_errors(findings):
+        errors = findings[findings["severity"] == "error"]
+        click.echo(f"{len(errors)} error finding(s); the first ones:", err=True)
+        for row in errors.head(10).itertuples():
+            where = " ".join(str(p) for p in (row.layer, row.row_id, row.field) if p)
+            click.echo(f"  [{row.code}] {where}: {row.message}", err=True)
+            if row.suggestion:
+                click.echo(f"      → {row.suggestion}", err=True)
+
+
+def _write_log(text: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = Path(tempfile.gettempdir()) / "landeval-logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"landeval-{stamp}.log"
+    path.write_text(text, encoding="utf-8")
+    return path

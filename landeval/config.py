@@ -1,0 +1,464 @@
+"""Settings: the package defaults plus a project's ``landeval.toml``, validated.
+
+The defaults live in ``landeval/defaults.toml`` (read it: every key is commented). A project
+folder holds ``landeval.toml``, whose keys override the defaults: tables merge key by key,
+lists and values replace, and ``[[treatments]]`` in a project replaces the whole rule set.
+Unknown keys, wrong types and values outside the allowed set are a :class:`ConfigError`
+naming the key, what was found and what is allowed.
+
+Examples
+--------
+>>> cfg = default_config()
+>>> cfg.scoring.weights["tax_per_mu"]
+30.0
+>>> [t.code for t in cfg.treatments]
+['EXIT', 'CONVERT', 'REBUILD', 'UPGRADE']
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from landeval.errors import ConfigError
+
+PROJECT_FILE = "landeval.toml"
+"""Name of the project file inside a project folder."""
+
+FLAG_CODES: tuple[str, ...] = (
+    "FAR_LOW",
+    "COVERAGE_LOW",
+    "TAX_LOW",
+    "CLASS_C",
+    "CLASS_D",
+    "CLASS_D_TWICE",
+    "IDLE",
+    "PHASE_OUT",
+    "VETO",
+    "PLAN_CONFLICT",
+    "OLD_BUILDINGS",
+)
+"""The low-efficiency flag codes a treatment rule may name (DESIGN §5)."""
+
+INDICATORS: tuple[str, ...] = (
+    "tax_per_mu",
+    "va_per_mu",
+    "va_per_energy",
+    "va_per_emission",
+    "va_per_employee",
+    "rd_intensity",
+    "tax_per_kwh",
+)
+"""Per-firm indicators (DESIGN §5)."""
+
+LAYERS: tuple[str, ...] = (
+    "parcels",
+    "platforms",
+    "control_line",
+    "land_changes",
+    "firms",
+    "firm_tax",
+    "firm_output",
+    "occupancy",
+    "veto",
+)
+"""Canonical input layers and tables."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectSettings(_Strict):
+    """``[project]``: name, city, evaluation year, language, CRS to assume, counties."""
+
+    name: str
+    city: str
+    evaluation_year: int = Field(ge=0)
+    language: Literal["zh", "en"]
+    assume_crs: str
+    counties: dict[str, str]
+    legacy_counties: dict[str, str]
+
+
+class RasterInputs(_Strict):
+    """``[inputs.rasters]``: lists of GeoTIFF tiles or a VRT, per raster kind."""
+
+    footprint: list[str]
+    height: list[str]
+    landcover: list[str]
+
+
+class InputSettings(_Strict):
+    """``[inputs]``: paths relative to the project folder; empty means not given."""
+
+    parcels: str
+    platforms: str
+    control_line: str
+    land_changes: str
+    firms: str
+    firm_tax: str
+    firm_output: str
+    occupancy: str
+    veto: str
+    rasters: RasterInputs
+
+
+MoneyUnit = Literal["yuan", "wan_yuan"]
+
+
+class UnitSettings(_Strict):
+    """``[units]``: money unit of each table, "yuan" (元) or "wan_yuan" (万元)."""
+
+    firm_tax: MoneyUnit
+    firm_output: MoneyUnit
+
+
+class RasterSettings(_Strict):
+    """``[raster]``: how raster cells become coverage, floors, FAR and vacancy."""
+
+    footprint_scale: Literal["fraction", "percent"]
+    built_threshold: float = Field(ge=0, lt=1)
+    storey_height_m: float = Field(gt=0)
+    double_storey_above_m: float = Field(gt=0)
+    vacant_classes: list[int]
+    min_cover_share: float = Field(ge=0, le=1)
+
+
+class ClassBounds(_Strict):
+    """Upper bounds of p = rank / n for classes A, B, C, D (increasing, D = 1)."""
+
+    A: float = Field(ge=0, le=1)
+    B: float = Field(ge=0, le=1)
+    C: float = Field(ge=0, le=1)
+    D: float = Field(ge=0, le=1)
+
+    @field_validator("D")
+    @classmethod
+    def _ordered(cls, d: float, info) -> float:
+        a, b, c = (info.data.get(k) for k in "ABC")
+        if None not in (a, b, c) and not (a <= b <= c <= d):
+            msg = f"class bounds must increase A ≤ B ≤ C ≤ D, got {a}, {b}, {c}, {d}"
+            raise ValueError(msg)
+        return d
+
+
+class ClassSettings(_Strict):
+    """``[scoring.classes]``: bounds for above-scale and below-scale firms."""
+
+    above: ClassBounds
+    below: ClassBounds
+
+
+class ScoringSettings(_Strict):
+    """``[scoring]``: groups, benchmarks, weights, cap and classes (DESIGN §5)."""
+
+    group_by: list[str] = Field(min_length=1)
+    benchmark: Literal["group_mean", "fixed"]
+    cap: float = Field(gt=0)
+    below_scale_min_mu: float = Field(ge=0)
+    new_firm_years: int = Field(ge=0)
+    not_evaluated_industries: list[str]
+    fixed_benchmarks: list[dict[str, Any]]
+    weights: dict[str, float]
+    below_scale_weights: dict[str, float]
+    classes: ClassSettings
+
+    @field_validator("weights", "below_scale_weights")
+    @classmethod
+    def _known_indicators(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(weights) - set(INDICATORS))
+        if unknown:
+            msg = f"unknown indicator(s) {unknown}; allowed: {list(INDICATORS)}"
+            raise ValueError(msg)
+        if any(w < 0 for w in weights.values()):
+            msg = "weights must not be negative"
+            raise ValueError(msg)
+        return weights
+
+    @field_validator("group_by")
+    @classmethod
+    def _known_group_columns(cls, cols: list[str]) -> list[str]:
+        allowed = {"county_code", "scale", "industry_group", "industry_code"}
+        unknown = sorted(set(cols) - allowed)
+        if unknown:
+            msg = f"unknown group column(s) {unknown}; allowed: {sorted(allowed)}"
+            raise ValueError(msg)
+        return cols
+
+
+class TrendSettings(_Strict):
+    """``[trends]``: the growth target of per-mu value added."""
+
+    target_growth: float
+
+
+class FlagSettings(_Strict):
+    """``[flags]``: thresholds and tables of the low-efficiency flags (DESIGN §5)."""
+
+    far_min_default: float = Field(ge=0)
+    far_min: dict[str, float]
+    coverage_min: float = Field(ge=0, le=1)
+    tax_low_ratio: float = Field(ge=0)
+    idle_years: int = Field(ge=1)
+    idle_vacant_share: float = Field(ge=0, le=1)
+    old_building_years: int = Field(ge=0)
+    phase_out_industries: list[str]
+    industrial_use_prefixes: list[str] = Field(min_length=1)
+
+
+class ZoningSettings(_Strict):
+    """``[zoning]``: platform membership and control-line shares (DESIGN §6)."""
+
+    platform_min_share: float = Field(ge=0, le=1)
+    inside_line_share: float = Field(ge=0, le=1)
+    straddle_low: float = Field(ge=0, le=1)
+    straddle_high: float = Field(ge=0, le=1)
+
+
+class BalanceSettings(_Strict):
+    """``[balance]``: scope and tolerance of the 改一补一 balance."""
+
+    scope: Literal["county", "city"]
+    tolerance_mu: float = Field(ge=0)
+
+
+class TreatmentRule(_Strict):
+    """One of the ordered treatment rules; see ``[[treatments]]`` in the defaults."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    label_zh: str
+    label_en: str = ""
+    all_of: list[str | list[str]] = []
+    any_of: list[str] = []
+
+    def flags(self) -> set[str]:
+        """Every flag code the rule names."""
+        named = set(self.any_of)
+        for item in self.all_of:
+            named.update([item] if isinstance(item, str) else item)
+        return named
+
+    def matches(self, flags: set[str]) -> bool:
+        """Return True when a parcel with ``flags`` satisfies the rule."""
+        for item in self.all_of:
+            group = [item] if isinstance(item, str) else item
+            if not flags.intersection(group):
+                return False
+        return not self.any_of or bool(flags.intersection(self.any_of))
+
+
+class MapSettings(_Strict):
+    """``[maps]``: basemap choice and the map title's data date."""
+
+    basemap: Literal["none", "osm", "tianditu", "custom", "amap"]
+    tianditu_token: str
+    tianditu_layer: Literal["vec", "img"]
+    tile_url: str
+    tile_attribution: str
+    data_date: str
+
+
+class Config(_Strict):
+    """The effective configuration of a project (defaults merged with its landeval.toml).
+
+    ``project_dir`` is the folder input paths are relative to (None for the bare defaults).
+    """
+
+    project: ProjectSettings
+    inputs: InputSettings
+    units: UnitSettings
+    fields: dict[str, dict[str, str]]
+    raster: RasterSettings
+    scoring: ScoringSettings
+    trends: TrendSettings
+    flags: FlagSettings
+    zoning: ZoningSettings
+    balance: BalanceSettings
+    treatments: list[TreatmentRule] = Field(min_length=1)
+    maps: MapSettings
+    project_dir: Path | None = None
+
+    @field_validator("fields")
+    @classmethod
+    def _known_layers(cls, fields: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        unknown = sorted(set(fields) - set(LAYERS))
+        if unknown:
+            msg = f"unknown layer(s) {unknown}; allowed: {list(LAYERS)}"
+            raise ValueError(msg)
+        return fields
+
+    @field_validator("treatments")
+    @classmethod
+    def _known_flags(cls, rules: list[TreatmentRule]) -> list[TreatmentRule]:
+        for rule in rules:
+            unknown = sorted(rule.flags() - set(FLAG_CODES))
+            if unknown:
+                hints = "; ".join(_did_you_mean(u, FLAG_CODES) for u in unknown)
+                msg = (
+                    f"rule {rule.code} names unknown flag(s) {unknown} ({hints}); "
+                    f"allowed: {list(FLAG_CODES)}"
+                )
+                raise ValueError(msg)
+        codes = [r.code for r in rules]
+        if len(set(codes)) != len(codes) or "KEEP" in codes:
+            msg = f"treatment codes must be unique and not KEEP, got {codes}"
+            raise ValueError(msg)
+        return rules
+
+    def input_path(self, layer: str) -> Path | None:
+        """Absolute path of an input layer (without any ``#layer`` part), or None."""
+        value = getattr(self.inputs, layer)
+        if not value:
+            return None
+        return self.resolve(value.split("#", 1)[0])
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the project file, made absolute against the project folder."""
+        path = Path(relative)
+        if path.is_absolute() or self.project_dir is None:
+            return path
+        return self.project_dir / path
+
+    def to_toml(self) -> str:
+        """The effective configuration as TOML text (what ``landeval config`` prints)."""
+        data = self.model_dump(mode="json", exclude={"project_dir"})
+        return tomli_w.dumps(_drop_none(data))
+
+
+def default_config() -> Config:
+    """The package defaults, with no project."""
+    return _validate(_defaults_dict(), source="defaults")
+
+
+def load_config(project_dir: str | Path | None = None, **overrides: Any) -> Config:
+    """Load a project's effective configuration.
+
+    Parameters
+    ----------
+    project_dir : path-like or None
+        Folder holding ``landeval.toml``; None gives the defaults.
+    **overrides
+        Top-level sections to merge over the project's, as nested dicts (used by the CLI and
+        the notebooks, e.g. ``project={"evaluation_year": 2023}``).
+
+    Raises
+    ------
+    ConfigError
+        The folder or file is missing or unreadable, or a key or value is invalid.
+    """
+    data = _defaults_dict()
+    source = "defaults"
+    base: Path | None = None
+    if project_dir is not None:
+        base = Path(project_dir).resolve()
+        file = base / PROJECT_FILE
+        if not base.is_dir():
+            msg = f"project folder {base} does not exist"
+            raise ConfigError(msg)
+        if not file.is_file():
+            msg = f"{file} not found: a project folder needs a {PROJECT_FILE}"
+            raise ConfigError(msg)
+        try:
+            project = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            msg = f"{file} is not valid TOML: {exc}"
+            raise ConfigError(msg) from None
+        data = merge_settings(data, project)
+        source = str(file)
+    if overrides:
+        data = merge_settings(data, overrides)
+    data["project_dir"] = base
+    return _validate(data, source=source)
+
+
+def merge_settings(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``override`` into a copy of ``base``: tables by key, everything else replaced."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "fields":
+            out[key] = merge_settings(out[key], value)
+        elif key == "fields" and isinstance(value, dict):
+            merged = copy.deepcopy(out.get("fields", {}))
+            for layer, mapping in value.items():
+                merged.setdefault(layer, {})
+                if isinstance(mapping, dict):
+                    merged[layer].update(mapping)
+                else:
+                    merged[layer] = mapping
+            out["fields"] = merged
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _defaults_dict() -> dict[str, Any]:
+    text = resources.files("landeval").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _validate(data: dict[str, Any], *, source: str) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, source)) from None
+
+
+def _explain(exc: ValidationError, source: str) -> str:
+    lines = [f"invalid configuration in {source}:"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            parent = ".".join(str(p) for p in err["loc"][:-1])
+            name = str(err["loc"][-1])
+            allowed = _allowed_keys(err["loc"][:-1])
+            hint = _did_you_mean(name, allowed) if allowed else ""
+            where = f"[{parent}]" if parent else "the top level"
+            lines.append(f"  {key}: unknown key in {where}. {hint}".rstrip())
+            if allowed:
+                lines.append(f"    allowed keys: {', '.join(allowed)}")
+        else:
+            found = err.get("input")
+            shown = repr(found) if not isinstance(found, dict) else "a table"
+            lines.append(f"  {key}: {err['msg']} (found {shown})")
+    return "\n".join(lines)
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model: type[BaseModel] | None = Config
+    for part in loc:
+        if model is None or isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        ann = field.annotation
+        model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+        if model is None:
+            args = getattr(ann, "__args__", ())
+            model = next(
+                (a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None
+            )
+    if model is None:
+        return []
+    return [k for k in model.model_fields if k != "project_dir"]
+
+
+def _did_you_mean(name: str, allowed) -> str:
+    close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
