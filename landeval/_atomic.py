@@ -48,6 +48,7 @@ def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces the folder ``target`` whole."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _recover(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
         yield tmp
@@ -62,6 +63,15 @@ def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _recover(target: Path) -> None:
+    """Clean up after a run that was killed: restore a swapped-out folder, drop staging."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists() and not target.exists():
+        old.replace(target)
+    for stale in target.parent.glob(f".{target.name}.*.part"):
+        _remove(stale)
 
 
 def _remove(path: Path) -> None:

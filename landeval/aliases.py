@@ -1,0 +1,302 @@
+"""Field aliases: the Chinese and English column names bureaus use, mapped to canonical ones.
+
+A header is matched after :func:`normalize_header`: surrounding space removed, full-width
+characters folded to half-width (NFKC), lower case, inner spaces and ``_``/``-`` removed, and
+any bracketed part (``(元)``, ``（万元）``, ``[kWh]``, ``【吨标煤】``) split off as the column's unit.
+So ``"实缴税额（万元）"``, ``"实缴税额(元)"`` and ``" 实缴税额 "`` all match the alias
+``实缴税额``, and the first two carry a money unit that the units check uses as evidence.
+
+A project's ``[fields]`` mapping (canonical column = file column) is applied first and wins.
+Enumerated values have aliases too (``规上`` → ``above``, ``租赁`` → ``lease``), see
+:data:`VALUE_ALIASES`.
+
+Examples
+--------
+>>> normalize_header("实缴税额（万元）")
+('实缴税额', '万元')
+>>> match_columns(["统一社会信用代码", "年度", "税收合计(元)"], "firm_tax").renames
+{'统一社会信用代码': 'uscc', '年度': 'year', '税收合计(元)': 'tax'}
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+# Aliases shared by several layers.
+_COUNTY = ["行政区划代码", "行政区代码", "行政区划", "区县代码", "县区代码", "XZQDM", "XZQHDM", "county"]
+_USCC = [
+    "统一社会信用代码",
+    "社会信用代码",
+    "信用代码",
+    "统一代码",
+    "纳税人识别号",
+    "USCC",
+    "credit_code",
+    "TYSHXYDM",
+]
+_PARCEL_ID = ["宗地代码", "宗地编号", "地块编号", "地块代码", "不动产单元号", "不动产单元代码", "ZDDM", "BDCDYH", "DKBH"]
+_YEAR = ["年度", "年份", "统计年度", "纳税年度", "year"]
+_PLANNED_USE = ["规划用途", "规划用地用途", "规划地类", "GHYT", "planned_use"]
+
+ALIASES: dict[str, dict[str, list[str]]] = {
+    "parcels": {
+        "parcel_id": _PARCEL_ID,
+        "county_code": _COUNTY,
+        "land_use": ["现状用途", "用地用途", "土地用途", "现状地类", "地类编码", "DLBM", "TDYT", "land_use"],
+        "planned_use": _PLANNED_USE,
+        "registered_area_m2": ["登记面积", "宗地面积", "土地面积", "证载面积", "DJMJ", "ZDMJ"],
+        "floor_area_m2": ["建筑面积", "总建筑面积", "JZMJ", "floor_area"],
+        "built_year": ["建成年份", "建成年代", "竣工年份", "建造年份", "JCNF", "built_year"],
+    },
+    "platforms": {
+        "platform_id": ["平台编号", "平台代码", "平台ID", "PTBH", "platform_id"],
+        "name": ["平台名称", "名称", "PTMC", "name"],
+        "tier": ["平台层级", "层级", "平台等级", "平台类别", "tier"],
+        "kind": ["平台类型", "类型", "kind"],
+        "county_code": _COUNTY,
+    },
+    "control_line": {
+        "line_id": ["控制线编号", "编号", "图斑编号", "line_id"],
+        "county_code": _COUNTY,
+    },
+    "land_changes": {
+        "change_id": ["调整编号", "项目编号", "编号", "change_id"],
+        "kind": ["调整类型", "类型", "改补类型", "kind"],
+        "county_code": _COUNTY,
+        "planned_use": _PLANNED_USE,
+        "approved_on": ["批准日期", "批复日期", "审批日期", "approved_on"],
+    },
+    "firms": {
+        "uscc": _USCC,
+        "name": ["企业名称", "纳税人名称", "单位名称", "名称", "name"],
+        "industry_code": ["行业代码", "国民经济行业代码", "行业门类代码", "所属行业代码", "HYDM", "industry"],
+        "county_code": _COUNTY,
+        "scale": ["规模", "企业规模", "是否规上", "规上规下", "规模类型", "scale"],
+        "start_year": ["投产年份", "开业年份", "成立年份", "投产年度", "start_year"],
+        "status": ["状态", "经营状态", "企业状态", "status"],
+        "address": ["地址", "企业地址", "注册地址", "生产经营地址", "address"],
+    },
+    "firm_tax": {
+        "uscc": _USCC,
+        "year": _YEAR,
+        "tax": ["实缴税额", "实缴税收", "税收合计", "实缴税金", "税收", "入库税收", "tax"],
+        "electricity_kwh": ["用电量", "工业用电量", "年用电量", "电量", "electricity", "kwh"],
+    },
+    "firm_output": {
+        "uscc": _USCC,
+        "year": _YEAR,
+        "value_added": ["工业增加值", "增加值", "value_added", "va"],
+        "revenue": ["营业收入", "主营业务收入", "销售收入", "revenue"],
+        "rd_expense": ["研发费用", "研发经费", "研发投入", "R&D经费支出", "rd", "rd_expense"],
+        "energy_tce": ["综合能耗", "能耗", "综合能源消费量", "energy", "energy_tce"],
+        "emissions_eq": ["排放当量", "主要污染物排放当量", "污染物排放当量", "emissions", "emissions_eq"],
+        "employees": ["年平均职工人数", "从业人员平均人数", "职工人数", "从业人数", "employees"],
+    },
+    "occupancy": {
+        "uscc": _USCC,
+        "parcel_id": _PARCEL_ID,
+        "relation": ["用地关系", "使用方式", "关系", "权属类型", "relation"],
+        "area_m2": ["使用面积", "租赁面积", "占用面积", "面积", "area", "area_m2"],
+        "from_year": ["起始年份", "开始年份", "起始年度", "from_year"],
+        "to_year": ["终止年份", "结束年份", "终止年度", "to_year"],
+    },
+    "veto": {
+        "uscc": _USCC,
+        "year": _YEAR,
+        "reason": ["否决原因", "原因", "负面清单原因", "事由", "reason"],
+    },
+}
+"""Built-in aliases per layer: canonical column → names bureaus use (the canonical name
+itself always matches too)."""
+
+VALUE_ALIASES: dict[tuple[str, str], dict[str, str]] = {
+    ("firms", "scale"): {
+        "above": "above",
+        "规上": "above",
+        "规模以上": "above",
+        "规上企业": "above",
+        "规上工业": "above",
+        "是": "above",
+        "below": "below",
+        "规下": "below",
+        "规模以下": "below",
+        "规下企业": "below",
+        "规下工业": "below",
+        "否": "below",
+    },
+    ("occupancy", "relation"): {
+        "own": "own",
+        "自有": "own",
+        "自用": "own",
+        "拥有": "own",
+        "出让": "own",
+        "划拨": "own",
+        "lease": "lease",
+        "租赁": "lease",
+        "租用": "lease",
+        "承租": "lease",
+        "租入": "lease",
+    },
+    ("land_changes", "kind"): {
+        "convert": "convert",
+        "改": "convert",
+        "转出": "convert",
+        "调出": "convert",
+        "supplement": "supplement",
+        "补": "supplement",
+        "补充": "supplement",
+        "调入": "supplement",
+    },
+    ("platforms", "tier"): {
+        "2": "2",
+        "6": "6",
+        "n": "N",
+        "战略平台": "2",
+        "骨干平台": "6",
+        "小微平台": "N",
+        "特色平台": "N",
+    },
+}
+"""Aliases of enumerated values, keyed by (layer, column); matched after
+:func:`normalize_value`."""
+
+MONEY_UNITS: dict[str, str] = {"元": "yuan", "万元": "wan_yuan"}
+"""Bracketed header units that name a money unit landeval converts."""
+
+_BRACKETS = re.compile(r"[\(\[【〔{]([^\)\]】〕}]*)[\)\]】〕}]")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def normalize_header(name: object) -> tuple[str, str]:
+    """Normalise a column header for matching; return ``(key, unit)``.
+
+    ``unit`` is the text of the last bracketed part (``""`` when there is none), also
+    normalised; a trailing ``单位:`` is removed from it.
+
+    Examples
+    --------
+    >>> normalize_header(" ＺＤＤＭ ")
+    ('zddm', '')
+    >>> normalize_header("综合能耗【吨标煤】")
+    ('综合能耗', '吨标煤')
+    """
+    text = unicodedata.normalize("NFKC", str(name)).strip()
+    units = _BRACKETS.findall(text)
+    text = _BRACKETS.sub("", text)
+    unit = units[-1].strip() if units else ""
+    unit = re.sub(r"^单位[:：]?", "", unit).strip()
+    return _SEPARATORS.sub("", text).lower(), _SEPARATORS.sub("", unit).lower()
+
+
+def normalize_value(value: object) -> str:
+    """Normalise an enumerated value for matching (NFKC, stripped, lower case)."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value))).lower()
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """How the columns of one file map to canonical columns.
+
+    Attributes
+    ----------
+    renames : dict
+        File column → canonical column.
+    units : dict
+        Canonical column → bracketed unit of its header (only for headers that had one).
+    ignored : list
+        File columns that match no canonical column.
+    """
+
+    renames: dict[str, str]
+    units: dict[str, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+
+
+def alias_keys(layer: str) -> dict[str, str]:
+    """Normalised alias → canonical column for a layer (built-in aliases only)."""
+    out: dict[str, str] = {}
+    for canonical, names in ALIASES[layer].items():
+        for name in (canonical, *names):
+            out.setdefault(normalize_header(name)[0], canonical)
+    return out
+
+
+def match_columns(
+    columns: Iterable[object],
+    layer: str,
+    mapping: Mapping[str, str] | None = None,
+) -> ColumnMatch:
+    """Match a file's column headers to the canonical columns of ``layer``.
+
+    Parameters
+    ----------
+    columns : iterable
+        The headers as found in the file.
+    layer : str
+        Canonical layer or table name (a key of :data:`ALIASES`).
+    mapping : mapping, optional
+        The project's ``[fields.<layer>]`` table: canonical column → file column. It wins
+        over the built-in aliases; the file column is matched exactly or after
+        normalisation.
+
+    Returns
+    -------
+    ColumnMatch
+        The renames, the bracketed units and the ignored columns. The first file column
+        matching a canonical column takes it; later ones are ignored.
+    """
+    cols = [c for c in columns if str(c) != "geometry"]
+    keys = alias_keys(layer)
+    renames: dict[str, str] = {}
+    units: dict[str, str] = {}
+    taken: set[str] = set()
+    normalized = {c: normalize_header(c) for c in cols}
+    # Project mapping first: it is the user's explicit word.
+    for canonical, file_col in (mapping or {}).items():
+        wanted = normalize_header(file_col)[0]
+        for col in cols:
+            if col in renames:
+                continue
+            if str(col) == file_col or normalized[col][0] == wanted:
+                renames[col] = canonical
+                taken.add(canonical)
+                break
+    for col in cols:
+        if col in renames:
+            continue
+        key, _unit = normalized[col]
+        canonical = keys.get(key)
+        if canonical is not None and canonical not in taken:
+            renames[col] = canonical
+            taken.add(canonical)
+    for col, canonical in renames.items():
+        unit = normalized[col][1]
+        if unit:
+            units[canonical] = unit
+    ignored = [str(c) for c in cols if c not in renames]
+    return ColumnMatch(renames=renames, units=units, ignored=ignored)
+
+
+def count_matches(values: Iterable[object], layer: str) -> int:
+    """How many of ``values`` (e.g. the cells of a candidate header row) are known headers."""
+    keys = alias_keys(layer)
+    return len({keys[k] for k in (normalize_header(v)[0] for v in values if v) if k in keys})
+
+
+def closest_headers(canonical: str, layer: str, found: Iterable[object], n: int = 3) -> list[str]:
+    """The found headers closest to a canonical column or any of its aliases (difflib)."""
+    import difflib  # noqa: PLC0415 - only needed on the error path
+
+    names = {normalize_header(a)[0] for a in (canonical, *ALIASES[layer][canonical])}
+    found_list = [str(f) for f in found]
+    scored: list[tuple[float, str]] = []
+    for col in found_list:
+        key = normalize_header(col)[0]
+        best = max(difflib.SequenceMatcher(None, key, name).ratio() for name in names)
+        if best >= 0.4:
+            scored.append((best, col))
+    scored.sort(key=lambda t: -t[0])
+    return [c for _, c in scored[:n]]

@@ -1,0 +1,59 @@
+"""What the stage commands (raster, score, classify, balance, map) share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from landeval.config import Config
+from landeval.errors import DataError
+from landeval.findings import concat_findings, has_errors
+from landeval.model import Inputs
+from landeval.pipeline import (
+    _demo_dir,
+    _now,
+    check_out_dir,
+    evaluation_year,
+    load,
+    run_info_tables,
+    update_stage_tables,
+)
+
+
+@dataclass(frozen=True)
+class StageRun:
+    """A loaded project about to run one stage into an output folder."""
+
+    config: Config
+    inputs: Inputs
+    out: Path
+    year: int
+    started: str
+
+    def save(
+        self, results: dict[str, pd.DataFrame | None], findings: pd.DataFrame | None = None
+    ) -> Path:
+        """Write the inputs, the stage's tables, findings and run_info into the store."""
+        tables = {
+            **self.inputs.tables(),
+            **{k: v for k, v in results.items() if v is not None},
+            "findings": concat_findings(self.inputs.findings, findings),
+            **run_info_tables(self.config, self.inputs, self.year, self.started, _now()),
+        }
+        return update_stage_tables(self.out, tables)
+
+
+def load_checked(
+    project_dir: Path | None, out_dir: Path, *, year: int | None, lang: str | None = None
+) -> StageRun:
+    """Check the output folder, load the project and stop on input errors."""
+    started = _now()
+    project = project_dir if project_dir is not None else _demo_dir()
+    out = check_out_dir(out_dir, project)
+    config, inputs = load(project, year=year, language=lang)
+    if has_errors(inputs.findings):
+        msg = "the inputs have errors; fix them and run again (landeval validate lists them)"
+        raise DataError(msg, findings=inputs.findings)
+    return StageRun(config, inputs, out, year or evaluation_year(config, inputs), started)

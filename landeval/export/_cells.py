@@ -1,0 +1,89 @@
+"""Cell values for spreadsheets and CSV: text, formula neutralising and display widths.
+
+Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
+(CSV injection, CWE-1236), so every text cell that starts with one of those (or with a tab,
+a carriage return or a full-width variant) gets a leading single quote and is stored as
+plain text.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""First characters that make a spreadsheet treat text as a formula."""
+
+_LIST_SEPARATOR: dict[str, str] = {"zh": "、", "en": "; "}
+
+
+def neutralise(text: str) -> str:
+    """Return ``text`` with a leading ``'`` when a spreadsheet would run it as a formula.
+
+    Examples
+    --------
+    >>> neutralise('=HYPERLINK("http://x","y")')
+    '\\'=HYPERLINK("http://x","y")'
+    >>> neutralise("越城区")
+    '越城区'
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NA and NaT (and False for lists, whatever they hold)."""
+    if value is None:
+        return True
+    if isinstance(value, (list, tuple, np.ndarray, dict, set)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def as_text(value: object, *, lang: str = "zh") -> str | None:
+    """The text of a cell: None when missing, list-likes joined, everything else ``str``."""
+    if is_missing(value):
+        return None
+    if isinstance(value, (list, tuple, np.ndarray, set)):
+        parts = [str(v) for v in value if not is_missing(v)]
+        return _LIST_SEPARATOR.get(lang, "; ").join(parts)
+    return str(value)
+
+
+def as_number(value: object) -> float | None:
+    """A finite float, or None for missing, non-numeric and infinite values."""
+    if is_missing(value) or isinstance(value, (str, bytes)):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def as_bool(value: object) -> bool | None:
+    """True/False for booleans and 0/1-like values, None when missing."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "y", "是", "t"}
+    return bool(value)
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in character cells: East-Asian wide and full-width count as 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def column_width(
+    header: str, texts: Iterable[str], *, minimum: float = 6, maximum: float = 60
+) -> float:
+    """A column width (Excel character units) that fits the header and the given texts."""
+    widest = max((display_width(t) for t in texts), default=0)
+    return float(min(max(display_width(header), widest, minimum) + 2, maximum))

@@ -1,0 +1,310 @@
+"""Land per firm-year from the occupancy table (DESIGN §5 "Land"), in DuckDB SQL.
+
+Rules (decided by the lead):
+
+- an occupancy row counts in year Y when ``from_year ≤ Y ≤ to_year``; a missing bound is open;
+- ``own`` without ``area_m2`` is the whole parcel; several owners without areas split what the
+  owners with areas leave equally (an info finding);
+- ``lease`` gives the lessee its ``area_m2`` (the whole parcel when missing) and the same area
+  is taken from the parcel's owners, in proportion to what each owns;
+- leases beyond the parcel's area are an error finding and are scaled down so that land is
+  conserved: for every parcel and year, Σ assigned ≤ parcel area (the rest is unused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from landeval.findings import concat_findings
+from landeval.mu_scoring._frames import connect, findings_from
+
+LAND_COLUMNS: list[str] = ["uscc", "year", "parcel_id", "relation", "land_m2"]
+"""Columns of :func:`firm_land`'s land table."""
+
+# Relative tolerance when comparing summed areas with a parcel's area (float sums).
+_AREA_RTOL = 1e-9
+
+# Step 1: the valid occupancy rows of each year (v) and each parcel-year's totals (pf).
+# Float sums are ordered by value so that shuffled input rows give bit-identical results.
+_PARCEL_YEAR_SQL = """
+CREATE TEMP TABLE v AS
+WITH
+y AS (SELECT DISTINCT CAST(year AS BIGINT) AS year FROM years),
+p AS (
+    SELECT CAST(parcel_id AS VARCHAR) AS parcel_id, CAST(area_m2 AS DOUBLE) AS parcel_m2
+    FROM parcels
+),
+valid AS (
+    SELECT o._row, o.uscc, o.parcel_id, o.relation, o.area_m2, y.year, p.parcel_m2
+    FROM occ AS o
+    JOIN p USING (parcel_id)
+    JOIN y
+      ON (o.from_year IS NULL OR o.from_year <= y.year)
+     AND (o.to_year IS NULL OR o.to_year >= y.year)
+    WHERE o._ok
+)
+SELECT * FROM valid;
+CREATE TEMP TABLE pf AS
+WITH
+lease_tot AS (
+    SELECT parcel_id, year, any_value(parcel_m2) AS parcel_m2,
+           sum(coalesce(area_m2, parcel_m2) ORDER BY coalesce(area_m2, parcel_m2)) AS leased_raw
+    FROM v WHERE relation = 'lease' GROUP BY parcel_id, year
+),
+own_tot AS (
+    SELECT parcel_id, year, any_value(parcel_m2) AS parcel_m2,
+           coalesce(sum(area_m2 ORDER BY area_m2), 0.0) AS explicit_raw,
+           count(*) FILTER (WHERE area_m2 IS NULL) AS n_implicit,
+           count(DISTINCT uscc) FILTER (WHERE area_m2 IS NULL) AS n_implicit_firms
+    FROM v WHERE relation = 'own' GROUP BY parcel_id, year
+),
+pt AS (
+    SELECT parcel_id, year,
+           coalesce(o.parcel_m2, l.parcel_m2) AS parcel_m2,
+           coalesce(o.explicit_raw, 0.0) AS explicit_raw,
+           coalesce(o.n_implicit, 0) AS n_implicit,
+           coalesce(o.n_implicit_firms, 0) AS n_implicit_firms,
+           coalesce(l.leased_raw, 0.0) AS leased_raw
+    FROM own_tot AS o FULL JOIN lease_tot AS l USING (parcel_id, year)
+),
+pc AS (
+    SELECT *,
+           least(1.0, parcel_m2 / nullif(explicit_raw, 0.0)) AS explicit_scale,
+           greatest(parcel_m2 - explicit_raw, 0.0) AS remainder,
+           least(1.0, parcel_m2 / nullif(leased_raw, 0.0)) AS lease_scale,
+           least(explicit_raw, parcel_m2)
+             + CASE WHEN n_implicit > 0 THEN greatest(parcel_m2 - explicit_raw, 0.0) ELSE 0.0 END
+             AS owned_total,
+           least(leased_raw, parcel_m2) AS leased_total
+    FROM pt
+),
+final AS (
+    SELECT *,
+           CASE WHEN owned_total > 0
+                THEN greatest(owned_total - leased_total, 0.0) / owned_total
+                ELSE 0.0 END AS owner_factor
+    FROM pc
+)
+SELECT * FROM final;
+"""
+
+# Step 2: each valid row's land: leases scaled, owners net of what is leased out.
+_LAND_SQL = """
+WITH
+rows AS (
+    SELECT v.uscc, v.year, v.parcel_id, v.relation,
+           CASE WHEN v.relation = 'lease'
+                THEN coalesce(v.area_m2, v.parcel_m2) * pf.lease_scale
+                WHEN v.area_m2 IS NULL
+                THEN pf.remainder / pf.n_implicit * pf.owner_factor
+                ELSE v.area_m2 * pf.explicit_scale * pf.owner_factor
+           END AS land_m2
+    FROM v JOIN pf USING (parcel_id, year)
+)
+SELECT uscc, year, parcel_id, relation, sum(land_m2 ORDER BY land_m2) AS land_m2
+FROM rows
+GROUP BY uscc, year, parcel_id, relation
+HAVING sum(land_m2 ORDER BY land_m2) > 0
+ORDER BY year, parcel_id, uscc, relation
+"""
+
+_PARCEL_ISSUES_SQL = """
+SELECT parcel_id,
+       string_agg(CAST(year AS VARCHAR), '、' ORDER BY year) AS years,
+       max(parcel_m2) AS parcel_m2,
+       max(leased_raw) AS leased_raw,
+       max(explicit_raw) AS explicit_raw,
+       max(n_implicit_firms) AS n_implicit_firms
+FROM pf
+WHERE {condition}
+GROUP BY parcel_id
+ORDER BY parcel_id
+"""
+
+
+def firm_land(
+    *, parcels: pd.DataFrame, occupancy: pd.DataFrame, years: Sequence[int]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Assign parcel land to firms for each year.
+
+    Parameters
+    ----------
+    parcels : DataFrame
+        At least ``parcel_id`` and ``area_m2`` (a GeoDataFrame works; geometry is ignored).
+    occupancy : DataFrame
+        Canonical occupancy table (uscc, parcel_id, relation, area_m2, from_year, to_year).
+    years : sequence of int
+        Years to assign land for.
+
+    Returns
+    -------
+    land : DataFrame
+        :data:`LAND_COLUMNS`: one row per firm, year, parcel and relation with positive land,
+        sorted by year, parcel_id, uscc, relation.
+    findings : DataFrame
+        Leases or owned areas beyond the parcel (errors, scaled down), owners split equally
+        (info), occupancy rows on unknown parcels or with unusable values (warnings, ignored).
+    """
+    occ, bad = _clean_occupancy(occupancy, parcels)
+    par = pd.DataFrame(
+        {
+            "parcel_id": parcels["parcel_id"].astype("object").to_numpy(),
+            "area_m2": pd.to_numeric(parcels["area_m2"], errors="coerce").to_numpy(),
+        }
+    )
+    yrs = pd.DataFrame({"year": pd.Series(list(years), dtype="int64")})
+    con = connect({"parcels": par, "occ": occ, "years": yrs})
+    try:
+        con.execute(_PARCEL_YEAR_SQL)
+        land = con.sql(_LAND_SQL).df()
+        issues = _parcel_findings(con)
+    finally:
+        con.close()
+    land = pd.DataFrame(
+        {
+            "uscc": land["uscc"].astype("object"),
+            "year": land["year"].astype("int64"),
+            "parcel_id": land["parcel_id"].astype("object"),
+            "relation": land["relation"].astype("object"),
+            "land_m2": land["land_m2"].astype("float64"),
+        },
+        columns=LAND_COLUMNS,
+    )
+    return land, concat_findings(bad, issues)
+
+
+def _clean_occupancy(
+    occupancy: pd.DataFrame, parcels: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical occupancy with a row number and an ``_ok`` flag, plus findings for bad rows."""
+    n = len(occupancy)
+
+    def col(name: str) -> pd.Series:
+        if name in occupancy.columns:
+            return occupancy[name].reset_index(drop=True)
+        return pd.Series([None] * n, dtype="object")
+
+    occ = pd.DataFrame(
+        {
+            "_row": range(n),
+            "uscc": col("uscc").astype("object"),
+            "parcel_id": col("parcel_id").astype("object"),
+            "relation": col("relation").astype("object"),
+            "area_m2": pd.to_numeric(col("area_m2"), errors="coerce").astype("float64"),
+            "from_year": pd.to_numeric(col("from_year"), errors="coerce").astype("Int64"),
+            "to_year": pd.to_numeric(col("to_year"), errors="coerce").astype("Int64"),
+        }
+    )
+    known = set(parcels["parcel_id"].astype("object"))
+    unknown = ~occ["parcel_id"].isin(known)
+    bad_rel = ~occ["relation"].isin(["own", "lease"]) & ~unknown
+    bad_area = (occ["area_m2"] <= 0) & ~unknown & ~bad_rel
+    missing_id = occ["uscc"].isna()
+    occ["_ok"] = ~(unknown | bad_rel | bad_area | missing_id)
+    rid = "第" + (occ["_row"] + 1).astype(str) + "行"
+    found = [
+        findings_from(
+            occ[unknown],
+            severity="warning",
+            code="OCCUPANCY_UNKNOWN_PARCEL",
+            layer="occupancy",
+            row_id=occ.loc[unknown, "parcel_id"].astype(str),
+            field="parcel_id",
+            message="用地关系" + rid[unknown] + "的宗地代码不在宗地图层中，该行未计入用地",
+            suggestion="核对宗地代码，或在宗地图层中补充该宗地",
+        ),
+        findings_from(
+            occ[bad_rel],
+            severity="warning",
+            code="OCCUPANCY_BAD_RELATION",
+            layer="occupancy",
+            row_id=occ.loc[bad_rel, "uscc"].astype(str),
+            field="relation",
+            message="用地关系" + rid[bad_rel] + "的关系类型不是own（自有）或lease（租赁），该行未计入",
+            suggestion="将关系类型改为own或lease",
+        ),
+        findings_from(
+            occ[bad_area],
+            severity="warning",
+            code="OCCUPANCY_BAD_AREA",
+            layer="occupancy",
+            row_id=occ.loc[bad_area, "uscc"].astype(str),
+            field="area_m2",
+            message="用地关系" + rid[bad_area] + "的面积不为正数，该行未计入",
+            suggestion="填写正的面积（平方米），或留空表示整宗地",
+        ),
+        findings_from(
+            occ[missing_id & ~unknown],
+            severity="warning",
+            code="OCCUPANCY_NO_USCC",
+            layer="occupancy",
+            row_id=rid[missing_id & ~unknown],
+            field="uscc",
+            message="用地关系" + rid[missing_id & ~unknown] + "缺少统一社会信用代码，该行未计入",
+            suggestion="补充统一社会信用代码",
+        ),
+    ]
+    return occ, concat_findings(*found)
+
+
+def _parcel_findings(con) -> pd.DataFrame:
+    tol = 1 + _AREA_RTOL
+    lease = con.sql(_PARCEL_ISSUES_SQL.format(condition=f"leased_raw > parcel_m2 * {tol}")).df()
+    own = con.sql(_PARCEL_ISSUES_SQL.format(condition=f"explicit_raw > parcel_m2 * {tol}")).df()
+    split = con.sql(_PARCEL_ISSUES_SQL.format(condition="n_implicit_firms > 1")).df()
+    pid = "宗地" + lease["parcel_id"].astype(str)
+    return concat_findings(
+        findings_from(
+            lease,
+            severity="error",
+            code="LEASE_EXCEEDS_PARCEL",
+            layer="occupancy",
+            row_id=lease["parcel_id"].astype(str),
+            field="area_m2",
+            message=pid
+            + "（"
+            + lease["parcel_m2"].round(1).astype(str)
+            + "平方米）出租面积合计"
+            + lease["leased_raw"].round(1).astype(str)
+            + "平方米，超过宗地面积（"
+            + lease["years"].astype(str)
+            + "年）；已按比例缩减各承租方面积",
+            suggestion="核对租赁面积与租期",
+        ),
+        findings_from(
+            own,
+            severity="error",
+            code="OWN_EXCEEDS_PARCEL",
+            layer="occupancy",
+            row_id=own["parcel_id"].astype(str),
+            field="area_m2",
+            message="宗地"
+            + own["parcel_id"].astype(str)
+            + "（"
+            + own["parcel_m2"].round(1).astype(str)
+            + "平方米）自有面积合计"
+            + own["explicit_raw"].round(1).astype(str)
+            + "平方米，超过宗地面积（"
+            + own["years"].astype(str)
+            + "年）；已按比例缩减",
+            suggestion="核对各权利人的面积",
+        ),
+        findings_from(
+            split,
+            severity="info",
+            code="OWNERS_SPLIT_EQUALLY",
+            layer="occupancy",
+            row_id=split["parcel_id"].astype(str),
+            field="area_m2",
+            message="宗地"
+            + split["parcel_id"].astype(str)
+            + "有"
+            + split["n_implicit_firms"].astype(str)
+            + "个未填面积的权利人，按等分计算用地（"
+            + split["years"].astype(str)
+            + "年）",
+            suggestion="如各权利人面积不同，请在用地关系表中填写面积",
+        ),
+    )

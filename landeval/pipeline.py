@@ -1,0 +1,404 @@
+"""The pipeline: load → validate → raster metrics → evaluation → zoning → outputs.
+
+One pipeline, many entry points: the CLI commands, the notebooks and the Python API all
+call these functions. :func:`evaluate` is pure (inputs in, result tables out);
+:func:`run` adds the edges: reading the project, writing the store and the files.
+
+Examples
+--------
+>>> from landeval.pipeline import run
+>>> result = run(out_dir="out")  # doctest: +SKIP
+>>> result.tables["balance_ledger"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from landeval import __version__
+from landeval._atomic import atomic_dir
+from landeval.config import Config
+from landeval.errors import ConfigError, DataError
+from landeval.findings import concat_findings, has_errors
+from landeval.model import Inputs
+from landeval.store import STORE_NAME, read_tables, update_store, write_store
+
+StageHook = Callable[[str], contextlib.AbstractContextManager]
+"""Called with a stage's name; the context it returns wraps the stage (progress display)."""
+
+STAGES: dict[str, str] = {
+    "load": "读取与校验数据 load and validate",
+    "raster": "栅格指标 raster metrics",
+    "scoring": "亩均评价 per-mu evaluation",
+    "zoning": "平台、控制线与四个一批 zoning and treatments",
+    "store": "写入数据库 store",
+    "exports": "导出清单 action lists and GeoPackage",
+    "maps": "地图 maps",
+    "report": "报告 report",
+}
+"""Stage keys and the names the progress display shows."""
+
+OUTPUT_FILES: dict[str, str] = {
+    "store": STORE_NAME,
+    "geopackage": "parcels.gpkg",
+    "workbook": "actions.xlsx",
+    "csv": "actions.csv",
+    "report": "report.html",
+    "maps": "maps/index.html",
+}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Result tables of one evaluation, by table name, plus the year and the findings."""
+
+    year: int
+    tables: dict[str, pd.DataFrame]
+    findings: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What :func:`run` did: where the outputs are and the tables it wrote."""
+
+    out_dir: Path
+    year: int
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _no_hook(_name: str) -> contextlib.AbstractContextManager:
+    return contextlib.nullcontext()
+
+
+def evaluation_year(config: Config, inputs: Inputs) -> int:
+    """The evaluation year: the project's, else the latest year in the tax and output tables."""
+    if config.project.evaluation_year:
+        return config.project.evaluation_year
+    years = pd.concat([inputs.firm_tax["year"], inputs.firm_output["year"]]).dropna()
+    if years.empty:
+        msg = "no years in the tax and output tables; set [project] evaluation_year"
+        raise DataError(msg)
+    return int(years.max())
+
+
+def evaluate(
+    inputs: Inputs, config: Config, *, year: int | None = None, hook: StageHook = _no_hook
+) -> Evaluation:
+    """Run the raster, scoring and zoning stages on loaded inputs; pure, writes nothing.
+
+    Parameters
+    ----------
+    inputs : Inputs
+        Loaded project (:func:`landeval.project.load_project`).
+    config : Config
+        Effective configuration.
+    year : int, optional
+        Evaluation year; default :func:`evaluation_year`.
+    hook : callable, optional
+        Progress hook, called with each stage key.
+
+    Returns
+    -------
+    Evaluation
+        ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores, trends,
+        parcel_eval, platform_summary, balance_ledger and balance_items.
+    """
+    from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415 - heavy imports
+    from landeval.zoning import zone_parcels  # noqa: PLC0415
+
+    year = year or evaluation_year(config, inputs)
+    with hook("raster"):
+        parcel_raster, raster_findings = raster_metrics(inputs, config)
+    with hook("scoring"):
+        scoring = evaluate_firms(
+            parcels=inputs.parcels,
+            firms=inputs.firms,
+            firm_tax=inputs.firm_tax,
+            firm_output=inputs.firm_output,
+            occupancy=inputs.occupancy,
+            veto=inputs.veto,
+            config=config,
+        )
+    with hook("zoning"):
+        zoning = zone_parcels(
+            parcels=inputs.parcels,
+            platforms=inputs.platforms,
+            control_line=inputs.control_line,
+            land_changes=inputs.land_changes,
+            parcel_scores=scoring.parcel_scores,
+            firm_scores=scoring.firm_scores,
+            parcel_raster=parcel_raster,
+            firms=inputs.firms,
+            veto=inputs.veto,
+            allocation=scoring.allocation,
+            config=config,
+            year=year,
+        )
+    trends = pd.concat([scoring.trends, zoning.trends], ignore_index=True)
+    tables = {
+        "parcel_raster": parcel_raster,
+        "firm_scores": scoring.firm_scores,
+        "allocation": scoring.allocation,
+        "parcel_scores": scoring.parcel_scores,
+        "trends": trends,
+        "parcel_eval": zoning.parcel_eval,
+        "platform_summary": zoning.platform_summary,
+        "balance_ledger": zoning.balance_ledger,
+        "balance_items": zoning.balance_items,
+    }
+    findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
+    return Evaluation(year=year, tables=tables, findings=findings)
+
+
+def raster_metrics(inputs: Inputs, config: Config) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """Per-parcel raster metrics, or (None, no findings) when the project has no rasters."""
+    from landeval.raster import parcel_raster_metrics  # noqa: PLC0415
+
+    rasters = inputs.rasters or {}
+    if not rasters.get("footprint") and not rasters.get("height"):
+        return None, concat_findings()
+    return parcel_raster_metrics(
+        inputs.parcels,
+        footprint=rasters.get("footprint", []),
+        height=rasters.get("height", []),
+        landcover=rasters.get("landcover", []),
+        settings=config.raster,
+    )
+
+
+def load(
+    project_dir: str | Path | None = None, *, year: int | None = None, language: str | None = None
+) -> tuple[Config, Inputs]:
+    """Load a project (default: the embedded demo), with CLI-style overrides."""
+    from landeval.config import load_config  # noqa: PLC0415
+    from landeval.project import load_project  # noqa: PLC0415
+
+    overrides: dict[str, dict] = {"project": {}}
+    if year:
+        overrides["project"]["evaluation_year"] = year
+    if language:
+        overrides["project"]["language"] = language
+    project_dir = Path(project_dir) if project_dir is not None else _demo_dir()
+    config = load_config(project_dir, **overrides)
+    return load_project(project_dir, config=config)
+
+
+def check_out_dir(out_dir: Path, project_dir: Path | None) -> Path:
+    """Refuse an output folder that is the project folder or inside it, or foreign files."""
+    out = out_dir.resolve()
+    if project_dir is not None:
+        proj = project_dir.resolve()
+        if out == proj or proj in out.parents:
+            msg = (
+                f"output folder {out} is the project folder or inside it; landeval never "
+                "writes into its inputs. Choose another --out."
+            )
+            raise ConfigError(msg)
+    if out.exists() and not out.is_dir():
+        msg = f"output path {out} exists and is not a folder"
+        raise ConfigError(msg)
+    if out.is_dir() and any(out.iterdir()) and not (out / STORE_NAME).exists():
+        msg = (
+            f"output folder {out} holds files that are not a landeval run; a run replaces "
+            "its output folder whole, so choose an empty or new folder."
+        )
+        raise ConfigError(msg)
+    return out
+
+
+def run(
+    project_dir: str | Path | None = None,
+    out_dir: str | Path = "out",
+    *,
+    year: int | None = None,
+    language: str | None = None,
+    maps: bool = True,
+    hook: StageHook = _no_hook,
+) -> RunResult:
+    """Run the whole pipeline and write every output into ``out_dir``.
+
+    The outputs are built in a temporary folder beside ``out_dir`` and swapped in when all
+    are complete, so a failed or interrupted run leaves the previous outputs whole. Data
+    errors raise :class:`~landeval.errors.DataError` with the findings.
+    """
+    started = _now()
+    project = Path(project_dir) if project_dir is not None else _demo_dir()
+    out = check_out_dir(Path(out_dir), project)
+    with hook("load"):
+        config, inputs = load(project, year=year, language=language)
+    if has_errors(inputs.findings):
+        msg = "the inputs have errors; fix them and run again (landeval validate lists them)"
+        raise DataError(msg, findings=inputs.findings)
+    evaluation = evaluate(inputs, config, year=year, hook=hook)
+    lang = config.project.language
+    tables = {**inputs.tables(), **_non_empty(evaluation.tables)}
+    tables["findings"] = evaluation.findings
+    with atomic_dir(out) as staging:
+        with hook("store"):
+            store_tables = {
+                **tables,
+                **run_info_tables(config, inputs, evaluation.year, started, _now()),
+            }
+            write_store(staging / STORE_NAME, store_tables)
+        files = write_outputs(
+            tables,
+            staging,
+            config=config,
+            year=evaluation.year,
+            lang=lang,
+            maps=maps,
+            hook=hook,
+        )
+    files = {k: out / p.relative_to(staging) for k, p in files.items()}
+    files["store"] = out / STORE_NAME
+    return RunResult(out_dir=out, year=evaluation.year, tables=tables, files=files)
+
+
+def write_outputs(
+    tables: Mapping[str, pd.DataFrame],
+    out_dir: Path,
+    *,
+    config: Config,
+    year: int,
+    lang: str,
+    maps: bool = True,
+    only: tuple[str, ...] = ("exports", "maps", "report"),
+    hook: StageHook = _no_hook,
+) -> dict[str, Path]:
+    """Write the GeoPackage, workbook, CSV, maps and report from result tables."""
+    from landeval.export import (  # noqa: PLC0415
+        write_actions_csv,
+        write_geopackage,
+        write_workbook,
+    )
+    from landeval.report import write_report  # noqa: PLC0415
+
+    files: dict[str, Path] = {}
+    if "exports" in only:
+        with hook("exports"):
+            files["geopackage"] = write_geopackage(
+                tables, out_dir / OUTPUT_FILES["geopackage"], lang=lang
+            )
+            files["workbook"] = write_workbook(
+                tables, out_dir / OUTPUT_FILES["workbook"], lang=lang, year=year
+            )
+            files["csv"] = write_actions_csv(tables, out_dir / OUTPUT_FILES["csv"], lang=lang)
+    if maps and "maps" in only:
+        with hook("maps"):
+            files["maps"] = write_map_files(
+                tables, out_dir / "maps", config=config, year=year, lang=lang
+            )
+    if "report" in only:
+        with hook("report"):
+            files["report"] = write_report(
+                tables, out_dir / OUTPUT_FILES["report"], lang=lang, year=year, config=config
+            )
+    return files
+
+
+def write_map_files(
+    tables: Mapping[str, pd.DataFrame], maps_dir: Path, *, config: Config, year: int, lang: str
+) -> Path:
+    """Write the three maps and their index page; returns the index page's path."""
+    from landeval.maps import write_maps  # noqa: PLC0415
+
+    written = write_maps(
+        parcel_eval=tables["parcel_eval"],
+        platforms=tables.get("platforms"),
+        platform_summary=tables.get("platform_summary"),
+        control_line=tables.get("control_line"),
+        balance_items=tables.get("balance_items"),
+        config=config,
+        year=year,
+        out_dir=maps_dir,
+        lang=lang,
+    )
+    return next((p for p in written if p.name == "index.html"), maps_dir / "index.html")
+
+
+def stored_run(out_dir: str | Path) -> tuple[Config, int, dict[str, pd.DataFrame]]:
+    """Read a previous run's store: its configuration, evaluation year and tables."""
+    import tomllib  # noqa: PLC0415
+
+    from landeval.config import Config  # noqa: PLC0415
+
+    store = Path(out_dir) / STORE_NAME
+    if not store.exists():
+        msg = f"no landeval store at {store}; run `landeval run --out {out_dir}` first"
+        raise ConfigError(msg)
+    tables = read_tables(store)
+    info = dict(zip(tables["run_info"]["key"], tables["run_info"]["value"], strict=True))
+    data = tomllib.loads(info["config"])
+    project_dir = info.get("project_dir") or None
+    config = Config.model_validate({**data, "project_dir": project_dir})
+    return config, int(info["evaluation_year"]), tables
+
+
+def update_stage_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> Path:
+    """Put one stage's tables into the store of ``out_dir`` (made when missing)."""
+    return update_store(Path(out_dir) / STORE_NAME, _non_empty(tables))
+
+
+def run_info_tables(
+    config: Config, inputs: Inputs, year: int, started: str, finished: str
+) -> dict[str, pd.DataFrame]:
+    """The ``run_info`` (key/value) and ``input_files`` (path, bytes, SHA-256) tables."""
+    files = [
+        {"layer": layer, "path": str(path), "bytes": path.stat().st_size, "sha256": _sha256(path)}
+        for layer, path in sorted(_input_files(inputs).items())
+    ]
+    info = {
+        "landeval_version": __version__,
+        "evaluation_year": str(year),
+        "started": started,
+        "finished": finished,
+        "project_dir": str(config.project_dir or ""),
+        "config": config.to_toml(),
+        "input_hashes": json.dumps({f["layer"]: f["sha256"] for f in files}, ensure_ascii=False),
+    }
+    return {
+        "run_info": pd.DataFrame({"key": list(info), "value": list(info.values())}),
+        "input_files": pd.DataFrame(files, columns=["layer", "path", "bytes", "sha256"]),
+    }
+
+
+def _input_files(inputs: Inputs) -> dict[str, Path]:
+    """Input files by the layers they hold (a GeoPackage of several layers is named once)."""
+    by_path: dict[Path, list[str]] = {}
+    for layer, path in inputs.sources.items():
+        by_path.setdefault(Path(path), []).append(layer)
+    for kind, paths in (inputs.rasters or {}).items():
+        for i, path in enumerate(paths):
+            by_path.setdefault(Path(path), []).append(f"raster_{kind}_{i}")
+    return {"+".join(layers): p for p, layers in by_path.items() if p.is_file()}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _non_empty(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
+    return {k: v for k, v in tables.items() if v is not None}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _demo_dir() -> Path:
+    from landeval.demo import demo_project_dir  # noqa: PLC0415
+
+    return demo_project_dir()

@@ -1,0 +1,79 @@
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from landeval._atomic import atomic_dir, atomic_path
+from landeval.store import list_tables, read_table, read_tables, update_store, write_store
+
+
+@pytest.fixture
+def frames():
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": ["330602001001GB00001", "330602001001GB00002"], "area_m2": [1.0, 1.0]},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
+        crs="EPSG:4549",
+    )
+    firms = pd.DataFrame({"uscc": ["0123"], "name": ["绍兴某某印染有限公司"]})
+    return parcels, firms
+
+
+def test_round_trip_keeps_geometry_crs_and_text(tmp_path, frames):
+    parcels, firms = frames
+    path = write_store(tmp_path / "s.duckdb", {"parcels": parcels, "firms": firms})
+    back = read_table(path, "parcels")
+    assert isinstance(back, gpd.GeoDataFrame)
+    assert back.crs.to_epsg() == 4549
+    assert back.geometry.equals(parcels.geometry)
+    assert read_table(path, "firms")["uscc"].tolist() == ["0123"]  # leading zero kept
+    assert set(list_tables(path)) >= {"parcels", "firms"}
+
+
+def test_update_replaces_one_table_and_keeps_others(tmp_path, frames):
+    parcels, firms = frames
+    path = write_store(tmp_path / "s.duckdb", {"parcels": parcels, "firms": firms})
+    update_store(path, {"firms": pd.DataFrame({"uscc": ["X"], "name": ["新"]})})
+    tables = read_tables(path)
+    assert tables["firms"]["uscc"].tolist() == ["X"]
+    assert len(tables["parcels"]) == 2
+
+
+def test_failed_write_leaves_previous_store(tmp_path, frames):
+    parcels, firms = frames
+    path = write_store(tmp_path / "s.duckdb", {"firms": firms})
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="identifier"):
+        write_store(path, {"bad name": firms})
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_atomic_path_and_dir(tmp_path):
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError
+    assert target.read_text() == "old"
+
+    out = tmp_path / "out"
+    with atomic_dir(out) as staging:
+        (staging / "f").write_text("1")
+    with pytest.raises(RuntimeError), atomic_dir(out) as staging:
+        (staging / "f").write_text("2")
+        raise RuntimeError
+    assert (out / "f").read_text() == "1"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_atomic_dir_recovers_after_a_kill_between_renames(tmp_path):
+    out = tmp_path / "out"
+    old = tmp_path / ".out.old"
+    old.mkdir()
+    (old / "f").write_text("kept")
+    (tmp_path / ".out.abc.part").mkdir()  # staging left by a killed run
+    with atomic_dir(out) as staging:
+        assert (out / "f").read_text() == "kept"  # restored before the new run starts
+        (staging / "f").write_text("new")
+    assert (out / "f").read_text() == "new"
+    assert not (tmp_path / ".out.abc.part").exists()
