@@ -2,7 +2,8 @@
 
 A header is matched after :func:`normalize_header`: surrounding space removed, full-width
 characters folded to half-width (NFKC), lower case, inner spaces and ``_``/``-`` removed, and
-any bracketed part (``(元)``, ``（万元）``, ``[kWh]``, ``【吨标煤】``) split off as the column's unit.
+any bracketed part (``(元)``, ``（万元）``, ``[kWh]``, ``【吨标煤】``) split off as the column's
+unit.
 So ``"实缴税额（万元）"``, ``"实缴税额(元)"`` and ``" 实缴税额 "`` all match the alias
 ``实缴税额``, and the first two carry a money unit that the units check uses as evidence.
 
@@ -25,8 +26,19 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 # Aliases shared by several layers.
-_COUNTY = ["行政区划代码", "行政区代码", "行政区划", "区县代码", "县区代码", "XZQDM", "XZQHDM", "county"]
+_COUNTY = [
+    "行政区划代码",
+    "行政区代码",
+    "行政区划",
+    "区县代码",
+    "县区代码",
+    "XZQDM",
+    "XZQHDM",
+    "county",
+]
 _USCC = [
     "统一社会信用代码",
     "社会信用代码",
@@ -37,7 +49,17 @@ _USCC = [
     "credit_code",
     "TYSHXYDM",
 ]
-_PARCEL_ID = ["宗地代码", "宗地编号", "地块编号", "地块代码", "不动产单元号", "不动产单元代码", "ZDDM", "BDCDYH", "DKBH"]
+_PARCEL_ID = [
+    "宗地代码",
+    "宗地编号",
+    "地块编号",
+    "地块代码",
+    "不动产单元号",
+    "不动产单元代码",
+    "ZDDM",
+    "BDCDYH",
+    "DKBH",
+]
 _YEAR = ["年度", "年份", "统计年度", "纳税年度", "year"]
 _PLANNED_USE = ["规划用途", "规划用地用途", "规划地类", "GHYT", "planned_use"]
 
@@ -45,7 +67,16 @@ ALIASES: dict[str, dict[str, list[str]]] = {
     "parcels": {
         "parcel_id": _PARCEL_ID,
         "county_code": _COUNTY,
-        "land_use": ["现状用途", "用地用途", "土地用途", "现状地类", "地类编码", "DLBM", "TDYT", "land_use"],
+        "land_use": [
+            "现状用途",
+            "用地用途",
+            "土地用途",
+            "现状地类",
+            "地类编码",
+            "DLBM",
+            "TDYT",
+            "land_use",
+        ],
         "planned_use": _PLANNED_USE,
         "registered_area_m2": ["登记面积", "宗地面积", "土地面积", "证载面积", "DJMJ", "ZDMJ"],
         "floor_area_m2": ["建筑面积", "总建筑面积", "JZMJ", "floor_area"],
@@ -72,7 +103,14 @@ ALIASES: dict[str, dict[str, list[str]]] = {
     "firms": {
         "uscc": _USCC,
         "name": ["企业名称", "纳税人名称", "单位名称", "名称", "name"],
-        "industry_code": ["行业代码", "国民经济行业代码", "行业门类代码", "所属行业代码", "HYDM", "industry"],
+        "industry_code": [
+            "行业代码",
+            "国民经济行业代码",
+            "行业门类代码",
+            "所属行业代码",
+            "HYDM",
+            "industry",
+        ],
         "county_code": _COUNTY,
         "scale": ["规模", "企业规模", "是否规上", "规上规下", "规模类型", "scale"],
         "start_year": ["投产年份", "开业年份", "成立年份", "投产年度", "start_year"],
@@ -92,7 +130,13 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "revenue": ["营业收入", "主营业务收入", "销售收入", "revenue"],
         "rd_expense": ["研发费用", "研发经费", "研发投入", "R&D经费支出", "rd", "rd_expense"],
         "energy_tce": ["综合能耗", "能耗", "综合能源消费量", "energy", "energy_tce"],
-        "emissions_eq": ["排放当量", "主要污染物排放当量", "污染物排放当量", "emissions", "emissions_eq"],
+        "emissions_eq": [
+            "排放当量",
+            "主要污染物排放当量",
+            "污染物排放当量",
+            "emissions",
+            "emissions_eq",
+        ],
         "employees": ["年平均职工人数", "从业人员平均人数", "职工人数", "从业人数", "employees"],
     },
     "occupancy": {
@@ -268,7 +312,7 @@ def match_columns(
         if col in renames:
             continue
         key, _unit = normalized[col]
-        canonical = keys.get(key)
+        canonical = keys.get(key) or _truncated_match(key, keys)
         if canonical is not None and canonical not in taken:
             renames[col] = canonical
             taken.add(canonical)
@@ -280,10 +324,30 @@ def match_columns(
     return ColumnMatch(renames=renames, units=units, ignored=ignored)
 
 
+def _truncated_match(key: str, keys: Mapping[str, str]) -> str | None:
+    """Match a header cut short by the 10-byte DBF field-name limit (``行政区划代``).
+
+    Only Chinese headers of at least 4 characters qualify, and only when every alias they
+    start is the same canonical column.
+    """
+    if len(key) < 4 or key.isascii():
+        return None
+    found = {canonical for alias, canonical in keys.items() if alias.startswith(key)}
+    return found.pop() if len(found) == 1 else None
+
+
 def count_matches(values: Iterable[object], layer: str) -> int:
     """How many of ``values`` (e.g. the cells of a candidate header row) are known headers."""
     keys = alias_keys(layer)
-    return len({keys[k] for k in (normalize_header(v)[0] for v in values if v) if k in keys})
+    found = set()
+    for value in values:
+        if value is None or pd.isna(value):
+            continue
+        key = normalize_header(value)[0]
+        canonical = keys.get(key) or _truncated_match(key, keys)
+        if canonical is not None:
+            found.add(canonical)
+    return len(found)
 
 
 def closest_headers(canonical: str, layer: str, found: Iterable[object], n: int = 3) -> list[str]:

@@ -187,7 +187,7 @@ def load(
         overrides["project"]["evaluation_year"] = year
     if language:
         overrides["project"]["language"] = language
-    project_dir = Path(project_dir) if project_dir is not None else _demo_dir()
+    project_dir = Path(project_dir) if project_dir is not None else default_project_dir()
     config = load_config(project_dir, **overrides)
     return load_project(project_dir, config=config)
 
@@ -230,8 +230,8 @@ def run(
     are complete, so a failed or interrupted run leaves the previous outputs whole. Data
     errors raise :class:`~landeval.errors.DataError` with the findings.
     """
-    started = _now()
-    project = Path(project_dir) if project_dir is not None else _demo_dir()
+    started = utc_now()
+    project = Path(project_dir) if project_dir is not None else default_project_dir()
     out = check_out_dir(Path(out_dir), project)
     with hook("load"):
         config, inputs = load(project, year=year, language=language)
@@ -246,7 +246,7 @@ def run(
         with hook("store"):
             store_tables = {
                 **tables,
-                **run_info_tables(config, inputs, evaluation.year, started, _now()),
+                **run_info_tables(config, inputs, evaluation.year, started, utc_now()),
             }
             write_store(staging / STORE_NAME, store_tables)
         files = write_outputs(
@@ -394,11 +394,13 @@ def _non_empty(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFr
     return {k: v for k, v in tables.items() if v is not None}
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 to the second (for run_info)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _demo_dir() -> Path:
+def default_project_dir() -> Path:
+    """The embedded demo project folder, used when no --project is given."""
     from landeval.demo import demo_project_dir  # noqa: PLC0415
 
     return demo_project_dir()

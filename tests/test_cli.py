@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +21,19 @@ def landeval(*args, cwd=None):
 def test_help_lists_every_command():
     result = landeval("--help")
     assert result.returncode == 0
-    for name in ("run", "demo", "config", "validate", "raster", "score", "classify",
-                 "balance", "export", "report", "map"):
+    for name in (
+        "run",
+        "demo",
+        "config",
+        "validate",
+        "raster",
+        "score",
+        "classify",
+        "balance",
+        "export",
+        "report",
+        "map",
+    ):
         assert name in result.stdout
 
 
@@ -78,4 +90,4 @@ def test_internal_error_prints_a_log_path_not_a_traceback(monkeypatch, capsys):
     assert code == 1
     assert "Traceback" not in err
     log = err.split("traceback is in ")[1].split(";")[0]
-    assert "ZeroDivisionError" in open(log, encoding="utf-8").read()
+    assert "ZeroDivisionError" in Path(log).read_text(encoding="utf-8")

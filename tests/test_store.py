@@ -39,7 +39,7 @@ def test_update_replaces_one_table_and_keeps_others(tmp_path, frames):
 
 
 def test_failed_write_leaves_previous_store(tmp_path, frames):
-    parcels, firms = frames
+    _, firms = frames
     path = write_store(tmp_path / "s.duckdb", {"firms": firms})
     before = path.read_bytes()
     with pytest.raises(ValueError, match="identifier"):

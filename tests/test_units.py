@@ -5,7 +5,7 @@ from landeval.units import M2_PER_MU, m2_to_mu, mu_to_m2, to_wan_yuan
 
 
 def test_mu_is_exactly_ten_thousand_fifteenths():
-    assert M2_PER_MU * 15 == pytest.approx(10000.0, abs=1e-9)
+    assert pytest.approx(10000.0, abs=1e-9) == M2_PER_MU * 15
     assert m2_to_mu(10000.0) == pytest.approx(15.0)
     assert mu_to_m2(3.0) == pytest.approx(2000.0)
 

@@ -16,7 +16,8 @@ from landeval.findings import has_errors
 def run_guarded(command: click.Command, args: list[str]) -> int:
     """Run a click command; return its exit status without letting a traceback out."""
     try:
-        command.main(args=args, prog_name="landeval", standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of ctx.exit(n).
+        code = command.main(args=args, prog_name="landeval", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("已中止 (aborted)", err=True)
         return 1
@@ -39,7 +40,7 @@ def run_guarded(command: click.Command, args: list[str]) -> int:
             err=True,
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _print_user_error(exc: LandevalError) -> None:

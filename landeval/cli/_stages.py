@@ -12,13 +12,13 @@ from landeval.errors import DataError
 from landeval.findings import concat_findings, has_errors
 from landeval.model import Inputs
 from landeval.pipeline import (
-    _demo_dir,
-    _now,
     check_out_dir,
+    default_project_dir,
     evaluation_year,
     load,
     run_info_tables,
     update_stage_tables,
+    utc_now,
 )
 
 
@@ -40,7 +40,7 @@ class StageRun:
             **self.inputs.tables(),
             **{k: v for k, v in results.items() if v is not None},
             "findings": concat_findings(self.inputs.findings, findings),
-            **run_info_tables(self.config, self.inputs, self.year, self.started, _now()),
+            **run_info_tables(self.config, self.inputs, self.year, self.started, utc_now()),
         }
         return update_stage_tables(self.out, tables)
 
@@ -49,8 +49,8 @@ def load_checked(
     project_dir: Path | None, out_dir: Path, *, year: int | None, lang: str | None = None
 ) -> StageRun:
     """Check the output folder, load the project and stop on input errors."""
-    started = _now()
-    project = project_dir if project_dir is not None else _demo_dir()
+    started = utc_now()
+    project = project_dir if project_dir is not None else default_project_dir()
     out = check_out_dir(out_dir, project)
     config, inputs = load(project, year=year, language=lang)
     if has_errors(inputs.findings):

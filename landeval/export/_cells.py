@@ -22,7 +22,7 @@ _LIST_SEPARATOR: dict[str, str] = {"zh": "、", "en": "; "}
 
 
 def neutralise(text: str) -> str:
-    """Return ``text`` with a leading ``'`` when a spreadsheet would run it as a formula.
+    r"""Return ``text`` with a leading ``'`` when a spreadsheet would run it as a formula.
 
     Examples
     --------

@@ -7,8 +7,10 @@ Rules (decided by the lead):
   owners with areas leave equally (an info finding);
 - ``lease`` gives the lessee its ``area_m2`` (the whole parcel when missing) and the same area
   is taken from the parcel's owners, in proportion to what each owns;
-- leases beyond the parcel's area are an error finding and are scaled down so that land is
-  conserved: for every parcel and year, Σ assigned ≤ parcel area (the rest is unused).
+- leases beyond the parcel's area are an error finding (LEASE_EXCEEDS_PARCEL) and are scaled
+  down proportionally, as are owners' stated areas beyond it (OWN_EXCEEDS_PARCEL), so that land
+  is conserved: for every parcel and year, Σ assigned ≤ parcel area (the rest is unused);
+- a parcel with leases but no owner row: the leases count, the rest is unused.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ LAND_COLUMNS: list[str] = ["uscc", "year", "parcel_id", "relation", "land_m2"]
 _AREA_RTOL = 1e-9
 
 # Step 1: the valid occupancy rows of each year (v) and each parcel-year's totals (pf).
-# Float sums are ordered by value so that shuffled input rows give bit-identical results.
 _PARCEL_YEAR_SQL = """
 CREATE TEMP TABLE v AS
 WITH
@@ -50,12 +51,12 @@ CREATE TEMP TABLE pf AS
 WITH
 lease_tot AS (
     SELECT parcel_id, year, any_value(parcel_m2) AS parcel_m2,
-           sum(coalesce(area_m2, parcel_m2) ORDER BY coalesce(area_m2, parcel_m2)) AS leased_raw
+           sum(coalesce(area_m2, parcel_m2)) AS leased_raw
     FROM v WHERE relation = 'lease' GROUP BY parcel_id, year
 ),
 own_tot AS (
     SELECT parcel_id, year, any_value(parcel_m2) AS parcel_m2,
-           coalesce(sum(area_m2 ORDER BY area_m2), 0.0) AS explicit_raw,
+           coalesce(sum(area_m2), 0.0) AS explicit_raw,
            count(*) FILTER (WHERE area_m2 IS NULL) AS n_implicit,
            count(DISTINCT uscc) FILTER (WHERE area_m2 IS NULL) AS n_implicit_firms
     FROM v WHERE relation = 'own' GROUP BY parcel_id, year
@@ -103,10 +104,10 @@ rows AS (
            END AS land_m2
     FROM v JOIN pf USING (parcel_id, year)
 )
-SELECT uscc, year, parcel_id, relation, sum(land_m2 ORDER BY land_m2) AS land_m2
+SELECT uscc, year, parcel_id, relation, sum(land_m2) AS land_m2
 FROM rows
 GROUP BY uscc, year, parcel_id, relation
-HAVING sum(land_m2 ORDER BY land_m2) > 0
+HAVING sum(land_m2) > 0
 ORDER BY year, parcel_id, uscc, relation
 """
 
@@ -150,7 +151,7 @@ def firm_land(
     occ, bad = _clean_occupancy(occupancy, parcels)
     par = pd.DataFrame(
         {
-            "parcel_id": parcels["parcel_id"].astype("object").to_numpy(),
+            "parcel_id": parcels["parcel_id"].astype("str").reset_index(drop=True),
             "area_m2": pd.to_numeric(parcels["area_m2"], errors="coerce").to_numpy(),
         }
     )
@@ -164,10 +165,10 @@ def firm_land(
         con.close()
     land = pd.DataFrame(
         {
-            "uscc": land["uscc"].astype("object"),
+            "uscc": land["uscc"].astype("str"),
             "year": land["year"].astype("int64"),
-            "parcel_id": land["parcel_id"].astype("object"),
-            "relation": land["relation"].astype("object"),
+            "parcel_id": land["parcel_id"].astype("str"),
+            "relation": land["relation"].astype("str"),
             "land_m2": land["land_m2"].astype("float64"),
         },
         columns=LAND_COLUMNS,
@@ -189,16 +190,15 @@ def _clean_occupancy(
     occ = pd.DataFrame(
         {
             "_row": range(n),
-            "uscc": col("uscc").astype("object"),
-            "parcel_id": col("parcel_id").astype("object"),
-            "relation": col("relation").astype("object"),
+            "uscc": col("uscc").astype("str"),
+            "parcel_id": col("parcel_id").astype("str"),
+            "relation": col("relation").astype("str"),
             "area_m2": pd.to_numeric(col("area_m2"), errors="coerce").astype("float64"),
             "from_year": pd.to_numeric(col("from_year"), errors="coerce").astype("Int64"),
             "to_year": pd.to_numeric(col("to_year"), errors="coerce").astype("Int64"),
         }
     )
-    known = set(parcels["parcel_id"].astype("object"))
-    unknown = ~occ["parcel_id"].isin(known)
+    unknown = ~occ["parcel_id"].isin(parcels["parcel_id"].astype("str"))
     bad_rel = ~occ["relation"].isin(["own", "lease"]) & ~unknown
     bad_area = (occ["area_m2"] <= 0) & ~unknown & ~bad_rel
     missing_id = occ["uscc"].isna()
@@ -222,7 +222,9 @@ def _clean_occupancy(
             layer="occupancy",
             row_id=occ.loc[bad_rel, "uscc"].astype(str),
             field="relation",
-            message="用地关系" + rid[bad_rel] + "的关系类型不是own（自有）或lease（租赁），该行未计入",
+            message="用地关系"
+            + rid[bad_rel]
+            + "的关系类型不是own（自有）或lease（租赁），该行未计入",
             suggestion="将关系类型改为own或lease",
         ),
         findings_from(
@@ -246,6 +248,13 @@ def _clean_occupancy(
             suggestion="补充统一社会信用代码",
         ),
     ]
+    # A canonical row order (by value, not by position in the file) so that the sums in SQL
+    # are the same however the input rows are shuffled.
+    occ = occ.sort_values(
+        ["uscc", "parcel_id", "relation", "area_m2", "from_year", "to_year", "_row"],
+        kind="stable",
+        na_position="last",
+    )
     return occ, concat_findings(*found)
 
 

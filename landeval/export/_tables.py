@@ -1,0 +1,346 @@
+"""The tables of the action lists, built from result frames (pure; no I/O).
+
+Each builder takes result frames with the columns of :data:`landeval.model.RESULT_COLUMNS`
+and returns a :class:`Table`: a frame whose columns are the display headers (Chinese, or
+English with ``lang="en"``) and whose cells are text, numbers or None, plus the kind of
+each column, which decides its number format. Columns missing from an input frame come out
+empty rather than failing, so an export of a partial run still opens.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from landeval.export._cells import as_bool, as_number, as_text, is_missing
+from landeval.export._columns import (
+    ACTION_COLUMNS,
+    BOOL_TEXT,
+    CHANGE_KIND_LABELS,
+    FINDING_SHEET_COLUMNS,
+    FIRM_COLUMNS,
+    ITEM_COLUMNS,
+    LEDGER_COLUMNS,
+    SEVERITY_LABELS,
+    SUMMARY_COUNTY,
+    TREATMENT_COLUMNS,
+)
+from landeval.labels import (
+    CLASS_LABELS,
+    FLAG_LABELS,
+    INDUSTRY_NAMES,
+    SCALE_LABELS,
+    TIER_LABELS,
+    TREATMENT_LABELS,
+    label,
+)
+
+ACTION_TREATMENTS: tuple[str, ...] = ("REBUILD", "UPGRADE", "CONVERT", "EXIT")
+"""The four treatments (四个一批) in the order of their sheets."""
+
+NUMBER_KINDS: frozenset[str] = frozenset(
+    {"mu", "per_mu", "ratio", "share", "int", "score", "money", "per_unit"}
+)
+"""Column kinds holding numbers; every other kind holds text."""
+
+KEEP = "KEEP"
+CITY_CODE = "city"  # county_code of the balance ledger's city-wide row
+
+
+@dataclass(frozen=True)
+class Table:
+    """A display table: headers as columns, cells as str, float or None, and column kinds."""
+
+    frame: pd.DataFrame
+    kinds: tuple[str, ...]
+
+
+_FLAG_SPLIT = re.compile(r"[\s,;，；、|]+")
+
+
+def treatment_codes(parcel_eval: pd.DataFrame | None) -> list[str]:
+    """The action treatments to list: the four standard ones, then any other non-KEEP code."""
+    codes = list(ACTION_TREATMENTS)
+    if parcel_eval is not None and "treatment" in parcel_eval:
+        present = {str(t) for t in parcel_eval["treatment"].dropna().unique()}
+        codes += sorted(present - set(codes) - {KEEP})
+    return codes
+
+
+def treatment_label(code: str, lang: str, parcel_eval: pd.DataFrame | None = None) -> str:
+    """Label of a treatment code; a custom code takes its ``treatment_zh`` from the data."""
+    if code in TREATMENT_LABELS:
+        return label(TREATMENT_LABELS, code, lang)  # type: ignore[arg-type]
+    if parcel_eval is not None and "treatment_zh" in parcel_eval:
+        names = parcel_eval.loc[parcel_eval["treatment"] == code, "treatment_zh"].dropna()
+        if len(names):
+            return str(names.iloc[0])
+    return code
+
+
+def sort_parcels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by county, then area descending, then parcel code (deterministic)."""
+    keys = pd.DataFrame(
+        {
+            "_county": _column(frame, "county_code").astype("string").fillna(""),
+            "_area": pd.to_numeric(_column(frame, "area_mu"), errors="coerce").fillna(-1.0),
+            "_id": _column(frame, "parcel_id").astype("string").fillna(""),
+        },
+        index=frame.index,
+    )
+    order = keys.sort_values(
+        ["_county", "_area", "_id"], ascending=[True, False, True], kind="stable"
+    ).index
+    return frame.loc[order]
+
+
+def action_table(
+    parcel_eval: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    treatments: Sequence[str] | None = None,
+    with_treatment: bool = False,
+) -> Table:
+    """One row per parcel of the given treatments (all non-KEEP when None), sorted.
+
+    Parameters
+    ----------
+    parcel_eval : DataFrame
+        The ``parcel_eval`` result table.
+    lang : {"zh", "en"}
+        Language of headers and labels.
+    treatments : sequence of str, optional
+        Treatment codes to keep.
+    with_treatment : bool
+        Put the treatment label and code first (the CSV's 处置方式 columns).
+    """
+    codes = list(treatments) if treatments is not None else treatment_codes(parcel_eval)
+    rows = parcel_eval[_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool)]
+    rows = sort_parcels(rows)
+    spec = (TREATMENT_COLUMNS if with_treatment else ()) + ACTION_COLUMNS
+    return _build(rows, spec, lang=lang, parcel_eval=parcel_eval)
+
+
+def summary_table(parcel_eval: pd.DataFrame, *, lang: str = "zh") -> Table:
+    """Parcels and area (mu) per county and treatment, with row and column totals."""
+    codes = treatment_codes(parcel_eval)
+    frame = parcel_eval.assign(
+        _county=_column(parcel_eval, "county_code").astype("string").fillna(""),
+        _name=_column(parcel_eval, "county_name").astype("string"),
+        _t=_column(parcel_eval, "treatment").astype("string"),
+        _area=pd.to_numeric(_column(parcel_eval, "area_mu"), errors="coerce").fillna(0.0),
+    )
+    frame = frame[frame["_t"].isin(codes).fillna(False).to_numpy(dtype=bool)]
+    counties = sorted(set(_column(parcel_eval, "county_code").dropna().astype(str)))
+    names = _county_names(parcel_eval)
+    parcels_word, area_word = ("宗数", "面积（亩）") if lang == "zh" else ("parcels", "area (mu)")
+    total_word = "合计" if lang == "zh" else "Total"
+    headers = [SUMMARY_COUNTY[0] if lang == "zh" else SUMMARY_COUNTY[1]]
+    kinds = ["text"]
+    for code in [*codes, None]:
+        name = total_word if code is None else treatment_label(code, lang, parcel_eval)
+        headers += [f"{name} {parcels_word}", f"{name} {area_word}"]
+        kinds += ["int", "mu"]
+    rows = []
+    for county in [*counties, None]:
+        part = frame if county is None else frame[frame["_county"] == county]
+        row: list[object] = [
+            (total_word if lang == "en" else "全市合计")
+            if county is None
+            else names.get(county, county)
+        ]
+        for code in [*codes, None]:
+            sel = part if code is None else part[part["_t"] == code]
+            row += [float(len(sel)), float(sel["_area"].sum())]
+        rows.append(row)
+    return Table(pd.DataFrame(rows, columns=headers, dtype=object), tuple(kinds))
+
+
+def firm_table(
+    firm_scores: pd.DataFrame,
+    *,
+    year: int,
+    county_names: Mapping[str, str],
+    lang: str = "zh",
+) -> Table:
+    """Firm classes and scores of the evaluation year, by county then land descending."""
+    rows = firm_scores[pd.to_numeric(_column(firm_scores, "year"), errors="coerce") == year]
+    county = _column(rows, "county_code").astype("string")
+    kwh = pd.to_numeric(_column(rows, "tax_per_kwh"), errors="coerce")
+    classes = _column(rows, "class")
+    rows = rows.assign(
+        county_name=[county_names.get(c, c) if not is_missing(c) else None for c in county],
+        # 万元 per kWh is a tiny number; 元 per kWh reads naturally
+        tax_per_kwh_yuan=kwh * 1e4,
+        class_label=[
+            None if is_missing(c) else label(CLASS_LABELS, str(c), lang)  # type: ignore[arg-type]
+            for c in classes
+        ],
+    )
+    keys = pd.DataFrame(
+        {
+            "_c": county.fillna(""),
+            "_a": pd.to_numeric(_column(rows, "land_mu"), errors="coerce").fillna(-1.0),
+            "_u": _column(rows, "uscc").astype("string").fillna(""),
+        },
+        index=rows.index,
+    )
+    order = keys.sort_values(["_c", "_a", "_u"], ascending=[True, False, True]).index
+    return _build(rows.loc[order], FIRM_COLUMNS, lang=lang)
+
+
+def ledger_table(ledger: pd.DataFrame | None, *, lang: str = "zh") -> Table:
+    """The 改一补一 ledger, one row per county (or one for the city)."""
+    frame = ledger if ledger is not None else pd.DataFrame()
+    if "county_code" in frame:
+        code = frame["county_code"].astype("string")
+        city = (code == CITY_CODE).fillna(False)
+        # counties by code, then the city row; the city row shows no county code
+        order = pd.DataFrame({"_city": city, "_c": code.fillna("")}, index=frame.index)
+        frame = frame.loc[order.sort_values(["_city", "_c"], kind="stable").index]
+        frame = frame.assign(county_code=frame["county_code"].where(~city.loc[frame.index], None))
+    return _build(frame, LEDGER_COLUMNS, lang=lang)
+
+
+def items_table(items: pd.DataFrame | None, *, lang: str = "zh") -> Table:
+    """Every 改一补一 item, by county then area descending."""
+    frame = items if items is not None else pd.DataFrame()
+    if len(frame):
+        keys = pd.DataFrame(
+            {
+                "_c": _column(frame, "county_code").astype("string").fillna(""),
+                "_a": pd.to_numeric(_column(frame, "area_mu"), errors="coerce").fillna(-1.0),
+                "_i": _column(frame, "item_id").astype("string").fillna(""),
+            },
+            index=frame.index,
+        )
+        frame = frame.loc[keys.sort_values(["_c", "_a", "_i"], ascending=[True, False, True]).index]
+    return _build(frame, ITEM_COLUMNS, lang=lang)
+
+
+def findings_table(findings: pd.DataFrame | None, *, lang: str = "zh") -> Table:
+    """Data-quality findings in the order given (severity first)."""
+    return _build(
+        findings if findings is not None else pd.DataFrame(), FINDING_SHEET_COLUMNS, lang=lang
+    )
+
+
+def county_names(results: Mapping[str, pd.DataFrame | None]) -> dict[str, str]:
+    """County code → name as found in parcel_eval and the ledger."""
+    names: dict[str, str] = {}
+    for key in ("balance_ledger", "parcel_eval"):
+        frame = results.get(key)
+        if frame is not None:
+            names.update(_county_names(frame))
+    return names
+
+
+def _county_names(frame: pd.DataFrame) -> dict[str, str]:
+    if "county_code" not in frame or "county_name" not in frame:
+        return {}
+    pairs = frame[["county_code", "county_name"]].dropna().drop_duplicates("county_code")
+    return {str(c): str(n) for c, n in zip(pairs["county_code"], pairs["county_name"], strict=True)}
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _build(
+    rows: pd.DataFrame,
+    spec: Sequence[tuple[str, str, str, str]],
+    *,
+    lang: str,
+    parcel_eval: pd.DataFrame | None = None,
+) -> Table:
+    out: dict[str, list[object]] = {}
+    kinds: list[str] = []
+    for source, zh, en, spec_kind in spec:
+        header = zh if lang == "zh" else en
+        values, kind = _column(rows, source).tolist(), spec_kind
+        if source == "flags" and lang == "zh" and "flags_zh" in rows:
+            # the zoning stage's own Chinese wording wins over labels rebuilt from codes
+            values, kind = _column(rows, "flags_zh").tolist(), "text"
+        out[header] = _convert_column(values, kind, lang, parcel_eval)
+        kinds.append("text" if kind not in NUMBER_KINDS else kind)
+    frame = pd.DataFrame(out, columns=list(out), dtype=object)
+    return Table(frame, tuple(kinds))
+
+
+def _convert_column(
+    values: list[object], kind: str, lang: str, parcel_eval: pd.DataFrame | None
+) -> list[object]:
+    if kind in NUMBER_KINDS:
+        # vectorised: a city's firm sheet has millions of cells
+        numbers = pd.to_numeric(
+            pd.Series(values, dtype=object).map(_scalar_or_none), errors="coerce"
+        )
+        return [v if math.isfinite(v) else None for v in numbers.astype(float).tolist()]
+    # codes and labels repeat a lot: convert each distinct value once
+    memo: dict[object, object] = {}
+    out: list[object] = []
+    for value in values:
+        try:
+            out.append(memo[value])
+        except KeyError:
+            out.append(memo.setdefault(value, _convert(value, kind, lang, parcel_eval)))
+        except TypeError:  # unhashable (a list of flags or names)
+            out.append(_convert(value, kind, lang, parcel_eval))
+    return out
+
+
+def _scalar_or_none(value: object) -> object:
+    if isinstance(value, (str, bytes, list, tuple, np.ndarray, set, dict)):
+        return None
+    return value
+
+
+def _convert(value: object, kind: str, lang: str, parcel_eval: pd.DataFrame | None) -> object:
+    if kind in NUMBER_KINDS:
+        return as_number(value)
+    if kind == "bool":
+        flag = as_bool(value)
+        return None if flag is None else BOOL_TEXT[lang][0 if flag else 1]
+    text = as_text(value, lang=lang) if kind in {"text", "flags"} else _code(value)
+    if text is None:
+        return None
+    tables: dict[str, dict[str, dict[str, str]]] = {
+        "class": CLASS_LABELS,
+        "tier": TIER_LABELS,
+        "scale": SCALE_LABELS,
+        "severity": SEVERITY_LABELS,
+        "change_kind": CHANGE_KIND_LABELS,
+    }
+    if kind in tables:
+        return label(tables[kind], text, lang)  # type: ignore[arg-type]
+    if kind == "treatment":
+        return treatment_label(text, lang, parcel_eval)
+    if kind == "industry":
+        name = INDUSTRY_NAMES.get(text[:3]) if lang == "zh" else None
+        return f"{text} {name}" if name else text
+    if kind == "flags":
+        codes = _flag_codes(value)
+        names = [label(FLAG_LABELS, c, lang) for c in codes]  # type: ignore[arg-type]
+        return as_text(names, lang=lang)
+    return text
+
+
+def _code(value: object) -> str | None:
+    if is_missing(value):
+        return None
+    return str(value)
+
+
+def _flag_codes(value: object) -> list[str]:
+    if is_missing(value):
+        return []
+    if isinstance(value, (list, tuple, np.ndarray, set)):
+        return [str(v) for v in value if not is_missing(v)]
+    return [c for c in _FLAG_SPLIT.split(str(value)) if c]

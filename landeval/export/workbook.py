@@ -1,0 +1,206 @@
+"""``actions.xlsx``: the action lists, the 改一补一 ledger, firm classes and data problems.
+
+Written with XlsxWriter in constant-memory mode (rows stream to disk, so a city of a
+hundred thousand parcels does not sit in memory as cell objects). Every text cell goes
+through :func:`~landeval.export._cells.neutralise` and is written with ``write_string``,
+so nothing from the inputs can become a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from landeval._atomic import atomic_path
+from landeval.export._cells import column_width, neutralise
+from landeval.export._tables import (
+    Table,
+    action_table,
+    county_names,
+    findings_table,
+    firm_table,
+    items_table,
+    ledger_table,
+    summary_table,
+    treatment_codes,
+    treatment_label,
+)
+
+NUMBER_FORMATS: dict[str, str] = {
+    "mu": "0.00",
+    "per_mu": "0.00",
+    "ratio": "0.00",
+    "share": "0.0%",
+    "int": "0",
+    "score": "0.00",
+    "money": "#,##0.00",
+    "per_unit": "0.00",
+}
+"""Excel number format per column kind."""
+
+SHEET_NAMES: dict[str, dict[str, str]] = {
+    "summary": {"zh": "汇总", "en": "Summary"},
+    "balance": {"zh": "改一补一", "en": "Balance"},
+    "firms": {"zh": "企业评价", "en": "Firm evaluation"},
+    "findings": {"zh": "数据问题", "en": "Data problems"},
+}
+"""Sheet names other than the treatment sheets (which take the treatment labels)."""
+
+_WIDTH_SAMPLE = 500  # rows looked at to size a column; enough to see typical long names
+_GAP = 1  # empty columns between the ledger and the item list on the 改一补一 sheet
+_FORBIDDEN_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+
+
+def write_workbook(
+    results: Mapping[str, pd.DataFrame | None],
+    path: str | Path,
+    *,
+    lang: str = "zh",
+    year: int,
+) -> Path:
+    """Write ``actions.xlsx`` atomically.
+
+    Parameters
+    ----------
+    results : mapping of str to DataFrame
+        Result tables by name: ``parcel_eval``, ``balance_ledger``, ``balance_items``,
+        ``firm_scores``, ``findings`` (missing ones give empty sheets).
+    path : path-like
+        The workbook to write; replaced whole when complete.
+    lang : {"zh", "en"}
+        Language of sheet names, headers and labels.
+    year : int
+        Evaluation year: the 企业评价 sheet lists that year's firms.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path = Path(path)
+    parcels = _frame(results.get("parcel_eval"))
+    sheets: list[tuple[str, list[tuple[Table, int]]]] = [
+        (SHEET_NAMES["summary"][lang], [(summary_table(parcels, lang=lang), 0)])
+    ]
+    for code in treatment_codes(parcels):
+        table = action_table(parcels, lang=lang, treatments=[code])
+        sheets.append((treatment_label(code, lang, parcels), [(table, 0)]))
+    ledger = ledger_table(results.get("balance_ledger"), lang=lang)
+    items = items_table(results.get("balance_items"), lang=lang)
+    beside = len(ledger.frame.columns) + _GAP
+    sheets.append((SHEET_NAMES["balance"][lang], [(ledger, 0), (items, beside)]))
+    firms = firm_table(
+        _frame(results.get("firm_scores")),
+        year=year,
+        county_names=county_names(results),
+        lang=lang,
+    )
+    sheets.append((SHEET_NAMES["firms"][lang], [(firms, 0)]))
+    sheets.append(
+        (SHEET_NAMES["findings"][lang], [(findings_table(results.get("findings"), lang=lang), 0)])
+    )
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                # belt and braces: never turn text into formulas, links or numbers
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "nan_inf_to_errors": False,
+            },
+        )
+        try:
+            title = "工业用地处置清单" if lang == "zh" else "Industrial land action lists"
+            book.set_properties({"title": f"{title} {year}", "author": "landeval"})
+            formats = _formats(book)
+            used: set[str] = set()
+            for name, blocks in sheets:
+                _write_sheet(book, _sheet_name(name, used), blocks, formats)
+        finally:
+            book.close()
+    return path
+
+
+def _frame(frame: pd.DataFrame | None) -> pd.DataFrame:
+    return frame if frame is not None else pd.DataFrame()
+
+
+def _formats(book: xlsxwriter.Workbook) -> dict[str, object]:
+    formats: dict[str, object] = {
+        kind: book.add_format({"num_format": fmt}) for kind, fmt in NUMBER_FORMATS.items()
+    }
+    formats["text"] = book.add_format({"num_format": "@"})
+    formats["header"] = book.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": False}
+    )
+    return formats
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ , unique ignoring case
+    base = name.translate(_FORBIDDEN_SHEET_CHARS)[:31] or "Sheet"
+    candidate, n = base, 1
+    while candidate.lower() in used:
+        n += 1
+        candidate = f"{base[: 31 - len(str(n)) - 1]}_{n}"
+    used.add(candidate.lower())
+    return candidate
+
+
+def _write_sheet(
+    book: xlsxwriter.Workbook,
+    name: str,
+    blocks: Sequence[tuple[Table, int]],
+    formats: Mapping[str, object],
+) -> None:
+    sheet = book.add_worksheet(name)
+    sheet.freeze_panes(1, 0)
+    # widths and formats before any row: constant-memory mode streams rows as written
+    for table, start in blocks:
+        for j, header in enumerate(table.frame.columns):
+            width = _width(header, table.frame.iloc[:_WIDTH_SAMPLE, j], table.kinds[j])
+            sheet.set_column(start + j, start + j, width)
+    first, first_start = blocks[0]
+    if len(first.frame.columns):
+        last_col = first_start + len(first.frame.columns) - 1
+        sheet.autofilter(0, first_start, max(len(first.frame), 1), last_col)
+    columns = [
+        (start, [(t.frame[h].tolist(), t.kinds[j]) for j, h in enumerate(t.frame.columns)])
+        for t, start in blocks
+    ]
+    n_rows = max(len(t.frame) for t, _ in blocks)
+    for table, start in blocks:
+        for j, header in enumerate(table.frame.columns):
+            sheet.write_string(0, start + j, neutralise(str(header)), formats["header"])
+    for i in range(n_rows):
+        for start, cols in columns:
+            for j, (values, kind) in enumerate(cols):
+                if i >= len(values) or values[i] is None:
+                    continue
+                if kind == "text":
+                    sheet.write_string(i + 1, start + j, neutralise(str(values[i])))
+                else:
+                    sheet.write_number(i + 1, start + j, values[i], formats[kind])
+
+
+def _width(header: str, values: pd.Series, kind: str) -> float:
+    if kind == "text":
+        texts = [neutralise(str(v)) for v in values if v is not None]
+    else:
+        texts = [_shown_number(v, kind) for v in values if v is not None]
+    return column_width(str(header), texts)
+
+
+def _shown_number(value: float, kind: str) -> str:
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind == "int":
+        return f"{value:.0f}"
+    if kind == "money":
+        return f"{value:,.2f}"
+    return f"{value:.2f}"

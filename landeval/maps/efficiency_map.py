@@ -1,0 +1,185 @@
+"""Efficiency map: parcels by class (A/B/C/D/T/idle) and quantile choropleths of per-mu figures."""
+
+from __future__ import annotations
+
+import warnings
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from landeval.labels import CLASS_LABELS, label
+from landeval.maps._base import (
+    MapContext,
+    add_context_layers,
+    add_dataset,
+    finish,
+    new_map,
+)
+from landeval.maps.controls import LegendItem, LegendSection
+from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
+from landeval.maps.layers import DataLayer, LayerStyle, swatch_label
+
+CLASS_COLORS: dict[str, str] = {
+    "A": "#1a9641",
+    "B": "#a6d96a",
+    "C": "#fdae61",
+    "D": "#d7191c",
+    "T": "#9e9ac8",
+    "IDLE": "#525252",
+    "NONE": "#d9d9d9",
+}
+"""Fill colour per efficiency category (class, idle, none)."""
+RAMPS: dict[str, tuple[str, ...]] = {
+    "tax_per_mu": ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    "va_per_mu": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+}
+"""Sequential colours (low → high) of the two choropleths; their length is the class count."""
+NO_VALUE_COLOR = "#e6e6e6"
+
+PARCEL_COLUMNS = {
+    "parcel_id": "text",
+    "county_name": "text",
+    "platform_name": "text",
+    "area_mu": "num2",
+    "main_name": "text",
+    "occupant_names": "text",
+    "class": "text",
+    "cat": "text",
+    "tax_per_mu": "num2",
+    "va_per_mu": "num2",
+    "tax_per_mu_q": "num0",
+    "va_per_mu_q": "num0",
+    "far": "num2",
+    "coverage": "num3",
+    "flags": "text",
+}
+POPUP = [
+    ("county_name", "text"),
+    ("platform_name", "text"),
+    ("area_mu", "num2"),
+    ("occupant_names", "text"),
+    ("class", "class"),
+    ("tax_per_mu", "num2"),
+    ("va_per_mu", "num2"),
+    ("far", "num2"),
+    ("coverage", "pct"),
+    ("flags", "flags"),
+]
+
+
+def quantile_classes(values: pd.Series, k: int) -> tuple[np.ndarray, list[float]]:
+    """Quantile classes of a numeric column.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Numbers; missing values get no class.
+    k : int
+        Wanted number of classes (fewer when many values tie).
+
+    Returns
+    -------
+    classes : numpy.ndarray
+        Class index per row (float, NaN where missing), 0 the lowest.
+    bins : list of float
+        Upper bound of each class.
+    """
+    x = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+    ok = np.isfinite(x)
+    classes = np.full(len(x), np.nan)
+    if not ok.any():
+        return classes, []
+    with warnings.catch_warnings():
+        # mapclassify warns when ties leave fewer distinct quantiles than k: expected here.
+        warnings.simplefilter("ignore")
+        bins = np.unique(mapclassify.Quantiles(x[ok], k=min(k, int(ok.sum()))).bins)
+    classes[ok] = np.searchsorted(bins, x[ok], side="left")
+    return classes, [float(b) for b in bins]
+
+
+def efficiency_map_html(ctx: MapContext) -> str:
+    """Render the efficiency map page (self-contained HTML text)."""
+    zh = ctx.lang == "zh"
+    fmap = new_map(ctx, kind="efficiency_map")
+    reference = add_context_layers(fmap, ctx, control_line_show=False)
+    attrs = ctx.parcels.attributes.copy()
+    bins: dict[str, list[float]] = {}
+    for column, ramp in RAMPS.items():
+        source = attrs[column] if column in attrs.columns else pd.Series([np.nan] * len(attrs))
+        attrs[f"{column}_q"], bins[column] = quantile_classes(source, len(ramp))
+    add_dataset(
+        fmap,
+        "parcels",
+        ctx.parcels,
+        attributes=attrs,
+        columns=PARCEL_COLUMNS,
+        popup=popup_fields(ctx.lang, POPUP),
+        title="parcel_id",
+        search=PARCEL_SEARCH,
+        tooltip=PARCEL_TOOLTIP,
+    )
+    items = []
+    for cat, color in CLASS_COLORS.items():
+        if cat == "NONE" and not (attrs["cat"] == cat).any():
+            continue  # "no evaluated occupant" only when there is such a parcel
+        text = _category_label(cat, zh=zh)
+        DataLayer(
+            f"class_{cat}",
+            name=swatch_label(text, color, count=int((attrs["cat"] == cat).sum())),
+            dataset="parcels",
+            style=LayerStyle(color="#666666", weight=0.5, fill_color=color, fill_opacity=0.8),
+            filter_column="cat",
+            filter_values=[cat],
+        ).add_to(fmap)
+        items.append(LegendItem(color, text))
+    sections = [
+        LegendSection(
+            "亩均评价类别" if zh else "Per-mu class",
+            items,
+            layers=[f"class_{c}" for c in CLASS_COLORS],
+        )
+    ]
+    titles = {
+        "tax_per_mu": ("亩均税收（万元/亩，分位数分级）", "Tax per mu (10k yuan, quantiles)"),
+        "va_per_mu": ("亩均增加值（万元/亩，分位数分级）", "Value added per mu (quantiles)"),
+    }
+    for column, ramp in RAMPS.items():
+        text = titles[column][0 if zh else 1]
+        key = f"choropleth_{column}"
+        DataLayer(
+            key,
+            name=swatch_label(text, ramp[-1]),
+            dataset="parcels",
+            style=LayerStyle(
+                color="#777777",
+                weight=0.4,
+                fill_color=NO_VALUE_COLOR,
+                fill_opacity=0.85,
+                fill_by=f"{column}_q",
+                fill_map={str(i): c for i, c in enumerate(ramp)},
+            ),
+            show=False,
+            lazy=True,
+        ).add_to(fmap)
+        sections.append(LegendSection(text, _bin_items(bins[column], ramp, zh=zh), layers=[key]))
+    return finish(fmap, ctx, sections + reference)
+
+
+def _category_label(cat: str, *, zh: bool) -> str:
+    if cat == "IDLE":
+        return "闲置用地" if zh else "idle"
+    if cat == "NONE":
+        return "无企业评价" if zh else "no evaluated occupant"
+    return label(CLASS_LABELS, cat, "zh" if zh else "en")
+
+
+def _bin_items(bins: list[float], ramp: tuple[str, ...], *, zh: bool) -> list[LegendItem]:
+    items = []
+    lower = None
+    for i, upper in enumerate(bins):
+        text = f"≤ {upper:,.1f}" if lower is None else f"{lower:,.1f} – {upper:,.1f}"
+        items.append(LegendItem(ramp[i], text))
+        lower = upper
+    items.append(LegendItem(NO_VALUE_COLOR, "无数据" if zh else "no data"))
+    return items

@@ -1,0 +1,90 @@
+"""Parcel attributes as the maps show them: normalised flags, categories and popup labels."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from landeval.labels import Language
+from landeval.maps.layers import PopupField
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "parcel_id": ("宗地代码", "Parcel code"),
+    "county_name": ("所在县（市、区）", "County"),
+    "platform_name": ("所属平台", "Platform"),
+    "tier": ("平台层级", "Platform tier"),
+    "area_mu": ("面积（亩）", "Area (mu)"),
+    "occupant_names": ("用地企业", "Occupants"),
+    "class": ("亩均评价类别", "Per-mu class"),
+    "tax_per_mu": ("亩均税收（万元/亩）", "Tax per mu (10k yuan)"),
+    "va_per_mu": ("亩均增加值（万元/亩）", "Value added per mu (10k yuan)"),
+    "far": ("容积率", "Floor-area ratio"),
+    "coverage": ("建筑系数", "Building coverage"),
+    "flags": ("低效标识", "Low-efficiency flags"),
+    "treatment": ("处置方式", "Treatment"),
+    "reason_zh": ("处置理由", "Reason"),
+    "inside_line": ("位于工业用地控制线内", "Inside the control line"),
+    "must_stay_industrial": ("须保持工业用途", "Must stay industrial"),
+}
+"""Popup labels of parcel columns, Chinese and English."""
+
+PARCEL_SEARCH = ("parcel_id", "main_name", "occupant_names")
+PARCEL_TOOLTIP = ("parcel_id", "main_name")
+_FLAG_SPLIT = r"[,;，；、|\s]+"
+
+
+def popup_fields(lang: Language, spec: list[tuple[str, str]]) -> list[PopupField]:
+    """Popup rows for parcel columns: (column, format) pairs labelled from FIELD_LABELS."""
+    k = 0 if lang == "zh" else 1
+    out = []
+    for column, fmt in spec:
+        fallback = "main_name" if column == "occupant_names" else None
+        out.append(PopupField(FIELD_LABELS[column][k], column, fmt, fallback))
+    return out
+
+
+def parcel_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
+    """Parcel columns as the maps show them (a new frame).
+
+    ``flags`` becomes comma-joined codes whatever its input form (list or delimited text);
+    ``idle`` and the efficiency category ``cat`` (IDLE, A–D, T or NONE) are added;
+    ``occupant_names`` is blanked where it only repeats ``main_name`` (the popup falls back
+    to it), which keeps large maps small.
+    """
+    out = attributes.copy()
+    flags = out["flags"] if "flags" in out.columns else pd.Series([None] * len(out))
+    index, uniques = pd.factorize(flags.astype(object).map(_hashable))
+    parsed = [_flag_codes(v) for v in uniques.tolist()]  # parse each distinct value once
+    codes = [parsed[i] if i >= 0 else [] for i in index.tolist()]
+    out["flags"] = [",".join(c) if c else None for c in codes]
+    out["idle"] = ["IDLE" in c for c in codes]
+    cls = out["class"].astype(object) if "class" in out.columns else pd.Series([None] * len(out))
+    cats = []
+    for idle, c in zip(out["idle"], cls.tolist(), strict=True):
+        if idle:
+            cats.append("IDLE")
+        elif isinstance(c, str) and c in {"A", "B", "C", "D", "T"}:
+            cats.append(c)
+        else:
+            cats.append("NONE")
+    out["cat"] = cats
+    if "occupant_names" in out.columns and "main_name" in out.columns:
+        same = out["occupant_names"].astype(object).eq(out["main_name"].astype(object))
+        out["occupant_names"] = out["occupant_names"].astype(object).where(~same.fillna(False))
+    return out
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
+        return tuple(str(v) for v in value)
+    return value
+
+
+def _flag_codes(value: object) -> list[str]:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [c for c in re.split(_FLAG_SPLIT, value) if c]
+    return [str(c) for c in value]

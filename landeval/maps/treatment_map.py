@@ -1,0 +1,176 @@
+"""Treatment map: parcels by 四个一批 treatment and 保留, the control line, 改一补一 items."""
+
+from __future__ import annotations
+
+from landeval.labels import TREATMENT_LABELS, label
+from landeval.maps._base import (
+    MapContext,
+    add_context_layers,
+    add_dataset,
+    finish,
+    new_map,
+    treatment_labels,
+)
+from landeval.maps.controls import LegendItem, LegendSection
+from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
+from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
+
+TREATMENT_COLORS: dict[str, str] = {
+    "EXIT": "#d7191c",
+    "CONVERT": "#8e44ad",
+    "REBUILD": "#f46d43",
+    "UPGRADE": "#fdd835",
+    "KEEP": "#b7c9a8",
+}
+"""Fill colour per treatment; codes added in a project's rules get the fallback colours."""
+_EXTRA_COLORS = ("#1f78b4", "#33a02c", "#fb9a99", "#cab2d6", "#b15928")
+MISSING_COLOR = "#d9d9d9"
+BALANCE_COLORS = {"convert": "#6a3d9a", "supplement": "#1f78b4"}
+
+PARCEL_COLUMNS = {
+    "parcel_id": "text",
+    "county_name": "text",
+    "platform_name": "text",
+    "area_mu": "num2",
+    "main_name": "text",
+    "occupant_names": "text",
+    "class": "text",
+    "tax_per_mu": "num2",
+    "va_per_mu": "num2",
+    "far": "num2",
+    "coverage": "num3",
+    "flags": "text",
+    "treatment": "text",
+    "reason_zh": "text",
+    "inside_line": "bool",
+    "must_stay_industrial": "bool",
+}
+POPUP = [
+    ("county_name", "text"),
+    ("platform_name", "text"),
+    ("area_mu", "num2"),
+    ("occupant_names", "text"),
+    ("class", "class"),
+    ("tax_per_mu", "num2"),
+    ("va_per_mu", "num2"),
+    ("far", "num2"),
+    ("coverage", "pct"),
+    ("flags", "flags"),
+    ("treatment", "treatment"),
+    ("reason_zh", "text"),
+    ("inside_line", "bool"),
+    ("must_stay_industrial", "bool"),
+]
+
+
+def treatment_map_html(ctx: MapContext) -> str:
+    """Render the treatment map page (self-contained HTML text)."""
+    zh = ctx.lang == "zh"
+    fmap = new_map(ctx, kind="treatment_map")
+    reference = add_context_layers(fmap, ctx)
+    attrs = ctx.parcels.attributes
+    add_dataset(
+        fmap,
+        "parcels",
+        ctx.parcels,
+        attributes=attrs,
+        columns=PARCEL_COLUMNS,
+        popup=popup_fields(ctx.lang, POPUP),
+        title="parcel_id",
+        search=PARCEL_SEARCH,
+        tooltip=PARCEL_TOOLTIP,
+    )
+    names = {**{c: label(TREATMENT_LABELS, c, ctx.lang) for c in TREATMENT_LABELS}}
+    names.update(treatment_labels(ctx))
+    codes = [r.code for r in ctx.config.treatments] + ["KEEP"]
+    values = attrs["treatment"].astype(object).where(attrs["treatment"].notna(), "")
+    present = set(values)
+    codes += sorted(c for c in present - set(codes) if c)
+    if "" in present:
+        codes.append("")
+    items = []
+    extra = iter(_EXTRA_COLORS)
+    for code in codes:
+        color = TREATMENT_COLORS.get(code) or (
+            next(extra, MISSING_COLOR) if code else MISSING_COLOR
+        )
+        text = names.get(code, code) if code else ("未判定" if zh else "not decided")
+        count = int((values == code).sum())
+        DataLayer(
+            f"treatment_{code or 'none'}",
+            name=swatch_label(text, color, count=count),
+            dataset="parcels",
+            style=LayerStyle(color="#666666", weight=0.5, fill_color=color, fill_opacity=0.75),
+            filter_column="treatment",
+            filter_values=[code],
+        ).add_to(fmap)
+        items.append(LegendItem(color, text))
+    sections = [LegendSection("处置方式（四个一批）" if zh else "Treatment", items)]
+    sections += _balance_layers(fmap, ctx)
+    return finish(fmap, ctx, sections + reference)
+
+
+def _balance_layers(fmap, ctx: MapContext) -> list[LegendSection]:
+    layer = ctx.balance_items
+    if layer is None:
+        return []
+    zh = ctx.lang == "zh"
+    attrs = layer.attributes.copy()
+    labels_zh = {"convert": "改（转出工业）", "supplement": "补（新增工业）"}
+    labels_en = {"convert": "converted out", "supplement": "compensating supplement"}
+    kind_names = labels_zh if zh else labels_en
+    attrs["kind_label"] = [kind_names.get(k, k) for k in attrs["kind"].astype(object)]
+    popup = [
+        PopupField("类型" if zh else "Kind", "kind_label"),
+        PopupField("来源" if zh else "Source", "source"),
+        PopupField("县（市、区）代码" if zh else "County code", "county_code"),
+        PopupField("规划用途" if zh else "Planned use", "planned_use"),
+        PopupField("面积（亩）" if zh else "Area (mu)", "area_mu", "num2"),
+        PopupField("计入面积（亩）" if zh else "Counted (mu)", "counted_mu", "num2"),
+        PopupField("是否计入平衡" if zh else "Counted", "counted", "bool"),
+        PopupField("未计入原因" if zh else "Why not counted", "why_not_counted"),
+    ]
+    add_dataset(
+        fmap,
+        "balance",
+        layer,
+        attributes=attrs,
+        columns={
+            "item_id": "text",
+            "kind": "text",
+            "kind_label": "text",
+            "source": "text",
+            "county_code": "text",
+            "planned_use": "text",
+            "area_mu": "num2",
+            "counted_mu": "num2",
+            "counted": "bool",
+            "why_not_counted": "text",
+        },
+        popup=popup,
+        title="item_id",
+        search=("item_id",),
+        tooltip=("item_id", "kind_label"),
+    )
+    items = []
+    kinds = attrs["kind"].astype(object)
+    for kind in ("convert", "supplement"):
+        color = BALANCE_COLORS[kind]
+        text = ("改一补一：" if zh else "Balance: ") + kind_names[kind]
+        DataLayer(
+            f"balance_{kind}",
+            name=swatch_label(text, color, count=int((kinds == kind).sum()), line=True),
+            dataset="balance",
+            style=LayerStyle(
+                color=color, weight=2.2, fill_color=color, fill_opacity=0.15, dash_by="counted"
+            ),
+            filter_column="kind",
+            filter_values=[kind],
+        ).add_to(fmap)
+        items.append(
+            LegendItem(color, kind_names[kind] + ("（计入）" if zh else " (counted)"), "line")
+        )
+        items.append(
+            LegendItem(color, kind_names[kind] + ("（未计入）" if zh else " (not counted)"), "dash")
+        )
+    return [LegendSection("改一补一" if zh else "Convert-one-supplement-one", items)]

@@ -1,0 +1,43 @@
+"""Per-mu evaluation (亩均论英雄): land, indicators, scores, classes, parcel roll-up, trends.
+
+The pipeline, one module per step (DESIGN §5):
+
+- :mod:`.land` — land per firm-year from occupancy (DuckDB SQL);
+- :mod:`.firm_years` — tax and output joined with firm attributes and land (DuckDB SQL);
+- :mod:`.indicators` — the seven per-firm indicators;
+- :mod:`.groups`, :mod:`.eligibility` — evaluation groups, weights, who is class T;
+- :mod:`.benchmarks`, :mod:`.scores`, :mod:`.classes` — benchmarks, sub-scores, ranks, classes;
+- :mod:`.rollup` — allocation of firm money to parcels, parcel scores;
+- :mod:`.trends` — per-mu trends by region against the growth target;
+- :mod:`.evaluate` — :func:`evaluate_firms`, which runs them all.
+"""
+
+from landeval.mu_scoring.benchmarks import group_benchmarks
+from landeval.mu_scoring.classes import assign_classes
+from landeval.mu_scoring.eligibility import not_evaluated_reasons
+from landeval.mu_scoring.evaluate import ScoringResult, evaluate_firms
+from landeval.mu_scoring.firm_years import assemble_firm_years
+from landeval.mu_scoring.groups import group_keys, weights_frame
+from landeval.mu_scoring.indicators import INDICATOR_FORMULAS, compute_indicators
+from landeval.mu_scoring.land import firm_land
+from landeval.mu_scoring.rollup import allocate, parcel_scores
+from landeval.mu_scoring.scores import score_firm_years
+from landeval.mu_scoring.trends import compute_trends
+
+__all__ = [
+    "INDICATOR_FORMULAS",
+    "ScoringResult",
+    "allocate",
+    "assemble_firm_years",
+    "assign_classes",
+    "compute_indicators",
+    "compute_trends",
+    "evaluate_firms",
+    "firm_land",
+    "group_benchmarks",
+    "group_keys",
+    "not_evaluated_reasons",
+    "parcel_scores",
+    "score_firm_years",
+    "weights_frame",
+]

@@ -1,0 +1,125 @@
+"""Benchmarks per group and year (DESIGN §5): the group mean, or a fixed table.
+
+``group_mean``: the mean of the indicator over the group's evaluated firms (class T excluded,
+vetoed firms included) that are scored on the indicator and have it. ``fixed``: the values of
+``[[scoring.fixed_benchmarks]]``, each entry naming the group columns (and optionally a
+``year``) and indicator values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from landeval.config import INDICATORS, Config
+from landeval.errors import ConfigError
+from landeval.findings import concat_findings
+from landeval.mu_scoring._frames import findings_from
+from landeval.mu_scoring.groups import GROUP_SEPARATOR, weights_frame
+
+BENCH_COLUMNS: list[str] = [f"bench_{i}" for i in INDICATORS]
+
+_INDICATOR_ZH: dict[str, str] = {
+    "tax_per_mu": "亩均税收",
+    "va_per_mu": "亩均增加值",
+    "va_per_energy": "单位能耗增加值",
+    "va_per_emission": "单位排放增加值",
+    "va_per_employee": "全员劳动生产率",
+    "rd_intensity": "研发投入强度",
+    "tax_per_kwh": "单位电耗税收",
+}
+
+
+def group_benchmarks(scored: pd.DataFrame, *, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Benchmark of every indicator per group and year.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        Firm-years with ``group``, ``year``, ``scale``, ``evaluated`` and the indicators.
+    config : Config
+        ``[scoring]``: ``benchmark`` mode, weights, ``fixed_benchmarks``, ``group_by``.
+
+    Returns
+    -------
+    benchmarks : DataFrame
+        ``group``, ``year`` and ``bench_<indicator>`` for each group-year with evaluated
+        firms; NaN where no evaluated firm of the group is scored on the indicator.
+    findings : DataFrame
+        BENCHMARK_NOT_POSITIVE (info) for each group-year-indicator that is scored but whose
+        benchmark is missing or ≤ 0 (its sub-score is 0 for the whole group).
+    """
+    ev = scored[scored["evaluated"].to_numpy(dtype=bool)]
+    weights = weights_frame(ev, config=config)
+    used = weights > 0
+    keys = [ev["group"], ev["year"]]
+    if config.scoring.benchmark == "fixed":
+        groups = ev[["group", "year"]].drop_duplicates().sort_values(["group", "year"])
+        bench = _fixed(groups.reset_index(drop=True), config=config)
+    else:
+        # One grouped mean over all indicators; a value counts where its firm is scored on it.
+        values = ev[list(INDICATORS)].where(used.to_numpy())
+        bench = values.groupby(keys, sort=True).mean().add_prefix("bench_").reset_index()
+    # An indicator is "scored" in a group-year when some evaluated firm has a weight on it.
+    scored_in = used.groupby(keys, sort=True).any().reset_index()
+    bench = bench.merge(scored_in, on=["group", "year"], how="left")
+    found = []
+    for ind in INDICATORS:
+        b = bench[f"bench_{ind}"]
+        bad = bench[ind].fillna(False).astype(bool) & ~(b > 0)
+        rows = bench[bad]
+        found.append(
+            findings_from(
+                rows,
+                severity="info",
+                code="BENCHMARK_NOT_POSITIVE",
+                layer="firm_scores",
+                row_id=rows["group"].astype(str) + "/" + rows["year"].astype(str),
+                field=ind,
+                message="评价组"
+                + rows["group"].astype(str)
+                + "在"
+                + rows["year"].astype(str)
+                + f"年的{_INDICATOR_ZH[ind]}基准值缺失或不为正，组内该项得分均计为0",
+                suggestion="核对该组企业的相关数据，或在项目文件中设置固定基准值",
+            )
+        )
+    bench = bench[["group", "year", *BENCH_COLUMNS]]
+    return bench, concat_findings(*found)
+
+
+def _fixed(keys: pd.DataFrame, *, config: Config) -> pd.DataFrame:
+    """Benchmarks from ``[[scoring.fixed_benchmarks]]``; a year-specific entry wins."""
+    group_by = config.scoring.group_by
+    rows = []
+    for i, entry in enumerate(config.scoring.fixed_benchmarks):
+        missing = [c for c in group_by if c not in entry]
+        if missing:
+            msg = (
+                f"scoring.fixed_benchmarks[{i}] lacks group column(s) {missing}; "
+                f"each entry needs {list(group_by)} and indicator values"
+            )
+            raise ConfigError(msg)
+        unknown = sorted(set(entry) - set(group_by) - set(INDICATORS) - {"year"})
+        if unknown:
+            msg = (
+                f"scoring.fixed_benchmarks[{i}] has unknown key(s) {unknown}; allowed: "
+                f"{list(group_by)}, 'year' and {list(INDICATORS)}"
+            )
+            raise ConfigError(msg)
+        row = {
+            "group": GROUP_SEPARATOR.join(str(entry[c]) for c in group_by),
+            "year": int(entry["year"]) if "year" in entry else np.nan,
+        }
+        row.update({f"bench_{i}": float(entry[i]) for i in INDICATORS if i in entry})
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["group", "year", *BENCH_COLUMNS])
+    general = table[table["year"].isna()].drop(columns="year").drop_duplicates("group", keep="last")
+    specific = table[table["year"].notna()].astype({"year": "int64"})
+    specific = specific.drop_duplicates(["group", "year"], keep="last")
+    out = keys.merge(general, on="group", how="left")
+    out = out.merge(specific, on=["group", "year"], how="left", suffixes=("", "_y"))
+    for col in BENCH_COLUMNS:
+        year_value = pd.to_numeric(out.pop(f"{col}_y"), errors="coerce")
+        out[col] = year_value.where(year_value.notna(), pd.to_numeric(out[col], errors="coerce"))
+    return out[["group", "year", *BENCH_COLUMNS]]

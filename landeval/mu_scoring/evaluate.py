@@ -1,0 +1,170 @@
+"""The per-mu evaluation pipeline (亩均论英雄): land → firm-years → scores → classes → parcels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from landeval.config import Config
+from landeval.findings import concat_findings
+from landeval.model import RESULT_COLUMNS
+from landeval.mu_scoring._frames import findings_from
+from landeval.mu_scoring.benchmarks import group_benchmarks
+from landeval.mu_scoring.classes import assign_classes
+from landeval.mu_scoring.eligibility import not_evaluated_reasons
+from landeval.mu_scoring.firm_years import assemble_firm_years
+from landeval.mu_scoring.groups import group_keys
+from landeval.mu_scoring.indicators import compute_indicators
+from landeval.mu_scoring.land import firm_land
+from landeval.mu_scoring.rollup import allocate, parcel_scores
+from landeval.mu_scoring.scores import score_firm_years
+from landeval.mu_scoring.trends import compute_trends
+
+FIRM_SCORE_EXTRAS: list[str] = ["start_year", "has_tax", "has_output"]
+"""Extra columns of firm_scores after ``RESULT_COLUMNS["firm_scores"]``."""
+
+
+@dataclass(frozen=True)
+class ScoringResult:
+    """What :func:`evaluate_firms` returns.
+
+    Attributes
+    ----------
+    firm_scores, allocation, parcel_scores, trends : DataFrame
+        Result tables with the columns of :data:`landeval.model.RESULT_COLUMNS` (extra
+        columns after them: firm_scores ``start_year``, ``has_tax``, ``has_output``;
+        allocation ``revenue``, ``rd_expense``; parcel_scores ``county_code``).
+    findings : DataFrame
+        Every data problem met on the way.
+    """
+
+    firm_scores: pd.DataFrame
+    allocation: pd.DataFrame
+    parcel_scores: pd.DataFrame
+    trends: pd.DataFrame
+    findings: pd.DataFrame
+
+
+def evaluate_firms(
+    *,
+    parcels: pd.DataFrame,
+    firms: pd.DataFrame,
+    firm_tax: pd.DataFrame,
+    firm_output: pd.DataFrame,
+    occupancy: pd.DataFrame,
+    veto: pd.DataFrame | None,
+    config: Config,
+    years: Sequence[int] | None = None,
+) -> ScoringResult:
+    """Evaluate every firm and parcel for every year (DESIGN §5).
+
+    Parameters
+    ----------
+    parcels : DataFrame or GeoDataFrame
+        parcel_id, county_code, area_m2 (area_mu is recomputed from area_m2).
+    firms, firm_tax, firm_output, occupancy : DataFrame
+        Canonical tables (money in 万元).
+    veto : DataFrame or None
+        Negative list (uscc, year, reason).
+    config : Config
+        The effective configuration; ``[scoring]`` and ``[trends]`` are used.
+    years : sequence of int, optional
+        Years to evaluate; default every year in the tax or output table.
+
+    Returns
+    -------
+    ScoringResult
+        Firm scores (sorted by year, group, rank, uscc), allocation, parcel scores (sorted by
+        parcel_id, year), trends for levels "city" and "county", and findings.
+    """
+    if years is None:
+        years = sorted(
+            set(pd.to_numeric(firm_tax["year"], errors="coerce").dropna().astype(int))
+            | set(pd.to_numeric(firm_output["year"], errors="coerce").dropna().astype(int))
+        )
+    years = sorted({int(y) for y in years})
+    land, f_land = firm_land(parcels=parcels, occupancy=occupancy, years=years)
+    fy, f_join = assemble_firm_years(
+        firms=firms, firm_tax=firm_tax, firm_output=firm_output, land=land, years=years
+    )
+    fy = compute_indicators(fy)
+    fy["group"] = group_keys(fy, config.scoring.group_by)
+    reasons = not_evaluated_reasons(fy, config=config)
+    fy["evaluated"] = reasons.isna().to_numpy()
+    benchmarks, f_bench = group_benchmarks(fy, config=config)
+    fy = score_firm_years(fy, benchmarks, config=config)
+    fy, f_class = assign_classes(fy, reasons=reasons, veto=veto, config=config)
+    firm_scores = _sorted_firm_scores(fy)
+
+    allocation = allocate(land, firm_scores=firm_scores, firms=firms)
+    parcels_out = parcel_scores(
+        parcels=parcels,
+        allocation=allocation,
+        firm_scores=firm_scores,
+        firms=firms,
+        years=years,
+    )
+    trends = compute_trends(
+        allocation,
+        regions=_city_and_county_regions(parcels, city=config.project.city),
+        target_growth=config.trends.target_growth,
+    )
+    findings = concat_findings(
+        f_land, f_join, f_bench, f_class, _no_data_findings(land, firm_scores)
+    )
+    return ScoringResult(
+        firm_scores=firm_scores,
+        allocation=allocation,
+        parcel_scores=parcels_out,
+        trends=trends,
+        findings=findings,
+    )
+
+
+def _sorted_firm_scores(fy: pd.DataFrame) -> pd.DataFrame:
+    order = fy.assign(_t=~fy["evaluated"]).sort_values(
+        ["year", "group", "_t", "rank", "uscc"], kind="stable", na_position="last"
+    )
+    return order[[*RESULT_COLUMNS["firm_scores"], *FIRM_SCORE_EXTRAS]].reset_index(drop=True)
+
+
+def _city_and_county_regions(parcels: pd.DataFrame, *, city: str) -> pd.DataFrame:
+    ids = parcels["parcel_id"].astype("str").reset_index(drop=True)
+    city_rows = pd.DataFrame({"parcel_id": ids, "level": "city", "region_id": city})
+    county_rows = pd.DataFrame(
+        {
+            "parcel_id": ids,
+            "level": "county",
+            "region_id": parcels["county_code"].astype("str").reset_index(drop=True),
+        }
+    )
+    out = pd.concat([city_rows, county_rows], ignore_index=True)
+    return out[out["region_id"].notna()]
+
+
+def _no_data_findings(land: pd.DataFrame, firm_scores: pd.DataFrame) -> pd.DataFrame:
+    """Occupants holding land in a year with neither a tax nor an output row (info)."""
+    known = firm_scores[["uscc", "year"]].assign(_known=True)
+    held = land[["uscc", "year", "parcel_id"]].merge(known, on=["uscc", "year"], how="left")
+    held = held[held["_known"].isna()]
+    # Only the (few) firm-years without data are aggregated in Python.
+    lost = (
+        held.groupby(["uscc", "year"], sort=True)["parcel_id"]
+        .agg(lambda s: "、".join(sorted(set(s))))
+        .reset_index()
+    )
+    return findings_from(
+        lost,
+        severity="info",
+        code="OCCUPANT_WITHOUT_DATA",
+        layer="occupancy",
+        row_id=lost["uscc"].astype(str),
+        field="uscc",
+        message=lost["year"].astype(str)
+        + "年占用宗地"
+        + lost["parcel_id"].astype(str)
+        + "，但无税务和统计数据；其用地计入宗地，税收按0计",
+        suggestion="核对该企业是否已停产或数据漏报",
+    )

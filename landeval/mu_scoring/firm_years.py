@@ -1,0 +1,250 @@
+"""Firm-years: tax (税务) and output (统计) joined in DuckDB, with firm attributes and land.
+
+The two tables come from different bureaus. They are FULL OUTER joined on (uscc, year): a
+firm-year on one side only is kept, with the other side's values missing, and is a warning
+finding. Duplicate (uscc, year) rows within one table are summed (a warning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from landeval.findings import concat_findings
+from landeval.mu_scoring._frames import connect, findings_from
+from landeval.units import m2_to_mu
+
+TAX_VALUES: tuple[str, ...] = ("tax", "electricity_kwh")
+OUTPUT_VALUES: tuple[str, ...] = (
+    "value_added",
+    "revenue",
+    "rd_expense",
+    "energy_tce",
+    "emissions_eq",
+    "employees",
+)
+FIRM_ATTRIBUTES: tuple[str, ...] = ("name", "industry_code", "county_code", "scale", "start_year")
+
+FIRM_YEAR_COLUMNS: list[str] = [
+    "uscc",
+    "year",
+    *FIRM_ATTRIBUTES,
+    "in_registry",
+    "has_tax",
+    "has_output",
+    "land_m2",
+    "land_mu",
+    *TAX_VALUES,
+    *OUTPUT_VALUES,
+]
+"""Columns of :func:`assemble_firm_years`'s frame."""
+
+
+def _sum_sql(cols: Sequence[str]) -> str:
+    return ", ".join(f"sum({c}) AS {c}" for c in cols)
+
+
+_JOIN_SQL = """
+WITH
+t AS (SELECT uscc, year, {tax_sums}, count(*) AS n_tax FROM tax GROUP BY uscc, year),
+o AS (SELECT uscc, year, {out_sums}, count(*) AS n_out FROM out GROUP BY uscc, year),
+l AS (
+    SELECT uscc, year, sum(land_m2) AS land_m2
+    FROM land GROUP BY uscc, year
+),
+j AS (SELECT * FROM t FULL JOIN o USING (uscc, year))
+SELECT j.uscc, j.year,
+       {firm_cols},
+       f.uscc IS NOT NULL AS in_registry,
+       coalesce(j.n_tax, 0) AS n_tax, coalesce(j.n_out, 0) AS n_out,
+       coalesce(l.land_m2, 0.0) AS land_m2,
+       {values}
+FROM j
+LEFT JOIN firms AS f ON f.uscc = j.uscc
+LEFT JOIN l ON l.uscc = j.uscc AND l.year = j.year
+WHERE j.year IN (SELECT year FROM years)
+ORDER BY j.year, j.uscc
+"""
+
+
+def assemble_firm_years(
+    *,
+    firms: pd.DataFrame,
+    firm_tax: pd.DataFrame,
+    firm_output: pd.DataFrame,
+    land: pd.DataFrame,
+    years: Sequence[int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Join tax, output, firm attributes and land into one row per firm and year.
+
+    Parameters
+    ----------
+    firms, firm_tax, firm_output : DataFrame
+        Canonical tables (money in 万元).
+    land : DataFrame
+        Land per firm, year and parcel (:func:`landeval.mu_scoring.land.firm_land`).
+    years : sequence of int, optional
+        Years to keep; default every year in the tax or output table.
+
+    Returns
+    -------
+    firm_years : DataFrame
+        :data:`FIRM_YEAR_COLUMNS`, sorted by year and uscc. ``land_m2`` is 0 for a firm with
+        no land in the year; ``has_tax`` / ``has_output`` say which side had the firm-year.
+    findings : DataFrame
+        TAX_WITHOUT_OUTPUT, OUTPUT_WITHOUT_TAX, DUPLICATE_FIRM_YEAR, FIRM_NOT_IN_REGISTRY and
+        DUPLICATE_FIRM findings.
+    """
+    tax = _table(firm_tax, TAX_VALUES)
+    out = _table(firm_output, OUTPUT_VALUES)
+    reg, dup_firms = _registry(firms)
+    if years is None:
+        years = sorted(set(tax["year"]).union(out["year"]))
+    yrs = pd.DataFrame({"year": pd.Series(sorted(set(years)), dtype="int64")})
+    lnd = land[["uscc", "year", "land_m2"]]
+    sql = _JOIN_SQL.format(
+        tax_sums=_sum_sql(TAX_VALUES),
+        out_sums=_sum_sql(OUTPUT_VALUES),
+        firm_cols=", ".join(f"f.{c}" for c in FIRM_ATTRIBUTES),
+        values=", ".join(f"j.{c}" for c in (*TAX_VALUES, *OUTPUT_VALUES)),
+    )
+    con = connect({"tax": tax, "out": out, "firms": reg, "land": lnd, "years": yrs})
+    try:
+        joined = con.sql(sql).df()
+    finally:
+        con.close()
+
+    fy = pd.DataFrame(
+        {
+            "uscc": joined["uscc"].astype("str"),
+            "year": joined["year"].astype("int64"),
+            "name": joined["name"].astype("str"),
+            "industry_code": joined["industry_code"].astype("str"),
+            "county_code": joined["county_code"].astype("str"),
+            "scale": joined["scale"].astype("str"),
+            "start_year": pd.to_numeric(joined["start_year"]).astype("Int64"),
+            "in_registry": joined["in_registry"].astype(bool),
+            "has_tax": joined["n_tax"].astype("int64") > 0,
+            "has_output": joined["n_out"].astype("int64") > 0,
+            "land_m2": joined["land_m2"].astype("float64"),
+        }
+    )
+    fy["land_mu"] = m2_to_mu(fy["land_m2"])
+    for c in (*TAX_VALUES, *OUTPUT_VALUES):
+        fy[c] = pd.to_numeric(joined[c]).astype("float64")
+    fy = fy[FIRM_YEAR_COLUMNS]
+    findings = concat_findings(
+        dup_firms,
+        _side_findings(fy),
+        _duplicate_findings(joined),
+        _registry_findings(fy),
+    )
+    return fy.reset_index(drop=True), findings
+
+
+def _table(frame: pd.DataFrame, values: Sequence[str]) -> pd.DataFrame:
+    """uscc, year and the value columns (missing optional columns as NaN), typed for SQL."""
+    out = pd.DataFrame(
+        {
+            "uscc": frame["uscc"].astype("str").reset_index(drop=True),
+            "year": pd.to_numeric(frame["year"], errors="coerce").astype("Int64").to_numpy(),
+        }
+    )
+    for c in values:
+        src = frame[c] if c in frame.columns else pd.Series([None] * len(frame))
+        out[c] = pd.to_numeric(src, errors="coerce").astype("float64").to_numpy()
+    out = out[out["uscc"].notna() & out["year"].notna()]
+    # A canonical row order: duplicate rows then add up identically however the input is
+    # shuffled (DuckDB sums in scan order on its single thread).
+    return out.sort_values(["uscc", "year", *values], kind="stable", na_position="last")
+
+
+def _registry(firms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The firm registry with one row per uscc (the first kept) and findings for repeats."""
+    n = len(firms)
+    reg = pd.DataFrame({"uscc": firms["uscc"].astype("str").reset_index(drop=True)})
+    for c in FIRM_ATTRIBUTES:
+        src = firms[c] if c in firms.columns else pd.Series([None] * n)
+        reg[c] = src.to_numpy()
+    reg["start_year"] = pd.to_numeric(reg["start_year"], errors="coerce").astype("Int64")
+    for c in ("name", "industry_code", "county_code", "scale"):
+        reg[c] = reg[c].astype("str")
+    dup = reg["uscc"].duplicated(keep="first") & reg["uscc"].notna()
+    found = findings_from(
+        reg[dup],
+        severity="warning",
+        code="DUPLICATE_FIRM",
+        layer="firms",
+        row_id=reg.loc[dup, "uscc"].astype(str),
+        field="uscc",
+        message="企业名录中统一社会信用代码重复，评价采用第一条记录",
+        suggestion="删除或合并重复的企业记录",
+    )
+    return reg[~dup & reg["uscc"].notna()], found
+
+
+def _side_findings(fy: pd.DataFrame) -> pd.DataFrame:
+    tax_only = fy["has_tax"] & ~fy["has_output"]
+    out_only = fy["has_output"] & ~fy["has_tax"]
+    year = fy["year"].astype(str)
+    return concat_findings(
+        findings_from(
+            fy[tax_only],
+            severity="warning",
+            code="TAX_WITHOUT_OUTPUT",
+            layer="firm_output",
+            row_id=fy.loc[tax_only, "uscc"].astype(str),
+            field="value_added",
+            message=year[tax_only] + "年有税务数据但无统计数据，增加值等指标按缺失处理",
+            suggestion="向统计（经信）部门补充该企业该年度的数据",
+        ),
+        findings_from(
+            fy[out_only],
+            severity="warning",
+            code="OUTPUT_WITHOUT_TAX",
+            layer="firm_tax",
+            row_id=fy.loc[out_only, "uscc"].astype(str),
+            field="tax",
+            message=year[out_only] + "年有统计数据但无税务数据，税收指标按缺失处理",
+            suggestion="向税务部门补充该企业该年度的数据",
+        ),
+    )
+
+
+def _duplicate_findings(joined: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for col, layer, label in (("n_tax", "firm_tax", "税务"), ("n_out", "firm_output", "统计")):
+        dup = joined[col].astype("int64") > 1
+        parts.append(
+            findings_from(
+                joined[dup],
+                severity="warning",
+                code="DUPLICATE_FIRM_YEAR",
+                layer=layer,
+                row_id=joined.loc[dup, "uscc"].astype(str),
+                field="year",
+                message=label
+                + "数据中该企业"
+                + joined.loc[dup, "year"].astype(str)
+                + "年有"
+                + joined.loc[dup, col].astype(str)
+                + "条记录，已合计",
+                suggestion="核对是否重复报送",
+            )
+        )
+    return concat_findings(*parts)
+
+
+def _registry_findings(fy: pd.DataFrame) -> pd.DataFrame:
+    missing = fy[~fy["in_registry"]].drop_duplicates("uscc")
+    return findings_from(
+        missing,
+        severity="warning",
+        code="FIRM_NOT_IN_REGISTRY",
+        layer="firms",
+        row_id=missing["uscc"].astype(str),
+        field="uscc",
+        message="税务或统计数据中的企业不在企业名录中，不参评",
+        suggestion="在企业名录中补充该企业（行业、区县、规模）",
+    )

@@ -1,0 +1,72 @@
+"""Evaluation groups and per-firm weights (DESIGN §5 "Scoring").
+
+Firms are benchmarked and ranked within a group: by default county × scale. The group key
+is the group_by values joined with "|", e.g. ``"330603|above"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from landeval.config import INDICATORS, Config
+
+GROUP_SEPARATOR = "|"
+
+# Length of a GB/T 4754 division code such as "C17" (section letter + two digits).
+_DIVISION_LENGTH = 3
+
+
+def group_keys(frame: pd.DataFrame, group_by: Sequence[str]) -> pd.Series:
+    """The group key of every row: the ``group_by`` values joined with "|".
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Firm-years with the group columns; ``industry_group`` may be absent, in which case
+        it is the GB/T 4754 division of ``industry_code`` (its first three characters).
+    group_by : sequence of str
+        Column names from ``[scoring].group_by``.
+
+    Returns
+    -------
+    Series
+        Object dtype, aligned with ``frame``; a missing value contributes "".
+
+    Examples
+    --------
+    >>> fy = pd.DataFrame({"county_code": ["330603"], "scale": ["above"]})
+    >>> group_keys(fy, ["county_code", "scale"]).tolist()
+    ['330603|above']
+    """
+    parts = [_group_column(frame, c).fillna("").astype(str) for c in group_by]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + GROUP_SEPARATOR + part
+    return key.astype("str")
+
+
+def _group_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].astype("str")
+    if name == "industry_group" and "industry_code" in frame.columns:
+        return frame["industry_code"].astype("str").str.slice(0, _DIVISION_LENGTH)
+    return pd.Series([None] * len(frame), index=frame.index, dtype="object")
+
+
+def weights_frame(frame: pd.DataFrame, *, config: Config) -> pd.DataFrame:
+    """Each row's weight per indicator: the above-scale or the below-scale weights.
+
+    Indicators without a weight for the firm's scale get 0 (they are not scored). Rows with
+    an unknown scale get 0 everywhere (such firms are not evaluated).
+    """
+    above = frame["scale"].eq("above").fillna(False).to_numpy(dtype=bool)
+    below = frame["scale"].eq("below").fillna(False).to_numpy(dtype=bool)
+    out = {}
+    for ind in INDICATORS:
+        w_above = config.scoring.weights.get(ind, 0.0)
+        w_below = config.scoring.below_scale_weights.get(ind, 0.0)
+        out[ind] = np.where(above, w_above, np.where(below, w_below, 0.0))
+    return pd.DataFrame(out, index=frame.index)

@@ -1,0 +1,257 @@
+"""Parcel roll-up (DESIGN §5): firm money allocated to parcels by land share, per-mu values.
+
+Each firm-year's tax, value added, revenue and R&D expense are split over its parcels in
+proportion to the land it holds on each. A parcel's per-mu values are the sums over its
+occupants divided by the parcel's whole area; its class is that of the occupant holding most
+of it (ties: the higher score, then the smaller uscc), and all occupants are listed by land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from landeval.model import RESULT_COLUMNS
+from landeval.mu_scoring._frames import connect
+from landeval.units import M2_PER_MU
+
+ALLOCATED_VALUES: tuple[str, ...] = ("tax", "value_added", "revenue", "rd_expense")
+"""Money columns split over a firm's parcels (revenue and rd_expense are extra columns)."""
+
+_ALLOC_SQL = """
+WITH tot AS (
+    SELECT uscc, year, sum(land_m2) AS firm_m2 FROM land GROUP BY uscc, year
+)
+SELECT l.uscc, l.year, l.parcel_id, l.relation, l.land_m2,
+       l.land_m2 / tot.firm_m2 AS share,
+       coalesce(fs.scale, f.scale) AS scale,
+       {money}
+FROM land AS l
+JOIN tot USING (uscc, year)
+LEFT JOIN fs ON fs.uscc = l.uscc AND fs.year = l.year
+LEFT JOIN firms AS f ON f.uscc = l.uscc
+ORDER BY l.year, l.parcel_id, l.uscc, l.relation
+"""
+
+# Step 1: each parcel-year's occupants, ranked: most land first, then the higher score, then
+# the smaller uscc (a deterministic order for lists and for the main occupant).
+_OCCUPANTS_SQL = """
+WITH occ AS (
+    SELECT parcel_id, year, uscc,
+           sum(land_m2) AS land_m2, sum(tax) AS tax, sum(value_added) AS value_added
+    FROM alloc GROUP BY parcel_id, year, uscc
+)
+SELECT occ.parcel_id, occ.year, occ.uscc, occ.land_m2, occ.tax, occ.value_added,
+       coalesce(fs.name, f.name, occ.uscc) AS name,
+       coalesce(fs.industry_code, f.industry_code) AS industry_code,
+       fs."class" AS class, fs.score
+FROM occ
+LEFT JOIN fs ON fs.uscc = occ.uscc AND fs.year = occ.year
+LEFT JOIN firms AS f ON f.uscc = occ.uscc
+ORDER BY occ.parcel_id, occ.year, occ.land_m2 DESC, fs.score DESC NULLS LAST, occ.uscc
+"""
+
+# Step 3: every parcel and year, with its occupants' totals (agg) and main occupant (main).
+_PARCEL_SQL = """
+SELECT py.parcel_id, py.year, py.area_m2, py.area_m2 / {m2_per_mu} AS area_mu,
+       coalesce(agg.occupied_m2, 0.0) AS occupied_m2,
+       greatest(py.area_m2 - coalesce(agg.occupied_m2, 0.0), 0.0) AS unused_m2,
+       coalesce(agg.n_occupants, 0) AS n_occupants,
+       agg.occupants, agg.occupant_names,
+       main.uscc AS main_uscc, main.name AS main_name, main.industry_code AS main_industry,
+       coalesce(agg.tax, 0.0) AS tax,
+       coalesce(agg.value_added, 0.0) AS value_added,
+       coalesce(agg.tax, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS tax_per_mu,
+       coalesce(agg.value_added, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS va_per_mu,
+       main."class" AS class,
+       py.county_code
+FROM (SELECT p.parcel_id, p.county_code, p.area_m2, y.year
+      FROM parcels AS p CROSS JOIN years AS y) AS py
+LEFT JOIN agg ON agg.parcel_id = py.parcel_id AND agg.year = py.year
+LEFT JOIN main ON main.parcel_id = py.parcel_id AND main.year = py.year
+ORDER BY py.parcel_id, py.year
+"""
+
+
+def allocate(land: pd.DataFrame, *, firm_scores: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """Split each firm-year's money over its parcels by land share.
+
+    Parameters
+    ----------
+    land : DataFrame
+        uscc, year, parcel_id, relation, land_m2 (:func:`landeval.mu_scoring.land.firm_land`).
+    firm_scores : DataFrame
+        uscc, year, scale and the money columns per firm-year.
+    firms : DataFrame
+        The registry (scale of occupants that have no tax or output rows).
+
+    Returns
+    -------
+    DataFrame
+        ``RESULT_COLUMNS["allocation"]`` then ``revenue`` and ``rd_expense``; money is
+        missing where the firm-year has no such figure (or no tax/output row at all).
+    """
+    fs = _firm_frame(firm_scores, ["scale", *ALLOCATED_VALUES])
+    reg = _registry(firms)
+    money = ", ".join(f"fs.{c} * (l.land_m2 / tot.firm_m2) AS {c}" for c in ALLOCATED_VALUES)
+    con = connect({"land": land, "fs": fs, "firms": reg})
+    try:
+        out = con.sql(_ALLOC_SQL.format(money=money)).df()
+    finally:
+        con.close()
+    cols = [*RESULT_COLUMNS["allocation"], *ALLOCATED_VALUES[2:]]
+    out = out[cols]
+    for c in ("uscc", "parcel_id", "relation", "scale"):
+        out[c] = out[c].astype("str")
+    out["year"] = out["year"].astype("int64")
+    for c in ("land_m2", "share", *ALLOCATED_VALUES):
+        out[c] = out[c].astype("float64")
+    return out.reset_index(drop=True)
+
+
+def parcel_scores(
+    *,
+    parcels: pd.DataFrame,
+    allocation: pd.DataFrame,
+    firm_scores: pd.DataFrame,
+    firms: pd.DataFrame,
+    years: Sequence[int],
+) -> pd.DataFrame:
+    """One row per parcel and year: occupants, allocated money, per-mu values and class.
+
+    Parameters
+    ----------
+    parcels : DataFrame
+        parcel_id, county_code, area_m2 (geometry, if any, is ignored).
+    allocation : DataFrame
+        Output of :func:`allocate`.
+    firm_scores : DataFrame
+        uscc, year, name, industry_code, class, score.
+    firms : DataFrame
+        The registry (names of occupants without a firm_scores row).
+    years : sequence of int
+        Every parcel gets a row for each of these years, occupied or not.
+
+    Returns
+    -------
+    DataFrame
+        ``RESULT_COLUMNS["parcel_scores"]`` then ``county_code``, sorted by parcel_id, year.
+        Unoccupied parcel-years have ``n_occupants`` 0, money 0 and no class.
+    """
+    par = pd.DataFrame(
+        {
+            "parcel_id": parcels["parcel_id"].astype("str").reset_index(drop=True),
+            "county_code": parcels["county_code"].astype("str").reset_index(drop=True)
+            if "county_code" in parcels.columns
+            else None,
+            "area_m2": pd.to_numeric(parcels["area_m2"], errors="coerce").to_numpy(),
+        }
+    )
+    fs = _firm_frame(firm_scores, ["name", "industry_code", "class", "score"])
+    reg = _registry(firms)
+    yrs = pd.DataFrame({"year": pd.Series(sorted(set(years)), dtype="int64")})
+    alloc = allocation[["uscc", "year", "parcel_id", "land_m2", "tax", "value_added"]]
+    con = connect({"parcels": par, "years": yrs, "alloc": alloc, "fs": fs, "firms": reg})
+    try:
+        ranked = con.sql(_OCCUPANTS_SQL).arrow()
+        if isinstance(ranked, pa.RecordBatchReader):
+            ranked = ranked.read_all()
+        agg, main = _occupant_lists(ranked)
+        con.register("agg", agg)
+        con.register("main", main)
+        out = con.sql(_PARCEL_SQL.format(m2_per_mu=repr(M2_PER_MU))).df()
+    finally:
+        con.close()
+    text = (
+        "parcel_id",
+        "occupants",
+        "occupant_names",
+        "main_uscc",
+        "main_name",
+        "main_industry",
+        "class",
+        "county_code",
+    )
+    for c in text:
+        out[c] = out[c].astype("str")
+    out["year"] = out["year"].astype("int64")
+    out["n_occupants"] = out["n_occupants"].astype("int64")
+    for c in ("area_m2", "area_mu", "occupied_m2", "unused_m2", "tax", "value_added"):
+        out[c] = out[c].astype("float64")
+    for c in ("tax_per_mu", "va_per_mu"):
+        out[c] = pd.to_numeric(out[c]).astype("float64").fillna(np.nan)
+    return out[[*RESULT_COLUMNS["parcel_scores"], "county_code"]].reset_index(drop=True)
+
+
+def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Step 2, in Arrow: per parcel-year lists and sums in rank order, and the main occupant.
+
+    DuckDB's ordered aggregates (``string_agg(... ORDER BY ...)``) sort every group and are
+    slow on a million groups; Arrow's single-threaded group-by keeps the input order instead.
+    """
+    grouped = ranked.group_by(["parcel_id", "year"], use_threads=False).aggregate(
+        [
+            ("uscc", "list"),
+            ("name", "list"),
+            ("uscc", "count"),
+            ("land_m2", "sum"),
+            ("tax", "sum"),
+            ("value_added", "sum"),
+        ]
+    )
+    agg = pa.table(
+        {
+            "parcel_id": grouped["parcel_id"],
+            "year": grouped["year"],
+            "occupied_m2": grouped["land_m2_sum"],
+            "n_occupants": grouped["uscc_count"],
+            "occupants": pc.binary_join(grouped["uscc_list"], ";"),
+            "occupant_names": pc.binary_join(grouped["name_list"], ";"),
+            "tax": grouped["tax_sum"],
+            "value_added": grouped["value_added_sum"],
+        }
+    )
+    # The first row of each parcel-year in rank order is its main occupant.
+    n = len(ranked)
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        pid = ranked["parcel_id"]
+        year = ranked["year"]
+        same = pc.and_(
+            pc.equal(pid.slice(1), pid.slice(0, n - 1)),
+            pc.equal(year.slice(1), year.slice(0, n - 1)),
+        )
+        first[1:] = ~same.to_numpy(zero_copy_only=False)
+    main = ranked.filter(pa.array(first)).select(
+        ["parcel_id", "year", "uscc", "name", "industry_code", "class"]
+    )
+    return agg, main
+
+
+def _firm_frame(firm_scores: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "uscc": firm_scores["uscc"].astype("str").reset_index(drop=True),
+            "year": firm_scores["year"].astype("int64").to_numpy(),
+        }
+    )
+    for c in cols:
+        src = firm_scores[c]
+        out[c] = (
+            src.to_numpy() if src.dtype.kind == "f" else src.astype("str").reset_index(drop=True)
+        )
+    return out
+
+
+def _registry(firms: pd.DataFrame) -> pd.DataFrame:
+    reg = pd.DataFrame(
+        {
+            c: firms[c].astype("str").reset_index(drop=True)
+            for c in ("uscc", "name", "industry_code", "scale")
+        }
+    )
+    return reg.drop_duplicates("uscc", keep="first")

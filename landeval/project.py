@@ -1,0 +1,203 @@
+"""Loading a project: every input read, canonicalised, projected, repaired and validated.
+
+:func:`load_project` is what the CLI, the pipeline and the notebooks call. It never raises a
+raw exception for bad data: a file that cannot be used at all (missing, unreadable, a
+required column missing, no CRS) becomes an error finding, the other layers are still read so
+that the user sees every problem at once, and then a :class:`~landeval.errors.DataError`
+carrying all findings is raised. Otherwise the returned :class:`~landeval.model.Inputs` holds
+the findings (which may still contain errors: the caller decides, see
+:func:`landeval.findings.has_errors`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from landeval.config import Config, load_config
+from landeval.crs import projected_crs_for
+from landeval.errors import DataError
+from landeval.findings import Finding, concat_findings, findings_frame
+from landeval.io import SOURCE_ROW, add_area, read_table, read_vector, resolve
+from landeval.model import REQUIRED_LAYERS, TABLES, VECTOR_LAYERS, Inputs
+from landeval.validate import repair_geometries, validate_inputs
+
+
+def load_project(
+    project_dir: str | Path | None = None, *, config: Config | None = None
+) -> tuple[Config, Inputs]:
+    """Load a project's configuration and inputs.
+
+    Parameters
+    ----------
+    project_dir : path-like, optional
+        Folder holding ``landeval.toml``; None (and no ``config``) loads the embedded demo.
+    config : Config, optional
+        An already loaded configuration (its ``project_dir`` is used); wins over
+        ``project_dir``.
+
+    Returns
+    -------
+    (Config, Inputs)
+
+    Raises
+    ------
+    ConfigError
+        The project file is invalid.
+    DataError
+        An input cannot be used; ``exc.findings`` lists every problem found.
+    """
+    if config is None:
+        if project_dir is None:
+            from landeval.demo import demo_project_dir  # noqa: PLC0415 - optional, lazy
+
+            project_dir = demo_project_dir()
+        config = load_config(project_dir)
+    return config, load_inputs(config)
+
+
+def load_inputs(config: Config) -> Inputs:
+    """Read, canonicalise, project, repair and validate every input of ``config``.
+
+    Vector layers end in one projected CRS: the parcels' own when projected, else the
+    CGCS2000 3-degree GK zone of their centroid (:func:`landeval.crs.projected_crs_for`).
+    Parcels get ``area_m2`` and ``area_mu``.
+
+    Raises
+    ------
+    DataError
+        A required layer is not configured, or an input cannot be used at all.
+    """
+    findings: list[pd.DataFrame] = []
+    fatal: list[Finding] = []
+    frames: dict[str, pd.DataFrame | None] = {}
+    sources: dict[str, Path] = {}
+    for layer in (*VECTOR_LAYERS, *TABLES):
+        spec = getattr(config.inputs, layer)
+        if not spec:
+            if layer in REQUIRED_LAYERS:
+                fatal.append(
+                    Finding(
+                        "error",
+                        "INPUT_NOT_CONFIGURED",
+                        layer,
+                        None,
+                        None,
+                        f"没有配置必需的输入 {layer}",
+                        f'请在 landeval.toml 的 [inputs] 中设置 {layer} = "文件路径"',
+                    )
+                )
+            frames[layer] = None
+            continue
+        path, _part = resolve(spec, config=config)
+        sources[layer] = path
+        reader = read_vector if layer in VECTOR_LAYERS else read_table
+        try:
+            frame, found = reader(spec, layer, config=config)
+        except DataError as exc:
+            fatal.append(
+                Finding(
+                    "error",
+                    "INPUT_UNUSABLE",
+                    layer,
+                    None,
+                    None,
+                    str(exc),
+                    "请按提示修正文件或 landeval.toml",
+                )
+            )
+            frames[layer] = None
+            continue
+        findings.append(findings_frame(found))
+        frames[layer] = frame
+    rasters, raster_findings = _resolve_rasters(config)
+    fatal.extend(raster_findings)
+    if frames.get("parcels") is not None:
+        try:
+            frames, geom_findings = _prepare_vectors(frames)
+        except DataError as exc:
+            fatal.append(Finding("error", "INPUT_UNUSABLE", "parcels", None, None, str(exc)))
+        else:
+            findings.extend(geom_findings)
+    all_findings = concat_findings(findings_frame(fatal), *findings)
+    if fatal:
+        all_findings = concat_findings(
+            all_findings, validate_inputs(_without_none(frames), config=config)
+        )
+        first = fatal[0]
+        more = f" (另有 {len(fatal) - 1} 个输入问题)" if len(fatal) > 1 else ""
+        msg = f"输入数据无法使用: [{first.layer}] {first.message}{more}"
+        raise DataError(msg, findings=all_findings)
+    all_findings = concat_findings(all_findings, validate_inputs(frames, config=config))
+    clean = {k: _drop_source_row(v) for k, v in frames.items()}
+    return Inputs(
+        parcels=clean["parcels"],
+        firms=clean["firms"],
+        firm_tax=clean["firm_tax"],
+        firm_output=clean["firm_output"],
+        occupancy=clean["occupancy"],
+        platforms=clean["platforms"],
+        control_line=clean["control_line"],
+        land_changes=clean["land_changes"],
+        veto=clean["veto"],
+        rasters=rasters,
+        findings=all_findings,
+        sources=sources,
+    )
+
+
+def _prepare_vectors(
+    frames: dict[str, pd.DataFrame | None],
+) -> tuple[dict[str, pd.DataFrame | None], list[pd.DataFrame]]:
+    """Reproject every vector layer to the parcels' projected CRS, repair, add areas."""
+    out = dict(frames)
+    findings: list[pd.DataFrame] = []
+    parcels = out["parcels"]
+    target = projected_crs_for(parcels)
+    for layer in VECTOR_LAYERS:
+        gdf = out.get(layer)
+        if gdf is None:
+            continue
+        if not isinstance(gdf, gpd.GeoDataFrame):  # vector readers always give one
+            continue
+        if not gdf.crs.equals(target):
+            gdf = gdf.to_crs(target)
+        gdf, repaired = repair_geometries(gdf, layer=layer)
+        findings.append(repaired)
+        out[layer] = gdf
+    out["parcels"] = add_area(out["parcels"])
+    return out, findings
+
+
+def _resolve_rasters(config: Config) -> tuple[dict[str, list[Path]], list[Finding]]:
+    rasters: dict[str, list[Path]] = {}
+    missing: list[Finding] = []
+    for kind in ("footprint", "height", "landcover"):
+        paths = [config.resolve(p) for p in getattr(config.inputs.rasters, kind)]
+        rasters[kind] = paths
+        missing.extend(
+            Finding(
+                "error",
+                "RASTER_MISSING",
+                "rasters",
+                str(p),
+                kind,
+                f"栅格文件不存在: {p}",
+                "请检查 [inputs.rasters] 中的路径",
+            )
+            for p in paths
+            if not p.exists()
+        )
+    return rasters, missing
+
+
+def _without_none(frames: dict[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
+    return {k: v for k, v in frames.items() if v is not None}
+
+
+def _drop_source_row(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    if frame is None or SOURCE_ROW not in frame.columns:
+        return frame
+    return frame.drop(columns=SOURCE_ROW)

@@ -1,0 +1,1 @@
+"""Readers behind :mod:`landeval.io`: encodings, raw tables, vector layers, canonical model."""

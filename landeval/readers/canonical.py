@@ -1,0 +1,446 @@
+"""From the file's columns to the canonical model: rename, coerce types, convert money.
+
+- Columns are renamed by the project's ``[fields]`` mapping and the built-in aliases; a
+  missing required column is a :class:`~landeval.errors.DataError` that lists the columns
+  found and the closest matches.
+- Types follow :data:`landeval.model.SCHEMAS`. Text (codes above all) stays text: numbers
+  that reached a code column become their exact digits, and a code that passed through a
+  float with more than 15 digits (9.1330602E+17) is a finding, never silently rounded.
+  Numbers accept thousands separators and full-width digits; "—", "/", "" and friends are
+  missing; years like 2023.0 become 2023. Every value that cannot be read is a finding with
+  its row and field.
+- Money columns (:data:`landeval.model.MONEY_COLUMNS`) are converted to 万元 per ``[units]``;
+  a header unit that contradicts ``[units]``, or magnitudes that look like 元 while 万元 is
+  declared (or the reverse), are warning findings with the evidence. ``[units]`` is what is
+  applied: it is the user's explicit word, and the warning says how to change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from landeval.aliases import (
+    MONEY_UNITS,
+    VALUE_ALIASES,
+    closest_headers,
+    match_columns,
+    normalize_value,
+)
+from landeval.errors import DataError
+from landeval.findings import Finding
+from landeval.model import MONEY_COLUMNS, SCHEMAS
+from landeval.readers.tables import SOURCE_ROW
+from landeval.units import to_wan_yuan
+
+_MISSING_TOKENS = {
+    "",
+    "—",
+    "——",
+    "-",
+    "--",
+    "/",
+    "\\",
+    "无",
+    "空",
+    "null",
+    "none",
+    "nan",
+    "na",
+    "n/a",
+    "#n/a",
+}
+_EXACT_FLOAT_DIGITS = 15  # a double holds 15 significant decimal digits exactly
+
+# Plausible medians (in 万元) of money columns over a city's firms. A median far outside,
+# that lands inside once multiplied or divided by 10,000, means the unit is the other one.
+_PLAUSIBLE_MEDIAN_WAN: dict[str, tuple[float, float]] = {
+    "tax": (0.1, 2e4),
+    "value_added": (1.0, 1e5),
+    "revenue": (1.0, 1e6),
+    "rd_expense": (0.01, 1e4),
+}
+_MIN_VALUES_FOR_MAGNITUDE = 3
+_UNIT_ZH = {"yuan": "元", "wan_yuan": "万元"}
+
+_CODE_COLUMNS = {"uscc", "parcel_id", "county_code", "industry_code", "platform_id"}
+
+
+def canonicalize(
+    frame: pd.DataFrame,
+    layer: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    money_unit: str | None = None,
+    header_units: Mapping[str, str] | None = None,
+    source: str = "",
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Rename, coerce and convert one layer or table to its canonical columns.
+
+    Parameters
+    ----------
+    frame : DataFrame or GeoDataFrame
+        The file's columns (and geometry); a :data:`SOURCE_ROW` column is kept if present.
+    layer : str
+        Canonical layer or table name.
+    mapping : mapping, optional
+        The project's ``[fields.<layer>]``: canonical column → file column.
+    money_unit : {"yuan", "wan_yuan"}, optional
+        Declared money unit (``[units]``) for tables with money columns.
+    header_units : mapping, optional
+        File column → unit from a units row under the header.
+    source : str
+        File name, for messages.
+
+    Returns
+    -------
+    (DataFrame, list of Finding)
+        A new frame with the canonical columns (required, then optional, missing optional
+        columns filled with missing values), geometry and :data:`SOURCE_ROW` when present,
+        and the findings.
+
+    Raises
+    ------
+    DataError
+        A required column is missing.
+    """
+    findings: list[Finding] = []
+    match = match_columns([c for c in frame.columns if c != SOURCE_ROW], layer, mapping)
+    schema = SCHEMAS[layer]
+    missing = [c for c in schema["required"] if c not in match.renames.values()]
+    if missing:
+        raise DataError(_missing_message(layer, source, missing, frame.columns))
+    units = dict(match.units)
+    for file_col, unit in (header_units or {}).items():
+        canonical = match.renames.get(file_col)
+        if canonical is not None and unit:
+            units.setdefault(canonical, unit)
+    if match.ignored:
+        findings.append(
+            Finding(
+                "info",
+                "COLUMNS_IGNORED",
+                layer,
+                None,
+                None,
+                f"{source} 中未使用的列: {', '.join(match.ignored[:20])}",
+                "如其中有需要的字段, 请在 landeval.toml 的 [fields] 中映射",
+            )
+        )
+    # Only the matched columns: an ignored file column may carry a canonical name itself.
+    keep = list(match.renames) + ([SOURCE_ROW] if SOURCE_ROW in frame.columns else [])
+    renamed = pd.DataFrame(frame[keep]).rename(columns=match.renames)
+    rows = renamed[SOURCE_ROW] if SOURCE_ROW in renamed.columns else None
+    out: dict[str, pd.Series] = {}
+    for col, kind in {**schema["required"], **schema["optional"]}.items():
+        if col not in renamed.columns:
+            out[col] = _empty(kind, len(renamed), renamed.index)
+            continue
+        series, problems = _coerce(renamed[col], kind, col=col, layer=layer, rows=rows)
+        out[col] = series
+        findings.extend(problems)
+    result = pd.DataFrame(out, index=renamed.index)
+    for col in ("uscc", "parcel_id"):
+        if col in result.columns:
+            result[col] = result[col].str.upper()
+    for (lay, col), aliases in VALUE_ALIASES.items():
+        if lay == layer and col in result.columns:
+            result[col] = _map_values(result[col], aliases)
+    if SOURCE_ROW in renamed.columns:
+        result[SOURCE_ROW] = renamed[SOURCE_ROW].to_numpy()
+    if layer in MONEY_COLUMNS:
+        result, money_findings = _money(result, layer, money_unit or "wan_yuan", units, source)
+        findings.extend(money_findings)
+    if "geometry" in frame.columns:
+        import geopandas as gpd  # noqa: PLC0415 - tables never need it
+
+        result = gpd.GeoDataFrame(result, geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    return result.reset_index(drop=True), findings
+
+
+def _missing_message(layer: str, source: str, missing: list[str], found: pd.Index) -> str:
+    shown = [str(c) for c in found if c not in {SOURCE_ROW, "geometry"}]
+    lines = [f"{source or layer}: 缺少必需字段 {', '.join(missing)} (图层/表 {layer})"]
+    lines.append(f"  文件中的列: {', '.join(shown) if shown else '(无)'}")
+    for col in missing:
+        close = closest_headers(col, layer, shown)
+        hint = "、".join(close) if close else "无相近列名"
+        lines.append(f"  {col} 的相近列名: {hint}")
+    lines.append(
+        f'  可在 landeval.toml 中映射, 例如 [fields.{layer}] {missing[0]} = "文件中的列名"'
+    )
+    return "\n".join(lines)
+
+
+def _empty(kind: str, n: int, index: pd.Index) -> pd.Series:
+    dtype = {"str": "str", "float": "float64", "int": "Int64", "date": "datetime64[ns]"}[kind]
+    return pd.Series([None] * n, index=index, dtype=dtype)
+
+
+def _row_label(rows: pd.Series | None, i: object) -> str:
+    return f"row {rows.loc[i]}" if rows is not None else f"row {i}"
+
+
+def _coerce(
+    series: pd.Series, kind: str, *, col: str, layer: str, rows: pd.Series | None
+) -> tuple[pd.Series, list[Finding]]:
+    if kind == "str":
+        return _to_text(series, col=col, layer=layer, rows=rows)
+    if kind == "date":
+        return _to_date(series, col=col, layer=layer, rows=rows)
+    values, bad = _to_number(series, integer=kind == "int")
+    findings = [
+        Finding(
+            "warning",
+            "VALUE_NOT_NUMBER" if kind == "float" else "VALUE_NOT_INTEGER",
+            layer,
+            _row_label(rows, i),
+            col,
+            f"无法识别为{'数值' if kind == 'float' else '整数'}: {series.loc[i]!r}, 按缺失处理",
+            "请修正该单元格",
+        )
+        for i in series.index[bad]
+    ]
+    return values, findings
+
+
+def _clean_text(series: pd.Series) -> pd.Series:
+    """Text cells NFKC-normalised and stripped; missing tokens become NaN."""
+    text = nfkc(series.astype("str")).str.strip()
+    low = text.str.lower()
+    return text.mask(low.isin(_MISSING_TOKENS))
+
+
+def _to_text(
+    series: pd.Series, *, col: str, layer: str, rows: pd.Series | None
+) -> tuple[pd.Series, list[Finding]]:
+    findings: list[Finding] = []
+    if pd.api.types.is_bool_dtype(series):
+        series = series.astype(object)
+    if pd.api.types.is_integer_dtype(series):
+        return series.astype("Int64").astype("str"), findings
+    if pd.api.types.is_float_dtype(series) or series.dtype == object:
+        is_num = series.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)))
+        is_num &= ~series.map(lambda v: isinstance(v, bool))
+        if is_num.any():
+            nums = series[is_num].astype("float64")
+            lost = (nums.abs() >= 10**_EXACT_FLOAT_DIGITS) & series[is_num].map(
+                lambda v: isinstance(v, (float, np.floating))
+            )
+            series = series.astype(object).copy()
+            series[is_num] = [_number_text(v) for v in series[is_num]]
+            findings.extend(
+                Finding(
+                    "error" if col in _CODE_COLUMNS else "warning",
+                    "CODE_STORED_AS_NUMBER",
+                    layer,
+                    _row_label(rows, i),
+                    col,
+                    f"{col} 在文件中以数值存储 ({series.loc[i]}), "
+                    "超过15位的数字已被 Excel 舍入, 无法还原",
+                    "请在原始表中把该列设为文本格式后重新导出",
+                )
+                for i in lost.index[lost]
+            )
+    text = _clean_text(series)
+    if col in _CODE_COLUMNS:
+        # Codes written as "330602.0" by a tool that went through float.
+        text = _on_subset(
+            text,
+            text.str.contains(".", regex=False),
+            lambda s: s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True),
+        )
+    return text, findings
+
+
+def _number_text(value: object) -> object:
+    if isinstance(value, (float, np.floating)):
+        if np.isnan(value):
+            return None
+        if float(value).is_integer():
+            return str(int(value))
+        return repr(float(value))
+    return str(int(value))
+
+
+def _to_number(series: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:
+    """Numbers from any cells; returns (values, mask of cells that could not be read)."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.astype("float64")
+        present = values.notna()
+    else:
+        obj = series.astype(object)
+        if pd.api.types.is_string_dtype(series):
+            is_num = pd.Series(False, index=series.index)
+        else:
+            is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)))
+            is_num &= ~obj.map(lambda v: isinstance(v, bool))
+        text = _clean_text(obj.where(~is_num, None))
+        present_text = text.notna()
+        # Regex replacement is slow on Arrow strings: apply it only where it can match.
+        has_sep = text.str.contains(",", regex=False) | text.str.contains(" ", regex=False)
+        cleaned = _on_subset(
+            text, has_sep, lambda s: s.str.replace(r"(?<=\d)[,\s](?=\d{3})", "", regex=True)
+        )
+        if integer:
+            cleaned = _on_subset(
+                cleaned, cleaned.str.endswith("年"), lambda s: s.str.slice(stop=-1)
+            )
+        parsed = pd.to_numeric(cleaned, errors="coerce")
+        values = pd.Series(np.nan, index=series.index, dtype="float64")
+        if is_num.any():
+            values[is_num] = obj[is_num].astype("float64")
+        values[present_text] = parsed[present_text].astype("float64")
+        present = is_num & obj.notna() | present_text
+    # inf, -inf and integers beyond what Int64 holds exactly are not data.
+    limit = 2.0**53 if integer else np.inf
+    values = values.where(values.abs() < limit)
+    bad = present & values.isna()
+    if integer:
+        not_whole = values.notna() & (values - values.round()).abs().gt(1e-9)
+        bad |= not_whole
+        values = values.mask(not_whole)
+        return values.round().astype("Int64"), bad
+    return values, bad
+
+
+def _to_date(
+    series: pd.Series, *, col: str, layer: str, rows: pd.Series | None
+) -> tuple[pd.Series, list[Finding]]:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.astype("datetime64[ns]"), []
+    obj = series.astype(object)
+    is_dt = obj.map(lambda v: hasattr(v, "year") and hasattr(v, "month"))
+    text = _clean_text(obj.where(~is_dt, None))
+    text = text.str.replace(r"[年月./]", "-", regex=True).str.replace("日", "", regex=False)
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    values = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    if is_dt.any():
+        values[is_dt] = pd.to_datetime(obj[is_dt])
+    values[text.notna()] = parsed[text.notna()]
+    bad = text.notna() & values.isna()
+    findings = [
+        Finding(
+            "warning",
+            "VALUE_NOT_DATE",
+            layer,
+            _row_label(rows, i),
+            col,
+            f"无法识别为日期: {series.loc[i]!r}, 按缺失处理",
+            "请使用 YYYY-MM-DD 格式",
+        )
+        for i in series.index[bad]
+    ]
+    return values, findings
+
+
+def nfkc(text: pd.Series) -> pd.Series:
+    """NFKC-normalise a text Series (full-width → half-width), touching non-ASCII rows only."""
+    non_ascii = ~text.str.isascii().fillna(True).astype(bool)
+    if not non_ascii.any():
+        return text
+    return _on_subset(text, non_ascii, lambda s: s.str.normalize("NFKC"))
+
+
+def _on_subset(text: pd.Series, mask: pd.Series, func) -> pd.Series:
+    """``func`` applied to the rows of ``text`` where ``mask`` holds; others unchanged."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return text
+    out = text.copy()
+    out[mask] = func(text[mask])
+    return out
+
+
+def _map_values(series: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
+    keys = {normalize_value(k): v for k, v in aliases.items()}
+    text = series.astype("str")
+    # Few distinct values: normalise those, not every row.
+    lookup = {u: keys.get(normalize_value(u), u) for u in text.dropna().unique()}
+    return text.map(lookup).astype("str")
+
+
+def _money(
+    frame: pd.DataFrame,
+    layer: str,
+    declared: str,
+    units: Mapping[str, str],
+    source: str,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    findings: list[Finding] = []
+    out = frame.copy()
+    converted: list[str] = []
+    for col in MONEY_COLUMNS[layer]:
+        if col not in out.columns or out[col].isna().all():
+            continue
+        header_unit = units.get(col, "")
+        if header_unit:
+            said = MONEY_UNITS.get(header_unit)
+            if said != declared:
+                findings.append(
+                    Finding(
+                        "warning",
+                        "UNIT_HEADER_MISMATCH",
+                        layer,
+                        None,
+                        col,
+                        f"{source} 的 {col} 列表头单位为 {header_unit}, 但 [units] {layer} 声明为"
+                        f" {_UNIT_ZH[declared]}; 按声明的 {_UNIT_ZH[declared]} 换算",
+                        (
+                            f'如表头正确, 请在 landeval.toml 中设置 [units] {layer} = "{said}"'
+                            if said
+                            else "请把该列换算为元或万元"
+                        ),
+                    )
+                )
+        out[col] = to_wan_yuan(out[col], declared)
+        if declared != "wan_yuan":
+            converted.append(col)
+        finding = _magnitude_check(out[col], layer, col, declared, source)
+        if finding is not None:
+            findings.append(finding)
+    if converted:
+        findings.append(
+            Finding(
+                "info",
+                "UNITS_CONVERTED",
+                layer,
+                None,
+                ", ".join(converted),
+                f"{source} 的金额列 {', '.join(converted)} 由元换算为万元 (÷10000)",
+                "",
+            )
+        )
+    return out, findings
+
+
+def _magnitude_check(
+    values_wan: pd.Series, layer: str, col: str, declared: str, source: str
+) -> Finding | None:
+    lo, hi = _PLAUSIBLE_MEDIAN_WAN.get(col, (0.0, np.inf))
+    positive = values_wan[values_wan > 0]
+    if len(positive) < _MIN_VALUES_FOR_MAGNITUDE:
+        return None
+    median = float(positive.median())
+    if median > hi and lo <= median * 1e-4 <= hi:
+        looks = "yuan"
+    elif median < lo <= median * 1e4 <= hi:
+        looks = "wan_yuan"
+    else:
+        return None
+    if looks == declared:
+        return None
+    raw_median = median / to_wan_yuan(1.0, declared)
+    return Finding(
+        "warning",
+        "UNIT_MAGNITUDE",
+        layer,
+        None,
+        col,
+        f"{source} 的 {col} 声明单位为 {_UNIT_ZH[declared]}, 但数值量级像 {_UNIT_ZH[looks]}:"
+        f" 每户中位数 {raw_median:,.2f} (按声明换算为 {median:,.4g} 万元, 合理范围约"
+        f" {lo:g}–{hi:g} 万元)",
+        f'请核对单位; 如为{_UNIT_ZH[looks]}, 请在 landeval.toml 中设置 [units] {layer} = "{looks}"',
+    )

@@ -1,0 +1,330 @@
+"""Reading attribute tables as handed over: CSV (UTF-8 ± BOM, GBK, GB18030), XLSX, Parquet.
+
+Bureau spreadsheets rarely start with the header on row 1: there are title rows, merged
+cells, a units row under the header and totals rows at the bottom. The header row is the
+row (among the first ones) whose cells match the most known column aliases of the table;
+a units row right under it gives the columns' units; rows labelled 合计/总计/小计 are dropped
+with an info finding. Every cell is read as text or as the exact number stored, so codes
+keep their leading zeros and 18-digit credit codes never pass through a float.
+
+The frames returned here hold the raw cells (text or Python numbers) under the file's own
+headers, plus ``source_row``: the row number in the file (1-based, as a spreadsheet shows
+it). :mod:`landeval.readers.canonical` turns them into the canonical model.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from landeval.aliases import count_matches, normalize_header
+from landeval.errors import DataError
+from landeval.findings import Finding
+from landeval.readers.encoding import decode_text, label
+
+SOURCE_ROW = "source_row"
+"""Column holding each row's row number in its file while loading."""
+
+_HEADER_SCAN_ROWS = 30
+_TOTAL_WORDS = {"合计", "总计", "小计", "总合计", "累计", "total", "sum", "subtotal", "grandtotal"}
+_UNIT_WORDS = {
+    "元",
+    "万元",
+    "千元",
+    "亿元",
+    "千瓦时",
+    "万千瓦时",
+    "kwh",
+    "度",
+    "吨标煤",
+    "吨标准煤",
+    "tce",
+    "吨",
+    "人",
+    "平方米",
+    "m2",
+    "㎡",
+    "亩",
+    "年",
+    "%",
+    "单位",
+}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as found in its file.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Cells under the file's headers, plus :data:`SOURCE_ROW`.
+    units : dict
+        File header → unit given by a units row under the header.
+    encoding : str or None
+        The text encoding decided for a CSV file.
+    findings : list of Finding
+        Dropped totals rows, the encoding decision.
+    """
+
+    frame: pd.DataFrame
+    units: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_raw_table(path: Path, *, layer: str, sheet: str | None = None) -> RawTable:
+    """Read a CSV, XLSX or Parquet file into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path : Path
+        The file (opened read-only).
+    layer : str
+        Canonical table name, used to find the header row by its aliases.
+    sheet : str, optional
+        XLSX sheet name (from ``file.xlsx#sheet``); default: the sheet whose header matches
+        best.
+
+    Raises
+    ------
+    DataError
+        The file is missing, of an unknown kind, or unreadable.
+    """
+    if not path.is_file():
+        msg = f"文件不存在: {path}"
+        raise DataError(msg)
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return _read_csv(path, layer)
+    if suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path, layer, sheet)
+    if suffix in {".parquet", ".pq", ".geoparquet"}:
+        return _read_parquet(path)
+    if suffix == ".xls":
+        msg = f"{path.name}: 不支持旧版 .xls 格式, 请在 Excel 中另存为 .xlsx 或 CSV"
+        raise DataError(msg)
+    msg = f"{path.name}: 不支持的表格格式 {suffix or '(无扩展名)'}; 支持 CSV、XLSX、Parquet"
+    raise DataError(msg)
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, layer: str) -> RawTable:
+    raw = path.read_bytes()
+    text, encoding = decode_text(raw, what=path.name)
+    findings: list[Finding] = []
+    if encoding not in {"utf-8", "utf-8-sig"}:
+        findings.append(
+            Finding(
+                "info",
+                "ENCODING_DETECTED",
+                layer,
+                None,
+                None,
+                f"{path.name} 的文本编码检测为 {label(encoding)}, 已按此解码",
+                "",
+            )
+        )
+    head_lines = text[:65536].splitlines()[:_HEADER_SCAN_ROWS]
+    sep = _sniff_separator(head_lines)
+    rows = list(csv.reader(head_lines, delimiter=sep))
+    header_idx = _header_index(rows, layer)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            skiprows=header_idx,
+            header=0,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        msg = f"{path.name}: 无法解析 CSV ({exc})"
+        raise DataError(msg) from None
+    # Line numbers as a text editor shows them: header on line header_idx + 1.
+    frame[SOURCE_ROW] = range(header_idx + 2, header_idx + 2 + len(frame))
+    frame, units = _take_units_row(frame)
+    frame, dropped = _drop_totals_and_blanks(frame, layer, path.name)
+    return RawTable(frame, units, encoding, findings + dropped)
+
+
+def _sniff_separator(lines: list[str]) -> str:
+    candidates = [",", "\t", ";", "|"]
+    counts = {c: sum(line.count(c) for line in lines) for c in candidates}
+    best = max(candidates, key=lambda c: counts[c])
+    return best if counts[best] else ","
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, layer: str, sheet: str | None) -> RawTable:
+    import openpyxl  # noqa: PLC0415 - heavy import only when an XLSX is read
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        msg = f"{path.name}: 无法打开 XLSX ({type(exc).__name__}: {exc})"
+        raise DataError(msg) from None
+    try:
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                msg = f"{path.name}: 没有名为 {sheet!r} 的工作表; 有 {book.sheetnames}"
+                raise DataError(msg)
+            names = [sheet]
+        else:
+            names = list(book.sheetnames)
+        best: tuple[int, list[list[object]], int] | None = None
+        for name in names:
+            rows = [list(r) for r in book[name].iter_rows(values_only=True)]
+            idx = _header_index(rows[:_HEADER_SCAN_ROWS], layer)
+            score = count_matches(rows[idx], layer) if rows else 0
+            if best is None or score > best[0]:
+                best = (score, rows, idx)
+    finally:
+        book.close()
+    if best is None or not best[1]:
+        msg = f"{path.name}: 工作簿是空的"
+        raise DataError(msg)
+    _score, rows, idx = best
+    header = _unique_headers(rows[idx])
+    body = rows[idx + 1 :]
+    width = len(header)
+    data = [(list(r) + [None] * width)[:width] for r in body]
+    frame = pd.DataFrame(data, columns=header, dtype=object)
+    frame[SOURCE_ROW] = range(idx + 2, idx + 2 + len(frame))
+    frame, units = _take_units_row(frame)
+    frame, dropped = _drop_totals_and_blanks(frame, layer, path.name)
+    return RawTable(frame, units, None, dropped)
+
+
+def _unique_headers(cells: list[object]) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        name = str(cell).strip() if cell is not None and str(cell).strip() else f"未命名{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+# --- Parquet ------------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several kinds for a broken file
+        msg = f"{path.name}: 无法读取 Parquet ({type(exc).__name__}: {exc})"
+        raise DataError(msg) from None
+    if "geometry" in frame.columns:
+        frame = frame.drop(columns="geometry")
+    frame = frame.reset_index(drop=True)
+    frame[SOURCE_ROW] = range(1, len(frame) + 1)
+    return RawTable(frame)
+
+
+# --- shared -------------------------------------------------------------------------------
+
+
+def _header_index(rows: list[list[object]], layer: str) -> int:
+    """Index of the row whose cells match the most aliases (the first row when none do)."""
+    best_idx, best_score = 0, 0
+    for i, row in enumerate(rows):
+        score = count_matches(row, layer)
+        if score > best_score:
+            best_idx, best_score = i, score
+    return best_idx
+
+
+def _norm_cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
+
+
+def _take_units_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Remove a units row right under the header; return the units it gives per column."""
+    if frame.empty:
+        return frame, {}
+    cols = [c for c in frame.columns if c != SOURCE_ROW]
+    first = [_norm_cell(frame.iloc[0][c]) for c in cols]
+    cells = [c.strip("()[]【】") for c in first if c]
+    if not cells:
+        return frame, {}
+    is_units = any(c in _UNIT_WORDS for c in cells) and all(
+        c in _UNIT_WORDS or (not _looks_numeric(c) and len(c) <= 6) for c in cells
+    )
+    if not is_units:
+        return frame, {}
+    units = {
+        col: normalize_header(f"x({cell.strip('()[]【】')})")[1]
+        for col, cell in zip(cols, first, strict=True)
+        if cell
+    }
+    return frame.iloc[1:].reset_index(drop=True), units
+
+
+def _total_labels(series: pd.Series) -> pd.Series:
+    """Normalised text of the cells that could be a totals label, else NaN.
+
+    A label is short and Chinese (合计, 合　计) or an English word; normalising only those
+    keeps this cheap on a million rows (NFKC and regex run per element on Arrow strings).
+    """
+    text = series.astype("str").str.strip()
+    short = (text.str.len() <= 8).fillna(False).astype(bool)
+    low = text.str.lower()
+    english = low.str.startswith("total") | low.str.startswith("sum") | (low == "subtotal")
+    candidate = short & (~text.str.isascii() | english)
+    out = pd.Series(np.nan, index=series.index, dtype="str")
+    if candidate.any():
+        out[candidate] = (
+            text[candidate].str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lower()
+        )
+    return out
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?[\d,]*\.?\d+(e[-+]?\d+)?", text))
+
+
+def _drop_totals_and_blanks(
+    frame: pd.DataFrame, layer: str, file_name: str
+) -> tuple[pd.DataFrame, list[Finding]]:
+    cols = [c for c in frame.columns if c != SOURCE_ROW]
+    if frame.empty or not cols:
+        return frame, []
+    stripped = [frame[c].astype("str").str.strip() for c in cols]
+    all_blank = pd.concat([t.isna() | (t == "") for t in stripped], axis=1).all(axis=1)
+    # Only the first few columns hold a totals label.
+    labels = [_total_labels(frame[c]) for c in cols[:3]]
+    is_total = pd.concat([t.isin(_TOTAL_WORDS) for t in labels], axis=1).any(axis=1)
+    is_total &= ~all_blank
+    findings = [
+        Finding(
+            "info",
+            "TOTALS_ROW_DROPPED",
+            layer,
+            f"row {row}",
+            None,
+            f"{file_name} 第 {row} 行是合计/总计行, 已忽略",
+            "",
+        )
+        for row in frame.loc[is_total, SOURCE_ROW]
+    ]
+    keep = ~(all_blank | is_total)
+    return frame.loc[keep].reset_index(drop=True), findings

@@ -1,0 +1,928 @@
+"""Data-quality checks over the loaded, canonical inputs (DESIGN §8), as pure functions.
+
+Every check takes frames and returns a findings frame (:mod:`landeval.findings`); none
+mutates its input. :func:`repair_geometries` is the one that also returns a new layer (the
+repaired geometries), and it records each repair.
+
+Severity policy — a bureau can run on imperfect data but not on nonsense:
+
+error (stops the run: the result would be wrong, not just incomplete)
+    a required file or column missing, no CRS; empty or zero-area parcels; duplicate
+    parcel_id, duplicate uscc in the firm register, duplicate platform_id / change_id,
+    duplicate firm-year rows (double counting); a missing key (parcel_id, uscc); values
+    outside the allowed set (tier, scale, relation, kind); occupancy rows pointing to an
+    unknown parcel (the firm's land would silently shrink and its per-mu figures inflate);
+    leases beyond a parcel's area in a year (DESIGN §5); impossible values (negative area,
+    revenue, energy, emissions, employees or electricity; a year outside 1949–2100;
+    from_year after to_year); a non-polygon geometry in a polygon layer; a code that went
+    through a float and lost digits.
+warning (reported, the run goes on with the repair or the gap recorded)
+    bad USCC format or check character (the firm is still evaluated); geometry repaired with
+    make_valid; parcel overlaps above 1 m² and 1 % of the smaller; registered area differing
+    from computed area by more than 5 %; occupancy rows pointing to a firm missing from the
+    register (its land is not evaluated); tax without output (or the reverse) for a firm
+    that is not below-scale; years missing inside a firm's span; negative tax or value added
+    (refunds, losses: possible but worth a look); county codes unknown to the city; values
+    that could not be read (left missing); a CRS mix-up corrected; unit evidence.
+info (a note)
+    encodings detected, totals rows dropped, units converted, legacy county codes, 宗地代码
+    that do not follow GB/T 37346, below-scale firms without output data, firms with no
+    data at all, unused columns, overlapping platforms (2+6+N platforms may nest), a firm
+    on the negative list twice in one year (two reasons).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+
+from landeval.config import Config
+from landeval.findings import FINDING_COLUMNS, concat_findings, findings_frame
+from landeval.identifiers import USCC_ALPHABET, uscc_problem
+from landeval.model import ALLOWED_VALUES
+from landeval.readers.tables import SOURCE_ROW
+
+MIN_YEAR, MAX_YEAR = 1949, 2100
+"""Bounds of a plausible year in any table."""
+
+OVERLAP_MIN_M2 = 1.0
+OVERLAP_MIN_SHARE = 0.01
+REGISTERED_AREA_TOLERANCE = 0.05
+
+_KEYS: dict[str, str | None] = {
+    "parcels": "parcel_id",
+    "platforms": "platform_id",
+    "control_line": "line_id",
+    "land_changes": "change_id",
+    "firms": "uscc",
+    "firm_tax": "uscc",
+    "firm_output": "uscc",
+    "occupancy": "uscc",
+    "veto": "uscc",
+}
+
+# Columns where a negative value is impossible (error) or only suspicious (warning).
+_NEVER_NEGATIVE: dict[str, tuple[str, ...]] = {
+    "parcels": ("registered_area_m2", "floor_area_m2"),
+    "firm_tax": ("electricity_kwh",),
+    "firm_output": ("revenue", "rd_expense", "energy_tce", "emissions_eq", "employees"),
+    "occupancy": ("area_m2",),
+}
+_NEGATIVE_SUSPICIOUS: dict[str, tuple[str, ...]] = {
+    "firm_tax": ("tax",),
+    "firm_output": ("value_added",),
+}
+_YEAR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "parcels": ("built_year",),
+    "firms": ("start_year",),
+    "firm_tax": ("year",),
+    "firm_output": ("year",),
+    "occupancy": ("from_year", "to_year"),
+    "veto": ("year",),
+}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _rows(  # noqa: PLR0917 - one positional per findings column, in column order
+    severity: str,
+    code: str,
+    layer: str,
+    row_ids: Iterable[object],
+    field: str | None,
+    messages: Iterable[str] | str,
+    suggestion: str = "",
+) -> pd.DataFrame:
+    """A findings frame with one row per row id (vectorised, no Finding objects)."""
+    ids = [None if i is None else str(i) for i in row_ids]
+    if not ids:
+        return findings_frame()
+    msgs = [messages] * len(ids) if isinstance(messages, str) else list(messages)
+    frame = pd.DataFrame(
+        {
+            "severity": severity,
+            "code": code,
+            "layer": layer,
+            "row_id": ids,
+            "field": field,
+            "message": msgs,
+            "suggestion": suggestion,
+        },
+        columns=FINDING_COLUMNS,
+    )
+    return frame.astype("object")
+
+
+def row_ids(frame: pd.DataFrame, layer: str) -> pd.Series:
+    """A readable key per row.
+
+    The layer's key (firm-year tables: ``uscc/year``), else the file row (``row 12``).
+    """
+    key = _KEYS.get(layer)
+    fallback = (
+        "row " + frame[SOURCE_ROW].astype("str")
+        if SOURCE_ROW in frame.columns
+        else pd.Series([f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+    )
+    if key is None or key not in frame.columns:
+        return fallback
+    ids = frame[key].astype("str")
+    if layer in {"firm_tax", "firm_output", "veto"} and "year" in frame.columns:
+        ids = ids + "/" + frame["year"].astype("str")
+    return ids.where(frame[key].notna(), fallback)
+
+
+def _isin(series: pd.Series, values: Iterable[object]) -> pd.Series:
+    """``series.isin(values)`` for text keys through Arrow's hash lookup.
+
+    pandas' Arrow-string ``isin`` builds a Python scalar per value, which takes seconds for a
+    million keys; this takes both sides to Arrow once. Missing values never match.
+    """
+    vals = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="str")
+    right = pa.array(vals.dropna().astype("str"))
+    if len(right) == 0 or len(series) == 0:
+        return pd.Series(False, index=series.index)
+    left = pa.array(series.astype("str"))
+    found = pc.is_in(left, value_set=right.cast(left.type), skip_nulls=True).fill_null(False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index)
+
+
+def _where(frame: pd.DataFrame, layer: str, mask: pd.Series) -> list[str]:
+    selected = mask.fillna(False).to_numpy(dtype=bool)
+    if not selected.any():
+        return []
+    return row_ids(frame, layer)[selected].tolist()
+
+
+# --- geometry -----------------------------------------------------------------------------
+
+
+def repair_geometries(
+    gdf: gpd.GeoDataFrame, *, layer: str
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Repair invalid geometries with ``shapely.make_valid`` and keep polygonal parts only.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        A polygon layer.
+    layer : str
+        Canonical layer name.
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        A new layer (MultiPolygon/Polygon or empty geometries) and findings:
+        GEOMETRY_REPAIRED (warning) per repaired feature, GEOMETRY_NOT_POLYGON (error) per
+        feature with no polygonal part, GEOMETRY_EMPTY (error for parcels, else warning).
+    """
+    geoms = gdf.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    invalid = ~missing & ~shapely.is_valid(geoms)
+    reasons = shapely.is_valid_reason(geoms[invalid]) if invalid.any() else np.array([])
+    fixed = geoms.copy()
+    if invalid.any():
+        fixed[invalid] = shapely.make_valid(geoms[invalid])
+    polygonal = _polygonal_parts(fixed)
+    lost = ~missing & shapely.is_empty(polygonal)
+    ids = row_ids(gdf, layer).to_numpy()
+    parts = [
+        _rows(
+            "warning",
+            "GEOMETRY_REPAIRED",
+            layer,
+            ids[invalid],
+            "geometry",
+            [f"几何无效 ({r}), 已用 make_valid 修复并只保留面" for r in reasons],
+            "请在 GIS 中检查并修正该图斑 (自相交、重复点等)",
+        ),
+        _rows(
+            "error",
+            "GEOMETRY_NOT_POLYGON",
+            layer,
+            ids[lost],
+            "geometry",
+            [f"几何类型为 {t}, 不是面; 无法使用" for t in shapely.get_type_id(geoms[lost])],
+            "该图层应为面要素",
+        ),
+        _rows(
+            "error" if layer == "parcels" else "warning",
+            "GEOMETRY_EMPTY",
+            layer,
+            ids[missing],
+            "geometry",
+            "几何为空",
+            "请补充该要素的几何" if layer == "parcels" else "该要素将不参与空间计算",
+        ),
+    ]
+    out = gdf.copy()
+    out[out.geometry.name] = gpd.GeoSeries(polygonal, index=gdf.index, crs=gdf.crs)
+    return out, concat_findings(*parts)
+
+
+def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:
+    """Each geometry reduced to its (multi)polygon parts; others become empty polygons."""
+    out = geoms.copy()
+    type_ids = shapely.get_type_id(geoms)
+    polygon_types = (3, 6)  # Polygon, MultiPolygon
+    for i in np.flatnonzero(~np.isin(type_ids, polygon_types) & (type_ids >= 0)):
+        parts = shapely.get_parts(geoms[i])
+        polys = [p for p in parts if shapely.get_type_id(p) in polygon_types]
+        out[i] = shapely.union_all(polys) if polys else shapely.Polygon()
+    return out
+
+
+def check_overlaps(
+    gdf: gpd.GeoDataFrame,
+    *,
+    layer: str = "parcels",
+    severity: str = "warning",
+    min_m2: float = OVERLAP_MIN_M2,
+    min_share: float = OVERLAP_MIN_SHARE,
+) -> pd.DataFrame:
+    """Pairs of features overlapping by more than ``min_m2`` and ``min_share`` of the smaller.
+
+    Uses an STRtree and a bounding-box bound, so neighbours that only touch are never
+    intersected. One PARCEL_OVERLAP finding (``severity``, warning by
+    default) per pair; other layers get GEOMETRY_OVERLAP (platforms: info, they may nest).
+    """
+    geoms = gdf.geometry.to_numpy()
+    if len(geoms) < 2:
+        return findings_frame()
+    # Candidate pairs by bounding box (fast), then a necessary condition on the boxes'
+    # overlap: neighbours that share an edge have a box overlap of a sliver and are never
+    # intersected exactly. Only the remaining pairs get a polygon intersection.
+    left, right = shapely.STRtree(geoms).query(geoms)
+    keep = left < right
+    a, b = left[keep], right[keep]
+    bounds = shapely.bounds(geoms)
+    areas = shapely.area(geoms)
+    ix = np.minimum(bounds[a, 2], bounds[b, 2]) - np.maximum(bounds[a, 0], bounds[b, 0])
+    iy = np.minimum(bounds[a, 3], bounds[b, 3]) - np.maximum(bounds[a, 1], bounds[b, 1])
+    box_overlap = np.clip(ix, 0, None) * np.clip(iy, 0, None)
+    smaller = np.minimum(areas[a], areas[b])
+    maybe = (box_overlap > min_m2) & (box_overlap > min_share * smaller)
+    a, b, smaller = a[maybe], b[maybe], smaller[maybe]
+    if not len(a):
+        return findings_frame()
+    inter = _intersection_areas(geoms, a, b)
+    bad = (inter > min_m2) & (inter > min_share * smaller)
+    ids = row_ids(gdf, layer).to_numpy()
+    msgs = [
+        f"与 {ids[j]} 重叠 {m:,.1f} m² (占较小者 {m / s:.1%})"
+        for j, m, s in zip(b[bad], inter[bad], smaller[bad], strict=True)
+    ]
+    return _rows(
+        severity,
+        "PARCEL_OVERLAP" if layer == "parcels" else "GEOMETRY_OVERLAP",
+        layer,
+        ids[a[bad]],
+        "geometry",
+        msgs,
+        "请核对两宗地的边界, 重叠面积会被重复计算"
+        if layer == "parcels"
+        else "嵌套或重叠的范围会使归属按面积占比决定",
+    )
+
+
+_PAIR_CHUNK = 50_000
+
+
+def _intersection_areas(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Areas of ``geoms[a] ∩ geoms[b]``, in chunks on threads (shapely releases the GIL)."""
+    starts = range(0, len(a), _PAIR_CHUNK)
+
+    def chunk(i: int) -> np.ndarray:
+        sl = slice(i, i + _PAIR_CHUNK)
+        return shapely.area(shapely.intersection(geoms[a[sl]], geoms[b[sl]]))
+
+    if len(starts) <= 1:
+        return chunk(0)
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        return np.concatenate(list(pool.map(chunk, starts)))
+
+
+# --- parcels ------------------------------------------------------------------------------
+
+
+def check_parcels(parcels: gpd.GeoDataFrame, *, config: Config) -> pd.DataFrame:
+    """Keys, areas, codes and counties of the parcel layer.
+
+    Needs ``area_m2`` (from :func:`landeval.io.add_area`) for the area checks; without it
+    those are skipped.
+    """
+    parts = [
+        check_keys(parcels, layer="parcels"),
+        check_county_codes(parcels, layer="parcels", config=config),
+        check_values(parcels, layer="parcels"),
+    ]
+    if "area_m2" in parcels.columns:
+        geom_ok = ~(parcels.geometry.is_empty | parcels.geometry.isna())
+        zero = geom_ok & (parcels["area_m2"] < 1.0)
+        parts.append(
+            _rows(
+                "error",
+                "PARCEL_ZERO_AREA",
+                "parcels",
+                _where(parcels, "parcels", zero),
+                "geometry",
+                "面积为 0 (或小于 1 m²)",
+                "请检查该宗地的几何",
+            )
+        )
+        reg = parcels["registered_area_m2"]
+        area = parcels["area_m2"]
+        diff = (reg - area).abs() / area.where(area > 0)
+        off = reg.notna() & (diff > REGISTERED_AREA_TOLERANCE)
+        parts.append(
+            _rows(
+                "warning",
+                "AREA_MISMATCH",
+                "parcels",
+                _where(parcels, "parcels", off),
+                "registered_area_m2",
+                [
+                    f"登记面积 {r:,.1f} m² 与图形面积 {c:,.1f} m² 相差 {d:.1%}"
+                    for r, c, d in zip(reg[off], area[off], diff[off], strict=True)
+                ],
+                "请核对登记面积或图形边界",
+            )
+        )
+    codes = parcels["parcel_id"].dropna()
+    unique_codes = codes.drop_duplicates()
+    not_parsing = unique_codes[~_parcel_codes_parse(unique_codes)]
+    parts.append(
+        _rows(
+            "info",
+            "PARCEL_CODE_FORMAT",
+            "parcels",
+            not_parsing.tolist(),
+            "parcel_id",
+            "宗地代码不符合 GB/T 37346 (6位行政区+3位地籍区+3位地籍子区+2位类别+5位顺序号)",
+            "可继续使用; 如条件允许, 请使用标准宗地代码",
+        )
+    )
+    return concat_findings(*parts)
+
+
+# GB/T 37346 宗地代码, as identifiers.parse_parcel_code reads it (19 characters, or the first
+# 19 of a 28-character 不动产单元代码), for Arrow's vectorised RE2 matcher.
+_PARCEL_CODE_RE = r"^\d{12}[GJZ][A-Z]\d{5}(?:.{9})?$"
+
+
+def _parcel_codes_parse(codes: pd.Series) -> np.ndarray:
+    """Vectorised ``parse_parcel_code(c) is not None``."""
+    if codes.empty:
+        return np.zeros(0, dtype=bool)
+    arr = pa.array(codes.astype("str"))
+    ok = pc.match_substring_regex(arr, _PARCEL_CODE_RE).fill_null(False)
+    return ok.to_numpy(zero_copy_only=False)
+
+
+# --- generic checks -----------------------------------------------------------------------
+
+
+def check_keys(
+    frame: pd.DataFrame,
+    *,
+    layer: str,
+    key: Sequence[str] | None = None,
+    duplicates: str = "error",
+) -> pd.DataFrame:
+    """Missing and duplicate keys (error).
+
+    Keys: parcel_id, uscc in firms, platform_id, change_id, and (uscc, year) in the
+    firm-year tables and the negative list. ``duplicates`` is the severity of a duplicate
+    (the negative list uses "info": a firm may be vetoed for two reasons in one year).
+    """
+    if key is None:
+        main = _KEYS.get(layer)
+        if main is None or layer == "occupancy":
+            return findings_frame()
+        key = [main, "year"] if layer in {"firm_tax", "firm_output", "veto"} else [main]
+    key = [k for k in key if k in frame.columns]
+    if not key:
+        return findings_frame()
+    missing = frame[key[0]].isna()
+    dup = frame.duplicated(subset=key, keep=False) & ~missing
+    dup_msgs: list[str] = []
+    if dup.any():
+        sizes = frame.groupby(key, dropna=False)[key[0]].transform("size")[dup]
+        dup_keys = frame.loc[dup, key].astype("str").agg("/".join, axis=1)
+        dup_msgs = [f"{k} 出现 {n} 次" for k, n in zip(dup_keys, sizes, strict=True)]
+    return concat_findings(
+        _rows(
+            "error",
+            "KEY_MISSING",
+            layer,
+            _where(frame, layer, missing),
+            key[0],
+            f"{key[0]} 为空",
+            "每行都需要该编码",
+        ),
+        _rows(
+            duplicates,
+            "DUPLICATE_KEY",
+            layer,
+            _where(frame, layer, dup),
+            "/".join(key),
+            dup_msgs,
+            "编码应唯一: 请合并或更正重复的行",
+        ),
+    )
+
+
+def check_allowed(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
+    """Values outside the allowed set (:data:`landeval.model.ALLOWED_VALUES`), error."""
+    parts = []
+    for (lay, col), allowed in ALLOWED_VALUES.items():
+        if lay != layer or col not in frame.columns:
+            continue
+        values = frame[col]
+        bad = ~values.isin(allowed)
+        parts.append(
+            _rows(
+                "error",
+                "VALUE_NOT_ALLOWED",
+                layer,
+                _where(frame, layer, bad),
+                col,
+                [f"{col} = {v!r} 不在允许值 {list(allowed)} 中" for v in values[bad]],
+                "请更正该值 (中文别名如 规上/规下、自有/租赁、改/补 也可识别)",
+            )
+        )
+    return concat_findings(*parts)
+
+
+def check_values(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
+    """Negative and impossible values.
+
+    Negative areas, energy… (error), negative tax or value added (warning), years outside
+    1949–2100 (error), built or start years in the future (warning).
+    """
+    parts = []
+    for col in _NEVER_NEGATIVE.get(layer, ()):
+        if col in frame.columns:
+            neg = frame[col] < 0
+            parts.append(
+                _rows(
+                    "error",
+                    "VALUE_NEGATIVE",
+                    layer,
+                    _where(frame, layer, neg),
+                    col,
+                    [f"{col} 为负数 ({v:g}), 不可能" for v in frame.loc[neg.fillna(False), col]],
+                    "请更正该值",
+                )
+            )
+    for col in _NEGATIVE_SUSPICIOUS.get(layer, ()):
+        if col in frame.columns:
+            neg = frame[col] < 0
+            parts.append(
+                _rows(
+                    "warning",
+                    "VALUE_NEGATIVE",
+                    layer,
+                    _where(frame, layer, neg),
+                    col,
+                    [f"{col} 为负数 ({v:g})" for v in frame.loc[neg.fillna(False), col]],
+                    "如为退税或亏损请忽略, 否则请更正",
+                )
+            )
+    this_year = pd.Timestamp.now().year
+    for col in _YEAR_COLUMNS.get(layer, ()):
+        if col not in frame.columns:
+            continue
+        years = frame[col].astype("Float64")
+        out_of_range = (years < MIN_YEAR) | (years > MAX_YEAR)
+        parts.append(
+            _rows(
+                "error",
+                "YEAR_IMPOSSIBLE",
+                layer,
+                _where(frame, layer, out_of_range),
+                col,
+                [f"{col} = {v} 不是合理年份" for v in frame.loc[out_of_range.fillna(False), col]],
+                "请更正该年份",
+            )
+        )
+        if col in {"built_year", "start_year"}:
+            future = (years > this_year) & ~out_of_range
+            parts.append(
+                _rows(
+                    "warning",
+                    "YEAR_IN_FUTURE",
+                    layer,
+                    _where(frame, layer, future),
+                    col,
+                    [f"{col} = {v} 晚于今年" for v in frame.loc[future.fillna(False), col]],
+                    "请核对",
+                )
+            )
+    if layer == "occupancy" and {"from_year", "to_year"} <= set(frame.columns):
+        reversed_ = frame["from_year"] > frame["to_year"]
+        parts.append(
+            _rows(
+                "error",
+                "YEAR_RANGE_REVERSED",
+                layer,
+                _where(frame, layer, reversed_),
+                "from_year",
+                "起始年份晚于终止年份",
+                "请更正起止年份",
+            )
+        )
+    return concat_findings(*parts)
+
+
+def check_county_codes(frame: pd.DataFrame, *, layer: str, config: Config) -> pd.DataFrame:
+    """County codes unknown to the city (warning), legacy codes (info), missing (warning)."""
+    if "county_code" not in frame.columns:
+        return findings_frame()
+    codes = frame["county_code"]
+    known = set(config.project.counties)
+    legacy = config.project.legacy_counties
+    is_legacy = codes.isin(list(legacy))
+    unknown = codes.notna() & ~codes.isin(list(known)) & ~is_legacy
+    city = config.project.city
+    return concat_findings(
+        _rows(
+            "warning",
+            "COUNTY_UNKNOWN",
+            layer,
+            _where(frame, layer, unknown),
+            "county_code",
+            [f"行政区划代码 {c} 不属于{city}" for c in codes[unknown]],
+            f"已知代码: {', '.join(sorted(known))}; 可在 [project.counties] 中补充",
+        ),
+        _rows(
+            "info",
+            "COUNTY_LEGACY",
+            layer,
+            _where(frame, layer, is_legacy),
+            "county_code",
+            [f"行政区划代码 {c} 为旧代码 ({legacy[c]})" for c in codes[is_legacy]],
+            "按旧代码保留; 建议更新为现行代码",
+        ),
+        _rows(
+            "warning",
+            "COUNTY_MISSING",
+            layer,
+            _where(frame, layer, codes.isna()),
+            "county_code",
+            "行政区划代码为空",
+            "请补充 6 位行政区划代码",
+        ),
+    )
+
+
+def check_uscc(frame: pd.DataFrame, *, layer: str = "firms") -> pd.DataFrame:
+    """统一社会信用代码 format and check character (warning: the firm is still evaluated)."""
+    if "uscc" not in frame.columns:
+        return findings_frame()
+    codes = frame["uscc"].dropna().drop_duplicates()
+    suspects = codes[~_uscc_ok(codes)]
+    problems = [(c, uscc_problem(c)) for c in suspects]
+    bad = [(c, p) for c, p in problems if p is not None]
+    return _rows(
+        "warning",
+        "USCC_INVALID",
+        layer,
+        [c for c, _ in bad],
+        "uscc",
+        [f"统一社会信用代码 {c} {p}" for c, p in bad],
+        "请核对该企业的统一社会信用代码 (GB 32100-2015); 企业仍参与评价",
+    )
+
+
+_USCC_LOOKUP = np.full(256, -1, dtype=np.int64)
+_USCC_LOOKUP[np.frombuffer(USCC_ALPHABET.encode("ascii"), dtype=np.uint8)] = np.arange(31)
+_USCC_W = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
+
+
+def _uscc_ok(codes: pd.Series) -> np.ndarray:
+    """Vectorised 统一社会信用代码 check.
+
+    True where the code is well formed with a right check character; the others go to
+    :func:`landeval.identifiers.uscc_problem` for the message.
+    """
+    ok = np.zeros(len(codes), dtype=bool)
+    text = codes.astype("str")
+    candidate = ((text.str.len() == 18) & text.str.isascii()).fillna(False).to_numpy(dtype=bool)
+    if not candidate.any():
+        return ok
+    raw = "".join(text[candidate].tolist()).encode("ascii")
+    values = _USCC_LOOKUP[np.frombuffer(raw, dtype=np.uint8).reshape(-1, 18)]
+    check = (31 - (values[:, :17] @ _USCC_W) % 31) % 31
+    good = (values >= 0).all(axis=1) & (values[:, 17] == check)
+    ok[np.flatnonzero(candidate)[good]] = True
+    return ok
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def check_firm_years(
+    firm_tax: pd.DataFrame,
+    firm_output: pd.DataFrame,
+    firms: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Tax and output tables against each other and the firm register.
+
+    - a firm-year in tax but not in output, or the reverse: warning (info summary for
+      below-scale firms, which statistics offices usually do not cover);
+    - years missing inside a firm's span of years: warning;
+    - firm-year rows whose firm is not in the register: warning (not evaluated);
+    - firms in the register with no tax and no output at all: info.
+    """
+    tax_keys = firm_tax[["uscc", "year"]].dropna().drop_duplicates()
+    out_keys = firm_output[["uscc", "year"]].dropna().drop_duplicates()
+    both = tax_keys.merge(out_keys, how="outer", on=["uscc", "year"], indicator=True)
+    below: pd.Series | list[str] = []
+    if firms is not None and "scale" in firms.columns:
+        below = firms.loc[firms["scale"] == "below", "uscc"]
+    parts = []
+    for side, code, msg in (
+        ("left_only", "TAX_WITHOUT_OUTPUT", "有税收数据但没有统计产出数据"),
+        ("right_only", "OUTPUT_WITHOUT_TAX", "有统计产出数据但没有税收数据"),
+    ):
+        rows = both[both["_merge"] == side]
+        is_below = _isin(rows["uscc"], below)
+        flagged = rows[~is_below]
+        parts.append(
+            _rows(
+                "warning",
+                code,
+                "firm_tax" if side == "left_only" else "firm_output",
+                (flagged["uscc"] + "/" + flagged["year"].astype("str")).tolist(),
+                "uscc",
+                f"该企业该年度{msg}",
+                "请核对两部门数据的企业名单; 缺失的指标按缺失处理",
+            )
+        )
+        if is_below.any() and side == "left_only":
+            parts.append(
+                _rows(
+                    "info",
+                    "BELOW_SCALE_NO_OUTPUT",
+                    "firm_output",
+                    [None],
+                    None,
+                    f"{int(is_below.sum())} 个规下企业-年度只有税收数据 (规下企业按税收和电耗评价)",
+                )
+            )
+    years = pd.concat([tax_keys, out_keys]).drop_duplicates()
+    span = years.groupby("uscc")["year"].agg(["min", "max", "count"])
+    gaps = span[(span["max"] - span["min"] + 1) > span["count"]]
+    if len(gaps):
+        have = years[_isin(years["uscc"], gaps.index)].groupby("uscc")["year"].agg(set)
+        msgs = [
+            "缺少年度: "
+            + ", ".join(str(y) for y in range(int(r["min"]), int(r["max"]) + 1) if y not in have[u])
+            for u, r in gaps.iterrows()
+        ]
+        parts.append(
+            _rows(
+                "warning",
+                "YEAR_MISSING",
+                "firm_tax",
+                gaps.index.tolist(),
+                "year",
+                msgs,
+                "请补充缺失年度的数据",
+            )
+        )
+    if firms is not None:
+        register = firms["uscc"]
+        for layer, keys in (("firm_tax", tax_keys), ("firm_output", out_keys)):
+            unknown = keys[~_isin(keys["uscc"], register)]["uscc"].drop_duplicates()
+            parts.append(
+                _rows(
+                    "warning",
+                    "UNKNOWN_FIRM",
+                    layer,
+                    unknown.tolist(),
+                    "uscc",
+                    "企业不在企业名录中, 不参与评价",
+                    "请在企业名录中补充该企业",
+                )
+            )
+        with_data = years["uscc"]
+        silent = firms.loc[firms["uscc"].notna() & ~_isin(firms["uscc"], with_data), "uscc"]
+        parts.append(
+            _rows(
+                "info",
+                "FIRM_NO_DATA",
+                "firms",
+                silent.tolist(),
+                "uscc",
+                "企业名录中的企业没有任何税收或产出数据",
+                "",
+            )
+        )
+    return concat_findings(*parts)
+
+
+def check_occupancy(
+    occupancy: pd.DataFrame,
+    parcels: pd.DataFrame,
+    firms: pd.DataFrame | None = None,
+    *,
+    years: Iterable[int] = (),
+) -> pd.DataFrame:
+    """Occupancy rows against the parcels and the firm register, and leases per year.
+
+    - unknown parcel: error; unknown firm: warning (its land is not evaluated);
+    - leases of a parcel in a year summing to more than its area: error. A lease without
+      ``area_m2`` counts as the whole parcel; a row covers ``from_year``..``to_year``
+      (open when missing), checked in each of ``years`` (default: the years the rows name).
+    """
+    layer = "occupancy"
+    parts = []
+    known_parcels = parcels["parcel_id"]
+    unknown_parcel = occupancy["parcel_id"].notna() & ~_isin(occupancy["parcel_id"], known_parcels)
+    parts.append(
+        _rows(
+            "error",
+            "UNKNOWN_PARCEL",
+            layer,
+            _where(occupancy, layer, unknown_parcel),
+            "parcel_id",
+            [f"宗地 {p} 不在宗地图层中" for p in occupancy.loc[unknown_parcel, "parcel_id"]],
+            "请核对宗地代码 (一码管地), 或在宗地图层中补充该宗地",
+        )
+    )
+    parts.append(
+        _rows(
+            "error",
+            "KEY_MISSING",
+            layer,
+            _where(occupancy, layer, occupancy["parcel_id"].isna() | occupancy["uscc"].isna()),
+            "parcel_id",
+            "统一社会信用代码或宗地代码为空",
+            "每行都需要企业和宗地编码",
+        )
+    )
+    if firms is not None:
+        unknown_firm = occupancy["uscc"].notna() & ~_isin(occupancy["uscc"], firms["uscc"])
+        parts.append(
+            _rows(
+                "warning",
+                "UNKNOWN_FIRM",
+                layer,
+                _where(occupancy, layer, unknown_firm),
+                "uscc",
+                [
+                    f"企业不在企业名录中 (宗地 {p}); 该用地不参与评价"
+                    for p in occupancy.loc[unknown_firm, "parcel_id"]
+                ],
+                "请在企业名录中补充该企业",
+            )
+        )
+    if "area_m2" in parcels.columns:
+        parts.append(_check_leases(occupancy, parcels, years=years))
+    return concat_findings(*parts)
+
+
+def _check_leases(
+    occupancy: pd.DataFrame, parcels: pd.DataFrame, *, years: Iterable[int]
+) -> pd.DataFrame:
+    leases = occupancy[occupancy["relation"] == "lease"]
+    if leases.empty:
+        return findings_frame()
+    area = parcels.drop_duplicates("parcel_id").set_index("parcel_id")["area_m2"]
+    leases = leases[_isin(leases["parcel_id"], area.index)]
+    year_list = sorted({int(y) for y in years})
+    if not year_list:
+        named = pd.concat([leases["from_year"], leases["to_year"]]).dropna()
+        year_list = sorted({int(y) for y in named}) or [0]
+    lo = leases["from_year"].astype("Float64").fillna(-np.inf).to_numpy(dtype=float)
+    hi = leases["to_year"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
+    parcel_area = leases["parcel_id"].map(area).to_numpy(dtype=float)
+    leased = leases["area_m2"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    leased = np.where(np.isnan(leased), parcel_area, leased)
+    ys = np.asarray(year_list, dtype=float)
+    active = (lo[:, None] <= ys[None, :]) & (ys[None, :] <= hi[:, None])
+    row_idx, year_idx = np.nonzero(active)
+    per = pd.DataFrame(
+        {
+            "parcel_id": leases["parcel_id"].to_numpy()[row_idx],
+            "year": ys[year_idx].astype(int),
+            "leased": leased[row_idx],
+        }
+    )
+    sums = per.groupby(["parcel_id", "year"], as_index=False)["leased"].sum()
+    sums["area"] = sums["parcel_id"].map(area)
+    over = sums[sums["leased"] > sums["area"] * 1.001 + 1.0]
+    return _rows(
+        "error",
+        "LEASE_EXCEEDS_AREA",
+        "occupancy",
+        over["parcel_id"].tolist(),
+        "area_m2",
+        [
+            f"{y} 年出租面积合计 {s:,.1f} m² 超过宗地面积 {a:,.1f} m²"
+            for y, s, a in zip(over["year"], over["leased"], over["area"], strict=True)
+        ],
+        "请核对租赁面积与起止年份",
+    )
+
+
+def check_veto(veto: pd.DataFrame, firms: pd.DataFrame | None) -> pd.DataFrame:
+    """Negative-list rows whose firm is not in the register (warning)."""
+    if firms is None or veto.empty:
+        return findings_frame()
+    unknown = veto["uscc"].notna() & ~_isin(veto["uscc"], firms["uscc"])
+    return _rows(
+        "warning",
+        "UNKNOWN_FIRM",
+        "veto",
+        _where(veto, "veto", unknown),
+        "uscc",
+        "负面清单中的企业不在企业名录中",
+        "请核对统一社会信用代码",
+    )
+
+
+def validate_inputs(tables: Mapping[str, pd.DataFrame | None], *, config: Config) -> pd.DataFrame:
+    """Run every check over loaded, canonical inputs; return all findings.
+
+    Parameters
+    ----------
+    tables : mapping
+        Canonical layer/table name → frame (None or absent for layers not given). Parcels
+        should carry ``area_m2`` (:func:`landeval.io.add_area`) and vector layers already be
+        repaired (:func:`repair_geometries`), as :func:`landeval.project.load_inputs` does.
+    config : Config
+        The project configuration (counties).
+
+    Returns
+    -------
+    DataFrame
+        The findings, sorted by severity.
+    """
+    parts: list[pd.DataFrame] = []
+    get = tables.get
+    parcels, firms = get("parcels"), get("firms")
+    tax, output = get("firm_tax"), get("firm_output")
+    if parcels is not None:
+        parts += [check_parcels(parcels, config=config), check_overlaps(parcels)]
+    if firms is not None:
+        parts += [
+            check_keys(firms, layer="firms"),
+            check_uscc(firms),
+            check_county_codes(firms, layer="firms", config=config),
+            check_allowed(firms, layer="firms"),
+            check_values(firms, layer="firms"),
+        ]
+    for layer in ("firm_tax", "firm_output", "veto"):
+        frame = get(layer)
+        if frame is not None:
+            severity = "info" if layer == "veto" else "error"
+            parts += [
+                check_keys(frame, layer=layer, duplicates=severity),
+                check_values(frame, layer=layer),
+            ]
+            if firms is None:
+                parts.append(check_uscc(frame, layer=layer))
+    if tax is not None and output is not None:
+        parts.append(check_firm_years(tax, output, firms))
+    occupancy = get("occupancy")
+    if occupancy is not None:
+        parts += [
+            check_allowed(occupancy, layer="occupancy"),
+            check_values(occupancy, layer="occupancy"),
+        ]
+        if parcels is not None:
+            years = set()
+            for frame in (tax, output):
+                if frame is not None:
+                    years |= {int(y) for y in frame["year"].dropna().unique()}
+            parts.append(check_occupancy(occupancy, parcels, firms, years=years))
+    for layer in ("platforms", "land_changes"):
+        frame = get(layer)
+        if frame is not None:
+            parts += [
+                check_keys(frame, layer=layer),
+                check_allowed(frame, layer=layer),
+                check_county_codes(frame, layer=layer, config=config),
+            ]
+    platforms = get("platforms")
+    if platforms is not None:
+        parts.append(check_overlaps(platforms, layer="platforms", severity="info"))
+    control = get("control_line")
+    if control is not None:
+        parts.append(check_county_codes(control, layer="control_line", config=config))
+    veto = get("veto")
+    if veto is not None:
+        parts.append(check_veto(veto, firms))
+    return concat_findings(*parts)

@@ -1,0 +1,86 @@
+"""The four treatments (四个一批) as ordered rules over the flags (DESIGN §6).
+
+The rules are data in ``config.treatments``; the first rule whose
+:meth:`~landeval.config.TreatmentRule.matches` holds decides, else the parcel is KEEP (保留,
+not on the action list). Rules are evaluated once per distinct set of flags, not per parcel:
+a city has at most a few hundred distinct combinations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from landeval.config import FLAG_CODES, Config
+from landeval.labels import TREATMENT_LABELS
+
+KEEP = "KEEP"
+"""Treatment of parcels that no rule matches."""
+
+KEEP_ZH = TREATMENT_LABELS[KEEP]["zh"]
+
+TREATMENT_COLUMNS: list[str] = ["treatment", "treatment_zh", "rule", "matched_flags"]
+"""Columns returned by :func:`assign_treatments`."""
+
+MUST_STAY_INDUSTRIAL: frozenset[str] = frozenset({"EXIT", "REBUILD"})
+"""Treatments whose land must stay industrial inside the control line (DESIGN §6)."""
+
+
+def decide(flags: set[str], *, config: Config) -> tuple[str, str, str, str]:
+    """Decide the treatment of one set of flags.
+
+    Parameters
+    ----------
+    flags : set of str
+        Flag codes set on a parcel.
+    config : Config
+        ``config.treatments``, in order.
+
+    Returns
+    -------
+    tuple of str
+        (treatment, treatment_zh, rule, matched_flags): the deciding rule's code and label,
+        and the flags that made it match, ";"-joined in FLAG_CODES order (the rule named
+        them and the parcel has them); ("KEEP", "保留", "KEEP", "") when no rule matches.
+    """
+    for rule in config.treatments:
+        if rule.matches(flags):
+            named = flags & rule.flags()
+            matched = ";".join(c for c in FLAG_CODES if c in named)
+            return rule.code, rule.label_zh, rule.code, matched
+    return KEEP, KEEP_ZH, KEEP, ""
+
+
+def assign_treatments(flags: pd.Series, *, config: Config) -> pd.DataFrame:
+    """Decide the treatment of every parcel from its ";"-joined flag codes.
+
+    Parameters
+    ----------
+    flags : Series of str
+        The ``flags`` column of :func:`landeval.zoning.flags.compute_flags`.
+    config : Config
+        ``config.treatments``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`TREATMENT_COLUMNS`, with the index of ``flags``.
+    """
+    keys = flags.fillna("").astype(str)
+    uniq = pd.unique(keys.to_numpy())
+    decided = {k: decide(set(k.split(";")) - {""}, config=config) for k in uniq}
+    codes = pd.Index(uniq)
+    table = np.array([decided[k] for k in uniq], dtype=object).reshape(len(uniq), 4)
+    pos = codes.get_indexer(keys.to_numpy())
+    return pd.DataFrame(
+        {
+            col: pd.array(table[pos, i] if len(uniq) else [], dtype="str")
+            for i, col in enumerate(TREATMENT_COLUMNS)
+        },
+        index=flags.index,
+    )
+
+
+def must_stay_industrial(treatment: pd.Series, inside_line: pd.Series) -> pd.Series:
+    """True where a parcel inside the control line is to be exited or rebuilt."""
+    return inside_line.astype(bool) & treatment.isin(sorted(MUST_STAY_INDUSTRIAL))

@@ -1,0 +1,97 @@
+"""Ranks, classes, vetoes and reasons (landeval.mu_scoring.classes)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from landeval.config import default_config
+from landeval.mu_scoring.classes import assign_classes
+
+
+def _frame(scores: list[float | None], scale: str = "above") -> pd.DataFrame:
+    n = len(scores)
+    return pd.DataFrame(
+        {
+            "uscc": [f"f{i:02d}" for i in range(n)],
+            "year": 2023,
+            "group": f"g|{scale}",
+            "scale": scale,
+            "evaluated": [s is not None for s in scores],
+            "score": [float("nan") if s is None else s for s in scores],
+        }
+    )
+
+
+def _classes(frame, veto=None, reasons=None):
+    if reasons is None:
+        reasons = pd.Series([None if e else "当年无用地，不参评" for e in frame["evaluated"]])
+    out, found = assign_classes(frame, reasons=reasons, veto=veto, config=default_config())
+    return out, found
+
+
+def test_above_scale_twenty_firms():
+    # 20 distinct scores: A top 4 (p ≤ .2), B to 16 (p ≤ .8), C to 19 (p ≤ .95), D the last.
+    out, _ = _classes(_frame([100.0 - i for i in range(20)]))
+    assert out["class"].tolist() == ["A"] * 4 + ["B"] * 12 + ["C"] * 3 + ["D"]
+    assert out["rank"].tolist() == list(range(1, 21))
+    assert set(out["n_in_group"]) == {20}
+
+
+def test_below_scale_twenty_firms():
+    # A top 5 % (1 of 20), B to 75 % (15), C to 95 % (19), D the last.
+    out, _ = _classes(_frame([100.0 - i for i in range(20)], scale="below"))
+    assert out["class"].tolist() == ["A"] + ["B"] * 14 + ["C"] * 4 + ["D"]
+
+
+def test_ties_share_the_better_class():
+    # Ranks 1, 2, 2, 4, 5: p = .2, .4, .4, .8, 1 → A, B, B, B, D.
+    out, _ = _classes(_frame([9.0, 5.0, 5.0, 3.0, 1.0]))
+    assert out["rank"].tolist() == [1, 2, 2, 4, 5]
+    assert out["class"].tolist() == ["A", "B", "B", "B", "D"]
+    # Ranks 1, 1: p = .5 for both → B, no D.
+    out, _ = _classes(_frame([7.0, 7.0]))
+    assert out["class"].tolist() == ["B", "B"]
+
+
+def test_not_evaluated_are_t_and_not_counted():
+    out, _ = _classes(_frame([9.0, None, 5.0, 3.0, 1.0, 0.5]))
+    assert out["class"].tolist() == ["A", "T", "B", "B", "B", "D"]
+    assert out["n_in_group"].tolist()[0] == 5
+    assert pd.isna(out["rank"].iloc[1])
+    assert out["class_reason"].iloc[1] == "当年无用地，不参评"
+
+
+def test_veto_after_ranking():
+    veto = pd.DataFrame(
+        {
+            "uscc": ["f00", "f00", "f01", "zz"],
+            "year": [2023, 2023, 2023, 2023],
+            "reason": ["安全事故", "环保处罚", "", "x"],
+        }
+    )
+    frame = _frame([9.0, None, 5.0, 3.0, 1.0])
+    out, found = _classes(frame, veto=veto)
+    # f00 keeps its rank 1 (p .25) and is set to D; the others keep their classes.
+    assert out["class"].tolist() == ["D", "T", "B", "B", "D"]
+    assert out["rank"].tolist()[0] == 1
+    assert out["veto_reason"].iloc[0] == "安全事故；环保处罚"
+    assert out["class_reason"].iloc[0] == (
+        "得分9.0，组内排名1/4（前25.0%），列入负面清单（安全事故；环保处罚），定为D类"
+    )
+    # A vetoed firm that is not evaluated stays T, with the veto in its reason and a finding.
+    assert out["class_reason"].iloc[1] == "当年无用地，不参评；列入负面清单（未注明原因）"
+    assert sorted(found["code"]) == ["VETO_NOT_EVALUATED", "VETO_UNMATCHED"]
+    assert found.set_index("code").loc["VETO_UNMATCHED", "row_id"] == "zz"
+
+
+def test_class_reason_text():
+    out, _ = _classes(_frame([78.24, 50.0, 40.0, 30.0, 20.0]))
+    assert out["class_reason"].iloc[0] == "得分78.2，组内排名1/5（前20.0%），A类"
+    assert out["class_reason"].iloc[4] == "得分20.0，组内排名5/5（前100.0%），D类"
+
+
+def test_input_not_mutated():
+    frame = _frame([3.0, 2.0, None])
+    before = frame.copy()
+    _classes(frame)
+    pd.testing.assert_frame_equal(frame, before)

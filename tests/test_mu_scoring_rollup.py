@@ -1,0 +1,101 @@
+"""Allocation and parcel roll-up (landeval.mu_scoring.rollup)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from landeval.model import RESULT_COLUMNS
+from landeval.mu_scoring.rollup import allocate, parcel_scores
+
+NAN = float("nan")
+MU = 10000 / 15
+
+PARCELS = pd.DataFrame(
+    {"parcel_id": ["P", "Q", "R"], "county_code": ["330602"] * 3, "area_m2": [30 * MU, 15 * MU, MU]}
+)
+FIRMS = pd.DataFrame(
+    {
+        "uscc": ["a", "b", "c", "d"],
+        "name": ["甲", "乙", "丙", "丁"],
+        "industry_code": ["C17", "C26", "C33", "C34"],
+        "scale": ["above", "above", "below", "below"],
+    }
+)
+LAND = pd.DataFrame(
+    {
+        "uscc": ["a", "a", "b", "c", "d"],
+        "year": 2023,
+        "parcel_id": ["P", "Q", "Q", "P", "R"],
+        "relation": ["own", "own", "lease", "lease", "own"],
+        "land_m2": [20 * MU, 5 * MU, 5 * MU, 10 * MU, MU],
+    }
+)
+SCORES = pd.DataFrame(
+    {
+        "uscc": ["a", "b", "c"],
+        "year": 2023,
+        "scale": ["above", "above", "below"],
+        "name": ["甲", "乙", "丙"],
+        "industry_code": ["C17", "C26", "C33"],
+        "class": ["B", "A", "C"],
+        "score": [60.0, 90.0, 30.0],
+        "tax": [250.0, 40.0, NAN],
+        "value_added": [1000.0, 100.0, 20.0],
+        "revenue": [NAN, NAN, NAN],
+        "rd_expense": [NAN, NAN, NAN],
+    }
+)
+
+
+def _run():
+    alloc = allocate(LAND, firm_scores=SCORES, firms=FIRMS)
+    ps = parcel_scores(
+        parcels=PARCELS, allocation=alloc, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    return alloc, ps
+
+
+def test_allocation_by_land_share():
+    alloc, _ = _run()
+    assert list(alloc.columns[:9]) == RESULT_COLUMNS["allocation"]
+    a = alloc.set_index(["uscc", "parcel_id"])
+    # a holds 20 mu on P and 5 mu on Q: shares 0.8 and 0.2 of its tax 250 and value added 1000.
+    assert a.loc[("a", "P"), "share"] == pytest.approx(0.8)
+    assert a.loc[("a", "P"), "tax"] == pytest.approx(200.0)
+    assert a.loc[("a", "Q"), "tax"] == pytest.approx(50.0)
+    assert a.loc[("a", "Q"), "value_added"] == pytest.approx(200.0)
+    assert np.isnan(a.loc[("c", "P"), "tax"])  # a missing tax stays missing
+    assert np.isnan(a.loc[("d", "R"), "value_added"])  # d has no tax or output row
+    assert a.loc[("d", "R"), "scale"] == "below"  # scale from the registry
+
+
+def test_parcel_roll_up_and_main_occupant():
+    _, ps = _run()
+    assert list(ps.columns[:17]) == RESULT_COLUMNS["parcel_scores"]
+    p = ps.set_index("parcel_id")
+    # P: a 20 mu, c 10 mu; tax 200 + missing → 200 over 30 mu.
+    assert p.loc["P", "occupants"] == "a;c"
+    assert p.loc["P", "occupant_names"] == "甲;丙"
+    assert p.loc["P", "tax_per_mu"] == pytest.approx(200 / 30)
+    assert p.loc["P", "va_per_mu"] == pytest.approx((800 + 20) / 30)
+    assert p.loc["P", "class"] == "B"
+    # Q: a and b hold 5 mu each; the tie goes to the higher score (b, 90).
+    assert p.loc["Q", "occupants"] == "b;a"
+    assert p.loc["Q", "main_uscc"] == "b"
+    assert p.loc["Q", "main_industry"] == "C26"
+    assert p.loc["Q", "class"] == "A"
+    assert p.loc["Q", "unused_m2"] == pytest.approx(5 * MU)
+    assert p.loc["Q", "tax"] == pytest.approx(90.0)  # 50 + 40
+    # R: d has no scores: listed, no class, tax 0.
+    assert p.loc["R", "main_name"] == "丁"
+    assert pd.isna(p.loc["R", "class"])
+    assert p.loc["R", "tax"] == 0.0
+
+
+def test_inputs_not_mutated():
+    before = [f.copy() for f in (LAND, SCORES, FIRMS, PARCELS)]
+    _run()
+    for f, b in zip((LAND, SCORES, FIRMS, PARCELS), before, strict=True):
+        pd.testing.assert_frame_equal(f, b)

@@ -1,0 +1,209 @@
+"""改一补一: every item's counted area and reason, and the ledger, worked out by hand.
+
+Geometry (metres, EPSG:4549). County A = 330602 around x 0–300, county B = 330603 around
+x 1000–1300. The existing line: A box(0,0,100,100), B box(1000,0,1100,100).
+1 mu = 10000/15 m², so 600 m² = 0.9 mu, 100 m² = 0.15 mu.
+"""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from landeval.config import default_config, load_config
+from landeval.zoning import balance_items, balance_ledger
+
+CRS = "EPSG:4549"
+A, B = "330602", "330603"
+MU = 10000 / 15
+
+
+def _parcel_eval() -> gpd.GeoDataFrame:
+    geoms = [
+        box(0, 0, 20, 30),  # cp1 CONVERT, 600 m² all inside
+        box(90, 0, 110, 10),  # cp2 CONVERT, 200 m², 100 inside
+        box(200, 0, 210, 10),  # cp3 CONVERT, 100 m², outside
+        box(250, 0, 300, 50),  # k1 KEEP (county A reference)
+        box(1000, 400, 1100, 450),  # k2 KEEP (county B reference)
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "parcel_id": ["cp1", "cp2", "cp3", "k1", "k2"],
+            "county_code": [A, A, A, A, B],
+            "planned_use": ["0701", "0701", "0701", "100101", "100101"],
+            "area_mu": [g.area / MU for g in geoms],
+            "treatment": ["CONVERT", "CONVERT", "CONVERT", "KEEP", "KEEP"],
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
+
+
+def _line() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"county_code": [A, B]},
+        geometry=[box(0, 0, 100, 100), box(1000, 0, 1100, 100)],
+        crs=CRS,
+    )
+
+
+def _changes() -> gpd.GeoDataFrame:
+    rows = [
+        # id, kind, county, planned use, approved, geometry
+        ("c1", "convert", A, "0701", "2023-05-01", box(10, 0, 30, 30)),  # overlaps cp1 by 300
+        ("c2", "convert", B, "0701", "2023-05-01", box(1000, 0, 1060, 50)),  # 3000 m² inside
+        ("s1", "supplement", A, "100101", "2023-01-01", box(80, 50, 130, 70)),  # 400 in line
+        ("s2", "supplement", A, "100101", "2023-03-01", box(120, 50, 170, 70)),  # s1 has 200
+        ("s3", "supplement", A, "100101", "2022-06-01", box(1000, 500, 1030, 520)),  # in B
+        ("s4", "supplement", A, "0701", "2023-01-01", box(150, 200, 180, 220)),  # not industrial
+        ("s5", "supplement", B, "100101", "2023-02-01", box(1100, 500, 1130, 540)),
+        # An earlier non-industrial supplement over s2 takes nothing from it.
+        ("s6", "supplement", A, "0702", "2020-01-01", box(160, 60, 175, 65)),
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "change_id": [r[0] for r in rows],
+            "kind": [r[1] for r in rows],
+            "county_code": [r[2] for r in rows],
+            "planned_use": [r[3] for r in rows],
+            "approved_on": pd.to_datetime([r[4] for r in rows]),
+        },
+        geometry=[r[5] for r in rows],
+        crs=CRS,
+    )
+
+
+def test_items_counted_and_why():
+    pe, lc, line = _parcel_eval(), _changes(), _line()
+    copies = pe.copy(), lc.copy(), line.copy()
+    items, findings = balance_items(
+        parcel_eval=pe, land_changes=lc, control_line=line, config=default_config()
+    )
+    got = items.set_index("item_id")
+    # Parcels first (by id), then changes by approved_on then change_id.
+    assert list(items["item_id"]) == [
+        "cp1", "cp2", "cp3", "s6", "s3", "s1", "s4", "s5", "s2", "c1", "c2",
+    ]  # fmt: skip
+    expected_counted_m2 = {
+        "cp1": 600.0,  # 20×30 inside
+        "cp2": 100.0,  # 10×10 of 20×10 inside
+        "cp3": 0.0,  # outside the line
+        "c1": 300.0,  # 600 inside, 10×30 = 300 already converted by cp1
+        "c2": 3000.0,  # 60×50 inside B's line
+        "s1": 600.0,  # 50×20 = 1000, 20×20 = 400 inside the line
+        "s2": 800.0,  # 1000, x 120–130 (10×20 = 200) kept by the earlier s1
+        "s3": 0.0,  # lies in B, says A
+        "s4": 0.0,  # planned use 0701
+        "s5": 1200.0,  # 30×40 in B
+        "s6": 0.0,  # planned use 0702
+    }
+    for item, m2 in expected_counted_m2.items():
+        assert got.loc[item, "counted_mu"] == pytest.approx(m2 / MU, abs=1e-9), item
+        assert bool(got.loc[item, "counted"]) == (m2 > 0), item
+    assert got.loc["s1", "area_mu"] == pytest.approx(1000 / MU)
+    assert got.loc["s1", "inside_line_mu"] == pytest.approx(400 / MU)
+    why = got["why_not_counted"].fillna("")
+    assert why["cp1"] == "" and why["c2"] == "" and why["s5"] == ""
+    assert why["cp2"] == "部分位于现状控制线外"
+    assert why["cp3"] == "位于现状控制线外"
+    assert why["c1"] == "与其他改出地块重叠"
+    assert why["s1"] == "部分位于现状控制线内"
+    assert why["s2"] == "与其他补充地块重叠"
+    assert why["s3"] == "不在所属县（市、区）范围"
+    assert why["s4"] == "规划用途非工业"
+    assert why["s6"] == "规划用途非工业"
+    assert list(items.columns[:10]) == [
+        "item_id", "source", "county_code", "kind", "planned_use", "area_mu",
+        "counted_mu", "counted", "why_not_counted", "geometry",
+    ]  # fmt: skip
+    assert items.crs == pe.crs
+    assert len(findings) == 0
+    for original, copy in zip((pe, lc, line), copies, strict=True):
+        pd.testing.assert_frame_equal(original, copy)
+
+
+def test_ledger_per_county_and_city():
+    items, _ = balance_items(
+        parcel_eval=_parcel_eval(),
+        land_changes=_changes(),
+        control_line=_line(),
+        config=default_config(),
+    )
+    ledger = balance_ledger(items, config=default_config(), counties=[A, B]).set_index(
+        "county_code"
+    )
+    assert list(ledger.index) == [A, B, "city"]
+    assert list(ledger["county_name"]) == ["越城区", "柯桥区", "全市"]
+    # A: parcels 600 + 100 m² = 1.05 mu, changes c1 300 m² = 0.45 mu; s1 + s2 = 1400 m².
+    # B: c2 3000 m² = 4.5 mu; s5 1200 m² = 1.8 mu.
+    assert ledger["converted_parcels_mu"].tolist() == pytest.approx([1.05, 0.0, 1.05])
+    assert ledger["converted_changes_mu"].tolist() == pytest.approx([0.45, 4.5, 4.95])
+    assert ledger["converted_mu"].tolist() == pytest.approx([1.5, 4.5, 6.0])
+    assert ledger["compensated_mu"].tolist() == pytest.approx([2.1, 1.8, 3.9])
+    assert ledger["balance_mu"].tolist() == pytest.approx([0.6, -2.7, -2.1])
+    assert ledger["balanced"].tolist() == [True, False, False]
+    assert ledger["decisive"].tolist() == [True, True, False]
+
+
+def test_city_scope_skips_the_county_test(tmp_path):
+    (tmp_path / "landeval.toml").write_text('[balance]\nscope = "city"\n', encoding="utf-8")
+    cfg = load_config(tmp_path)
+    items, _ = balance_items(
+        parcel_eval=_parcel_eval(), land_changes=_changes(), control_line=_line(), config=cfg
+    )
+    got = items.set_index("item_id")
+    # s3 (600 m², approved before s1) now counts for A.
+    assert got.loc["s3", "counted_mu"] == pytest.approx(0.9)
+    ledger = balance_ledger(items, config=cfg).set_index("county_code")
+    assert ledger.loc["city", "compensated_mu"] == pytest.approx(4.8)
+    assert ledger.loc["city", "balance_mu"] == pytest.approx(-1.2)
+    assert ledger["decisive"].tolist() == [False, False, True]
+
+
+def test_tolerance():
+    cfg = default_config()
+    items = pd.DataFrame(
+        {
+            "item_id": ["x", "y"],
+            "source": ["land_change", "land_change"],
+            "county_code": [A, A],
+            "kind": ["convert", "supplement"],
+            "counted_mu": [1.0, 0.995],
+        }
+    )
+    ledger = balance_ledger(items, config=cfg)
+    # −0.005 ≥ −0.01: balanced.
+    assert ledger["balance_mu"].tolist() == pytest.approx([-0.005, -0.005])
+    assert ledger["balanced"].tolist() == [True, True]
+
+
+def test_no_changes_no_line_and_bad_rows():
+    pe = _parcel_eval()
+    items, _ = balance_items(
+        parcel_eval=pe, land_changes=None, control_line=None, config=default_config()
+    )
+    # Without a line nothing converted counts.
+    assert list(items["item_id"]) == ["cp1", "cp2", "cp3"]
+    assert np.allclose(items["counted_mu"], 0.0)
+    assert set(items["why_not_counted"]) == {"位于现状控制线外"}
+
+    bad = gpd.GeoDataFrame(
+        {
+            "change_id": ["u1", "u2"],
+            "kind": ["swap", "supplement"],
+            "county_code": [A, A],
+            "planned_use": ["100101", None],
+            "approved_on": [pd.NaT, pd.NaT],
+        },
+        geometry=[box(150, 0, 160, 10), None],
+        crs=CRS,
+    )
+    items, findings = balance_items(
+        parcel_eval=pe, land_changes=bad, control_line=_line(), config=default_config()
+    )
+    got = items.set_index("item_id")
+    assert got.loc["u1", "why_not_counted"] == "调整类型未知（应为convert或supplement）"
+    assert got.loc["u2", "why_not_counted"] == "缺少图形"
+    assert got["counted_mu"].loc[["u1", "u2"]].tolist() == [0.0, 0.0]
+    assert set(findings["code"]) == {"CHANGE_KIND_UNKNOWN", "CHANGE_NO_GEOMETRY", "CHANGE_NO_DATE"}

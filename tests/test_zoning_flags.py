@@ -1,0 +1,232 @@
+"""Low-efficiency flags on hand-made parcels, every number worked out by hand.
+
+Year 2024. County 330602 has the occupied parcels p1, p2, p4, p5 (10 mu each) with tax
+100 + 20 + 30 + 50 = 200 万元: benchmark 200 / 40 = 5.0 万元/亩, TAX_LOW below 2.5.
+County 330603 has p6 (tax 50, 5 mu) and p7 (tax 0, 5 mu): benchmark 50 / 10 = 5.0.
+"""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from landeval.config import default_config, load_config
+from landeval.zoning import compute_flags
+
+CRS = "EPSG:4549"
+YEAR = 2024
+IDS = ["p1", "p2", "p3", "p4", "p5", "p6", "p7"]
+
+
+def parcels() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "parcel_id": IDS,
+            "county_code": ["330602"] * 5 + ["330603"] * 2,
+            "land_use": ["100101"] * 7,
+            "planned_use": ["100101", "100102", None, "100101", "0701", "", "100101"],
+            "registered_area_m2": [np.nan] * 7,
+            "floor_area_m2": [np.nan, np.nan, 500.0, np.nan, np.nan, np.nan, np.nan],
+            "built_year": pd.array([2010, 2005, 2000, 2004, 2015, 2020, 2005], dtype="Int64"),
+            "area_m2": [1000.0] * 7,
+            "area_mu": [10.0, 10.0, 10.0, 10.0, 10.0, 5.0, 5.0],
+        },
+        geometry=[box(i * 100, 0, i * 100 + 50, 20) for i in range(7)],
+        crs=CRS,
+    )
+
+
+def parcel_scores() -> pd.DataFrame:
+    # parcel, main uscc, industry, n_occupants, tax, value added, class — per year
+    y2024 = [
+        ("p1", "F1", "C1711", 1, 100.0, 300.0, "D"),
+        ("p2", "F2", "C3411", 1, 20.0, 50.0, "C"),
+        ("p3", None, None, 0, np.nan, np.nan, None),
+        ("p4", "F4", "C2611", 1, 30.0, 80.0, "B"),
+        ("p5", "F5", "C3311", 1, 50.0, 90.0, "B"),
+        ("p6", "F6", "C3911", 1, 50.0, 120.0, "A"),
+        ("p7", "F7", "C2911", 1, 0.0, 0.0, "T"),
+    ]
+    y2023 = [
+        ("p1", "F1", "C1711", 1, 90.0, 280.0, "D"),
+        ("p2", "F2", "C3411", 1, 25.0, 50.0, "D"),
+        ("p3", None, None, 0, np.nan, np.nan, None),
+        ("p4", "F4", "C2611", 1, 30.0, 80.0, "B"),
+        ("p5", "F5", "C3311", 1, 50.0, 90.0, "B"),
+        ("p6", "F6", "C3911", 1, 40.0, 100.0, "A"),
+        ("p7", "F7", "C2911", 1, 0.0, np.nan, "T"),
+    ]
+    rows = []
+    for year, table in ((2024, y2024), (2023, y2023)):
+        for pid, uscc, ind, n, tax, va, cls in table:
+            area_mu = 5.0 if pid in ("p6", "p7") else 10.0
+            rows.append(
+                {
+                    "parcel_id": pid,
+                    "year": year,
+                    "area_mu": area_mu,
+                    "n_occupants": n,
+                    "main_uscc": uscc,
+                    "main_name": None if uscc is None else f"企业{uscc}",
+                    "occupant_names": None if uscc is None else f"企业{uscc}",
+                    "main_industry": ind,
+                    "tax": tax,
+                    "value_added": va,
+                    "tax_per_mu": tax / area_mu,
+                    "va_per_mu": va / area_mu,
+                    "class": cls,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def parcel_raster() -> pd.DataFrame:
+    # p3 has no raster row; p1 FAR 0.42 (C17 min 0.8); p2 coverage 0.2; p4 vacant 0.6.
+    return pd.DataFrame(
+        {
+            "parcel_id": ["p1", "p2", "p4", "p5", "p6", "p7"],
+            "coverage": [0.5, 0.2, 0.4, 0.4, 0.45, 0.35],
+            "far": [0.42, 1.2, 0.7, 1.1, 1.5, 1.0],
+            "far_source": ["raster"] * 6,
+            "vacant_share": [0.0, 0.1, 0.6, 0.0, 0.0, 0.0],
+        }
+    )
+
+
+def allocation() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "uscc": ["F1", "F2", "F4", "F5", "F6", "F7", "F8"],
+            "year": [YEAR] * 7,
+            "parcel_id": ["p1", "p2", "p4", "p5", "p6", "p7", "p6"],
+        }
+    )
+
+
+def veto() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"uscc": ["F5", "F6"], "year": [YEAR, YEAR - 1], "reason": ["安全事故", "环保处罚"]}
+    )
+
+
+def firms() -> pd.DataFrame:
+    return pd.DataFrame({"uscc": ["F8"], "industry_code": ["C2611"]})
+
+
+def config(tmp_path):
+    (tmp_path / "landeval.toml").write_text(
+        '[flags]\nphase_out_industries = ["C2611"]\n', encoding="utf-8"
+    )
+    return load_config(tmp_path)
+
+
+def run(cfg, **over):
+    kwargs = {
+        "parcels": parcels(),
+        "parcel_scores": parcel_scores(),
+        "parcel_raster": parcel_raster(),
+        "firms": firms(),
+        "firm_scores": None,
+        "veto": veto(),
+        "allocation": allocation(),
+        "config": cfg,
+        "year": YEAR,
+    }
+    kwargs.update(over)
+    return compute_flags(**kwargs)
+
+
+def test_flags_by_hand(tmp_path):
+    flags, findings = run(config(tmp_path))
+    got = dict(zip(flags["parcel_id"], flags["flags"], strict=True))
+    assert got == {
+        # FAR 0.42 < 0.8 (C17); D in 2024 and 2023.
+        "p1": "FAR_LOW;CLASS_D;CLASS_D_TWICE",
+        # coverage 0.2 < 0.3; tax 2.0 < 2.5; class C; built 2005 > 2004.
+        "p2": "COVERAGE_LOW;TAX_LOW;CLASS_C",
+        # registered FAR 500/1000 = 0.5 < default 1.0; no occupant 2023 and 2024; 2000 ≤ 2004.
+        "p3": "FAR_LOW;IDLE;OLD_BUILDINGS",
+        # vacant 0.6 ≥ 0.5; C2611 on the phase-out list; built 2004 ≤ 2004.
+        "p4": "IDLE;PHASE_OUT;OLD_BUILDINGS",
+        # F5 on the 2024 negative list; planned use 0701.
+        "p5": "VETO;PLAN_CONFLICT",
+        # F8 (C2611, from the firms table) shares p6; F6's veto is 2023 only; "" planned use.
+        "p6": "PHASE_OUT",
+        # tax 0 < 2.5; no tax and no value added in 2023 and 2024.
+        "p7": "TAX_LOW;IDLE",
+    }
+    f = flags.set_index("parcel_id")
+    assert f["county_tax_per_mu"].tolist() == pytest.approx([5.0] * 7)
+    assert f.loc["p3", "far"] == pytest.approx(0.5)
+    assert f.loc["p3", "far_source"] == "registered"
+    assert f.loc["p1", "far_min"] == 0.8
+    assert f.loc["p4", "far_min"] == 0.6  # C26
+    assert f.loc["p2", "far_min"] == 1.0  # C34: default
+    assert f.loc["p3", "far_min"] == 1.0  # no occupant: default
+    assert bool(f.loc["p3", "idle_no_occupant"]) and not f.loc["p3", "idle_no_activity"]
+    assert bool(f.loc["p7", "idle_no_activity"])
+    assert bool(f.loc["p4", "idle_vacant"])
+    assert f.loc["p5", "veto_reasons"] == "安全事故"
+    assert f.loc["p6", "phase_out_industries"] == "C2611"
+    assert f.loc["p1", "flags_zh"] == "容积率低于行业标准；D类企业用地；连续两年D类"
+    assert "无遥感数据" in f.loc["p3", "notes_zh"]
+    assert pd.isna(f.loc["p1", "notes_zh"])
+    assert set(findings["code"]) == {"PARCEL_NO_RASTER"}
+    assert f.loc["p1", "industry_code"] == "C1711"
+
+
+def test_inputs_not_mutated(tmp_path):
+    cfg = config(tmp_path)
+    inputs = {
+        "parcels": parcels(),
+        "parcel_scores": parcel_scores(),
+        "parcel_raster": parcel_raster(),
+        "firms": firms(),
+        "veto": veto(),
+        "allocation": allocation(),
+    }
+    copies = {k: v.copy() for k, v in inputs.items()}
+    run(cfg, **inputs)
+    for k, v in inputs.items():
+        pd.testing.assert_frame_equal(v, copies[k])
+
+
+def test_without_raster_far_comes_from_floor_area(tmp_path):
+    p = parcels()
+    p["floor_area_m2"] = [300.0, 1500.0, 500.0, np.nan, 1000.0, 1000.0, 1000.0]
+    flags, findings = run(config(tmp_path), parcels=p, parcel_raster=None)
+    f = flags.set_index("parcel_id")
+    # 300/1000 = 0.3 < 0.8; 1500/1000 = 1.5 ≥ 1.0; p4 unknown.
+    assert f["far"].tolist()[:3] == pytest.approx([0.3, 1.5, 0.5])
+    assert np.isnan(f.loc["p4", "far"])
+    assert f.loc["p1", "far_source"] == "registered"
+    assert f.loc["p4", "far_source"] == "none"
+    assert "FAR_LOW" in f.loc["p1", "flags"]
+    # Coverage and vacancy cannot be judged: p2 loses COVERAGE_LOW, p4 loses IDLE.
+    assert f.loc["p2", "flags"] == "TAX_LOW;CLASS_C"
+    assert f.loc["p4", "flags"] == "PHASE_OUT;OLD_BUILDINGS"
+    assert f["has_raster"].sum() == 0
+    assert "PARCEL_NO_RASTER" in set(findings["code"])
+
+
+def test_idle_needs_every_year_in_the_data():
+    # Only 2024 is in the data: "two years without activity" cannot be shown.
+    ps = parcel_scores()
+    flags, _ = run(default_config(), parcel_scores=ps[ps["year"] == YEAR])
+    f = flags.set_index("parcel_id")
+    assert not f.loc["p3", "IDLE"]
+    assert not f.loc["p7", "IDLE"]
+    assert bool(f.loc["p4", "IDLE"])  # the vacant share still counts
+    assert "缺少2023年评价数据" in f.loc["p3", "notes_zh"]
+    # Without the previous year CLASS_D_TWICE cannot hold either.
+    assert not f.loc["p1", "CLASS_D_TWICE"]
+
+
+def test_far_min_longest_prefix(tmp_path):
+    (tmp_path / "landeval.toml").write_text(
+        "[flags.far_min]\nC17 = 0.8\nC171 = 0.9\nC1711 = 1.2\n", encoding="utf-8"
+    )
+    flags, _ = run(load_config(tmp_path))
+    # C1711 matches C1711 (1.2) before C171 and C17.
+    assert flags.set_index("parcel_id").loc["p1", "far_min"] == 1.2
