@@ -7,8 +7,9 @@ Buildings are up to three rectangles along a parcel's frontage, inside a setback
 clear of the parcel's kinked side lines, so they always lie inside the parcel. Vacant land
 (grass or bare ground) is a strip at the back of the parcel. Heights follow the national
 industrial-land control indicators' convention: multi-storey buildings have storeys of
-exactly ``STOREY_M`` metres; single-storey halls are 9–14 m high and count as two storeys
-in the floor-area ratio (a storey over 8 m counts double).
+exactly ``STOREY_M`` metres; single-storey halls are 9–13 m high and count as two storeys
+in the floor-area ratio (a storey over 8 m counts double). Halls stay below 13.5 m, three
+4.5 m storeys, so that a height raster can tell a hall from a three-storey building.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def draw_buildings(
     floors = np.where(rng.random(n) < 0.08, 1, rng.integers(2, hi + 1))
     floors = np.where(state == "multi", rng.integers(4, 7, n), floors)
     floors = np.where(hall, 1, floors)
-    height = np.where(hall, np.round(rng.uniform(9.0, 14.0, n) * 2) / 2, floors * STOREY_M)
+    height = np.where(hall, np.round(rng.uniform(9.0, 13.0, n) * 2) / 2, floors * STOREY_M)
     counted = np.where(hall, 2, floors)
 
     # Building rectangles in the local frame.

@@ -106,7 +106,7 @@ def draw_economy(
     ind = firms["industry_code"].to_numpy()
     ifac = _lookup(ind, _INDUSTRY_FACTOR, 1.0)
     above = (firms["scale"] == "above").to_numpy()
-    sigma = 0.5
+    sigma = 0.4  # spread of value added per mu between firms of one industry and area
     level = _VA_PER_MU * prod * ifac * np.where(above, 1.0, _BELOW_FACTOR)
     va24 = level * np.exp(rng.normal(-(sigma**2) / 2, sigma, n))
     growth = 0.075 + drift + rng.normal(0.0, 0.05, n)
@@ -131,7 +131,7 @@ def draw_economy(
     years = np.array(YEARS)
     active = (land > 0) & (years[None, :] >= start[:, None])
     va = np.where(active, va_mu * land, 0.0)
-    tax_ratio = np.exp(rng.normal(np.log(np.where(above, 0.21, 0.18)), 0.3, n))
+    tax_ratio = np.exp(rng.normal(np.log(np.where(above, 0.21, 0.18)), 0.22, n))
     tax_ratio = np.where(ind == "L72", 1.5, tax_ratio)  # park operators pay tax on rents
     tax = va * tax_ratio[:, None] * np.exp(rng.normal(0.0, 0.08, (n, len(YEARS))))
     if (ind == "L72").any():  # rent: about 5 万元 per leased mu

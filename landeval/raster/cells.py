@@ -26,8 +26,7 @@ import numpy as np
 import rasterio
 import shapely
 from exactextract import exact_extract
-from exactextract._exactextract import Feature
-from exactextract.feature import FeatureSource
+from exactextract.feature import Feature, FeatureSource
 from exactextract.raster import RasterioRasterSource
 from exactextract.writer import Writer
 
