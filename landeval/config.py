@@ -207,6 +207,8 @@ class FlagSettings(_Strict):
     far_min: dict[str, float]
     coverage_min: float = Field(ge=0, le=1)
     tax_low_ratio: float = Field(ge=0)
+    tax_low_skips_class_t: bool
+    intensity_exempt_industries: list[str]
     idle_years: int = Field(ge=1)
     idle_vacant_share: float = Field(ge=0, le=1)
     old_building_years: int = Field(ge=0)

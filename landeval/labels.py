@@ -20,8 +20,8 @@ CLASS_LABELS: dict[str, dict[str, str]] = {
 
 FLAG_LABELS: dict[str, dict[str, str]] = {
     "FAR_LOW": {"zh": "容积率低于行业标准", "en": "floor-area ratio below industry minimum"},
-    "COVERAGE_LOW": {"zh": "建筑系数低于30%", "en": "building coverage below minimum"},
-    "TAX_LOW": {"zh": "亩均税收低于县均一半", "en": "tax per mu below half the county benchmark"},
+    "COVERAGE_LOW": {"zh": "建筑系数低于标准", "en": "building coverage below minimum"},
+    "TAX_LOW": {"zh": "亩均税收偏低", "en": "tax per mu well below the county benchmark"},
     "CLASS_C": {"zh": "C类企业用地", "en": "class C occupant"},
     "CLASS_D": {"zh": "D类企业用地", "en": "class D occupant"},
     "CLASS_D_TWICE": {"zh": "连续两年D类", "en": "class D two years running"},
@@ -29,7 +29,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
     "PHASE_OUT": {"zh": "淘汰类产业", "en": "phase-out industry"},
     "VETO": {"zh": "负面清单", "en": "on the negative list"},
     "PLAN_CONFLICT": {"zh": "规划用途非工业", "en": "planned use not industrial"},
-    "OLD_BUILDINGS": {"zh": "建成超过20年", "en": "buildings 20 or more years old"},
+    "OLD_BUILDINGS": {"zh": "建筑年代久远", "en": "old buildings"},
 }
 
 TREATMENT_LABELS: dict[str, dict[str, str]] = {

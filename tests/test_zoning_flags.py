@@ -154,7 +154,7 @@ def test_flags_by_hand(tmp_path):
         # F8 (C2611, from the firms table) shares p6; F6's veto is 2023 only; "" planned use.
         "p6": "PHASE_OUT",
         # tax 0 < 2.5; no tax and no value added in 2023 and 2024.
-        "p7": "TAX_LOW;IDLE",
+        "p7": "IDLE",  # class T: its tax is not judged (flags.tax_low_skips_class_t)
     }
     f = flags.set_index("parcel_id")
     assert f["county_tax_per_mu"].tolist() == pytest.approx([5.0] * 7)
@@ -230,3 +230,54 @@ def test_far_min_longest_prefix(tmp_path):
     flags, _ = run(load_config(tmp_path))
     # C1711 matches C1711 (1.2) before C171 and C17.
     assert flags.set_index("parcel_id").loc["p1", "far_min"] == 1.2
+
+
+def test_utilities_and_class_t_are_not_judged_for_intensity_or_tax():
+    """A power plant (D44, class T) on low-FAR, low-tax land raises none of those flags."""
+    import geopandas as gpd
+    import shapely
+
+    from landeval.config import default_config
+    from landeval.zoning import compute_flags
+
+    parcels = gpd.GeoDataFrame(
+        {
+            "parcel_id": ["plant", "mill"],
+            "county_code": ["330602", "330602"],
+            "land_use": ["100101", "100101"],
+            "planned_use": ["100101", "100101"],
+            "floor_area_m2": [1000.0, 1000.0],  # FAR 0.1 on both
+            "built_year": [2010, 2010],
+            "area_m2": [10000.0, 10000.0],
+            "area_mu": [15.0, 15.0],
+        },
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)],
+        crs="EPSG:4549",
+    )
+    scores = pd.DataFrame(
+        {
+            "parcel_id": ["plant", "mill"],
+            "year": [2024, 2024],
+            "n_occupants": [1, 1],
+            "main_uscc": ["U1", "U2"],
+            "main_name": ["热电厂", "织造厂"],
+            "occupant_names": ["热电厂", "织造厂"],
+            "main_industry": ["D4411", "C1711"],
+            "class": ["T", "B"],
+            "tax": [1.0, 600.0],
+            "value_added": [10.0, 900.0],
+            "tax_per_mu": [1.0 / 15, 40.0],
+            "va_per_mu": [10.0 / 15, 60.0],
+        }
+    )
+    details, _ = compute_flags(
+        parcels=parcels, parcel_scores=scores, parcel_raster=None, firms=None,
+        firm_scores=None, veto=None, allocation=None, config=default_config(), year=2024,
+    )  # fmt: skip
+    flags = dict(zip(details["parcel_id"], details["flags"], strict=True))
+    # benchmark (1 + 600) / 30 = 20.03; the plant's 0.067 is far below half of it, but T
+    assert flags["plant"] == ""
+    assert flags["mill"] == "FAR_LOW"  # 0.1 < textiles' 0.8
+    notes = dict(zip(details["parcel_id"], details["notes_zh"], strict=True))
+    assert "公用事业用地" in notes["plant"]
+    assert "不参评" in notes["plant"]

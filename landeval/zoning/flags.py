@@ -13,6 +13,11 @@ where the methodology is silent:
 - TAX_LOW compares a parcel's tax per mu with the county benchmark: the county's total tax
   over the total area (mu) of its parcels that have an occupant in the year. Parcels with no
   occupant are not judged for TAX_LOW (IDLE covers them).
+- TAX_LOW is not raised when the parcel's class is T and ``flags.tax_low_skips_class_t``
+  (the main occupant's tax is not judged: a new firm, a utility, a firm under the land
+  threshold); FAR_LOW and COVERAGE_LOW are not raised when the main occupant's industry is
+  in ``flags.intensity_exempt_industries`` (a power plant has no manufacturing FAR standard).
+  ``notes_zh`` says so in both cases.
 - IDLE needs evidence in each of the last ``idle_years`` years: a year with no parcel scores
   at all in the data is unknown, and then only the vacant share can raise IDLE. A parcel is
   idle in a year when it has no score row, no occupant, or neither tax nor value added (> 0).
@@ -189,10 +194,13 @@ def compute_flags(
     prev = out["class_prev"].fillna("").to_numpy(dtype=object)
     planned = out["planned_use"].fillna("").astype(str).str.strip()
     built = out["built_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    tax_exempt = (cls == "T") & fl.tax_low_skips_class_t
+    intensity_exempt = _has_prefix(out["industry_code"], fl.intensity_exempt_industries)
     flags = {
-        "FAR_LOW": ~np.isnan(far) & (far < out["far_min"].to_numpy()),
-        "COVERAGE_LOW": ~np.isnan(cov) & (cov < fl.coverage_min),
+        "FAR_LOW": ~intensity_exempt & ~np.isnan(far) & (far < out["far_min"].to_numpy()),
+        "COVERAGE_LOW": ~intensity_exempt & ~np.isnan(cov) & (cov < fl.coverage_min),
         "TAX_LOW": occupied
+        & ~tax_exempt
         & ~np.isnan(tpm)
         & (np.nan_to_num(bench) > 0)
         & (tpm < fl.tax_low_ratio * np.nan_to_num(bench)),
@@ -214,11 +222,15 @@ def compute_flags(
     out["flags_zh"] = pd.array(join_where(flags, labels, "；"), dtype="str")
 
     notes = {
+        "tax_exempt": tax_exempt & occupied,
+        "intensity_exempt": intensity_exempt,
         "no_score": ~scored,
         "no_raster": ~has_raster,
         "no_far": np.isnan(far),
     }
     note_text = {
+        "tax_exempt": "主要用地企业不参评，亩均税收未判断",
+        "intensity_exempt": "公用事业用地，无工业容积率和建筑系数标准，未判断",
         "no_score": f"{year}年无亩均评价数据",
         "no_raster": "无遥感数据，建筑系数和空置率未判断",
         "no_far": "无建筑面积数据，容积率未判断",
@@ -350,6 +362,13 @@ def _industry_lookup(
         index=both["uscc"].astype("str").to_numpy(),
         dtype="str",
     )
+
+
+def _has_prefix(codes: pd.Series, prefixes: list[str]) -> np.ndarray:
+    """True where a code starts with one of ``prefixes`` (none when the list is empty)."""
+    if not prefixes:
+        return np.zeros(len(codes), dtype=bool)
+    return codes.fillna("").astype(str).str.startswith(tuple(prefixes)).to_numpy(dtype=bool)
 
 
 def _far_min(industry: pd.Series, table: dict[str, float], default: float) -> np.ndarray:
