@@ -20,6 +20,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from landeval.config import Config
 from landeval.errors import ConfigError, DataError
 from landeval.findings import concat_findings, has_errors
 from landeval.model import Inputs
+
+if TYPE_CHECKING:
+    from landeval.mu_scoring import ScoringResult
 from landeval.store import STORE_NAME, read_tables, update_store, write_store
 
 StageHook = Callable[[str], contextlib.AbstractContextManager]
@@ -112,22 +116,13 @@ def evaluate(
         ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores, trends,
         parcel_eval, platform_summary, balance_ledger and balance_items.
     """
-    from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415 - heavy imports
-    from landeval.zoning import zone_parcels  # noqa: PLC0415
+    from landeval.zoning import zone_parcels  # noqa: PLC0415 - heavy imports
 
     year = year or evaluation_year(config, inputs)
     with hook("raster"):
         parcel_raster, raster_findings = raster_metrics(inputs, config)
     with hook("scoring"):
-        scoring = evaluate_firms(
-            parcels=inputs.parcels,
-            firms=inputs.firms,
-            firm_tax=inputs.firm_tax,
-            firm_output=inputs.firm_output,
-            occupancy=inputs.occupancy,
-            veto=inputs.veto,
-            config=config,
-        )
+        scoring = score(inputs, config)
     with hook("zoning"):
         zoning = zone_parcels(
             parcels=inputs.parcels,
@@ -157,6 +152,21 @@ def evaluate(
     }
     findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
     return Evaluation(year=year, tables=tables, findings=findings)
+
+
+def score(inputs: Inputs, config: Config) -> ScoringResult:
+    """Per-mu evaluation of every firm-year and parcel-year (:mod:`landeval.mu_scoring`)."""
+    from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415
+
+    return evaluate_firms(
+        parcels=inputs.parcels,
+        firms=inputs.firms,
+        firm_tax=inputs.firm_tax,
+        firm_output=inputs.firm_output,
+        occupancy=inputs.occupancy,
+        veto=inputs.veto,
+        config=config,
+    )
 
 
 def raster_metrics(inputs: Inputs, config: Config) -> tuple[pd.DataFrame | None, pd.DataFrame]:

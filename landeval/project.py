@@ -118,7 +118,17 @@ def load_inputs(config: Config) -> Inputs:
         try:
             frames, geom_findings = _prepare_vectors(frames)
         except DataError as exc:
-            fatal.append(Finding("error", "INPUT_UNUSABLE", "parcels", None, None, str(exc)))
+            fatal.append(
+                Finding(
+                    "error",
+                    "INPUT_UNUSABLE",
+                    "parcels",
+                    None,
+                    "geometry",
+                    str(exc),
+                    "请检查宗地图层的坐标与坐标系",
+                )
+            )
         else:
             findings.extend(geom_findings)
     all_findings = concat_findings(findings_frame(fatal), *findings)
@@ -126,11 +136,13 @@ def load_inputs(config: Config) -> Inputs:
         all_findings = concat_findings(
             all_findings, validate_inputs(_without_none(frames), config=config)
         )
+        all_findings = name_files(all_findings, sources)
         first = fatal[0]
         more = f" (另有 {len(fatal) - 1} 个输入问题)" if len(fatal) > 1 else ""
         msg = f"输入数据无法使用: [{first.layer}] {first.message}{more}"
         raise DataError(msg, findings=all_findings)
     all_findings = concat_findings(all_findings, validate_inputs(frames, config=config))
+    all_findings = name_files(all_findings, sources)
     clean = {k: _drop_source_row(v) for k, v in frames.items()}
     return Inputs(
         parcels=clean["parcels"],
@@ -146,6 +158,31 @@ def load_inputs(config: Config) -> Inputs:
         findings=all_findings,
         sources=sources,
     )
+
+
+def name_files(findings: pd.DataFrame, sources: dict[str, Path]) -> pd.DataFrame:
+    """Findings whose message names their file: `` (文件 firms.csv)`` appended where missing.
+
+    A finding says its layer (``firm_tax``); the user knows the file. Returns a new frame.
+    """
+    if findings.empty or not sources:
+        return findings
+    names = {layer: Path(path).name for layer, path in sources.items()}
+    out = findings.copy()
+    files = out["layer"].map(names)
+    messages = out["message"].astype(object)
+    need = pd.Series(
+        [
+            isinstance(f, str) and isinstance(m, str) and f not in m
+            for f, m in zip(files, messages, strict=True)
+        ],
+        index=out.index,
+        dtype=bool,
+    )
+    out.loc[need, "message"] = [
+        f"{m} (文件 {f})" for f, m in zip(files[need], messages[need], strict=True)
+    ]
+    return out
 
 
 def _prepare_vectors(

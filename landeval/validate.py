@@ -47,7 +47,7 @@ import shapely
 from landeval.config import Config
 from landeval.findings import FINDING_COLUMNS, concat_findings, findings_frame
 from landeval.identifiers import USCC_ALPHABET, uscc_problem
-from landeval.model import ALLOWED_VALUES
+from landeval.model import ALLOWED_VALUES, REQUIRED_LAYERS
 from landeval.readers.tables import SOURCE_ROW
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
@@ -56,6 +56,11 @@ MIN_YEAR, MAX_YEAR = 1949, 2100
 OVERLAP_MIN_M2 = 1.0
 OVERLAP_MIN_SHARE = 0.01
 REGISTERED_AREA_TOLERANCE = 0.05
+FAR_AWAY_MIN_M = 1_000_000.0
+"""A parcel this far (or more) from the median parcel may be misplaced …"""
+FAR_AWAY_FACTOR = 20.0
+"""… when it is also this many times further than the median distance (a city's spread)."""
+_GAP_YEARS_SHOWN = 10
 
 _KEYS: dict[str, str | None] = {
     "parcels": "parcel_id",
@@ -186,6 +191,13 @@ def repair_geometries(
         feature with no polygonal part, GEOMETRY_EMPTY (error for parcels, else warning).
     """
     geoms = gdf.geometry.to_numpy()
+    ids = row_ids(gdf, layer).to_numpy()
+    # Heights (Z) and measures (M) mean nothing to areas and break some writers: drop them,
+    # and say so.
+    has_zm = shapely.has_z(geoms) | _has_m(geoms)
+    if has_zm.any():
+        geoms = geoms.copy()
+        geoms[has_zm] = shapely.force_2d(geoms[has_zm])
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     invalid = ~missing & ~shapely.is_valid(geoms)
     reasons = shapely.is_valid_reason(geoms[invalid]) if invalid.any() else np.array([])
@@ -194,8 +206,32 @@ def repair_geometries(
         fixed[invalid] = shapely.make_valid(geoms[invalid])
     polygonal = _polygonal_parts(fixed)
     lost = ~missing & shapely.is_empty(polygonal)
-    ids = row_ids(gdf, layer).to_numpy()
+    # Valid features of another type (a GeometryCollection holding a polygon and a line)
+    # that keep their polygonal parts: a repair too, so it is recorded.
+    type_ids = shapely.get_type_id(geoms)
+    trimmed = ~missing & ~invalid & ~lost & ~np.isin(type_ids, (3, 6))
     parts = [
+        _rows(
+            "info",
+            "GEOMETRY_ZM_DROPPED",
+            layer,
+            ids[has_zm][:1],
+            "geometry",
+            f"{int(has_zm.sum())} 个要素带有 Z (高程) 或 M (量测) 坐标, 已去除, 只保留平面坐标",
+            "无需处理; 面积按平面坐标计算",
+        ),
+        _rows(
+            "warning",
+            "GEOMETRY_PARTS_DROPPED",
+            layer,
+            ids[trimmed],
+            "geometry",
+            [
+                f"几何类型为 {_type_name(t)}, 已只保留其中的面, 去除了点、线部分"
+                for t in type_ids[trimmed]
+            ],
+            "请在 GIS 中检查该要素, 面图层中应只有面",
+        ),
         _rows(
             "warning",
             "GEOMETRY_REPAIRED",
@@ -211,7 +247,7 @@ def repair_geometries(
             layer,
             ids[lost],
             "geometry",
-            [f"几何类型为 {t}, 不是面; 无法使用" for t in shapely.get_type_id(geoms[lost])],
+            [f"几何类型为 {_type_name(t)}, 不是面; 无法使用" for t in type_ids[lost]],
             "该图层应为面要素",
         ),
         _rows(
@@ -227,6 +263,27 @@ def repair_geometries(
     out = gdf.copy()
     out[out.geometry.name] = gpd.GeoSeries(polygonal, index=gdf.index, crs=gdf.crs)
     return out, concat_findings(*parts)
+
+
+def _type_name(type_id: int) -> str:
+    """Geometry type name of a shapely type id (0 → Point …)."""
+    return _TYPE_NAMES.get(int(type_id), str(type_id))
+
+
+_TYPE_NAMES = {
+    0: "Point (点)",
+    1: "LineString (线)",
+    2: "LinearRing (线)",
+    4: "MultiPoint (点)",
+    5: "MultiLineString (线)",
+    7: "GeometryCollection (几何集合)",
+}
+
+
+def _has_m(geoms: np.ndarray) -> np.ndarray:
+    """Which geometries carry M values (shapely ≥ 2.1; older versions read none)."""
+    has_m = getattr(shapely, "has_m", None)
+    return has_m(geoms) if has_m is not None else np.zeros(len(geoms), dtype=bool)
 
 
 def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:
@@ -357,6 +414,7 @@ def check_parcels(parcels: gpd.GeoDataFrame, *, config: Config) -> pd.DataFrame:
                 "请核对登记面积或图形边界",
             )
         )
+    parts.append(check_far_away(parcels))
     codes = parcels["parcel_id"].dropna()
     unique_codes = codes.drop_duplicates()
     not_parsing = unique_codes[~_parcel_codes_parse(unique_codes)]
@@ -372,6 +430,43 @@ def check_parcels(parcels: gpd.GeoDataFrame, *, config: Config) -> pd.DataFrame:
         )
     )
     return concat_findings(*parts)
+
+
+def check_far_away(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Parcels far from all the others (a mistyped coordinate, a wrong CRS), error.
+
+    A parcel is far away when its centre lies more than :data:`FAR_AWAY_MIN_M` from the
+    median centre of the layer and more than :data:`FAR_AWAY_FACTOR` times the median
+    distance: 3,000 km off a city is caught, a country-wide layer is left alone. Areas of
+    such a parcel would be computed far outside its projection zone, and it would join no
+    platform and no county correctly.
+    """
+    geoms = parcels.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if present.sum() < 3:  # a median needs a few parcels
+        return findings_frame()
+    bounds = shapely.bounds(geoms[present])
+    cx = (bounds[:, 0] + bounds[:, 2]) / 2.0
+    cy = (bounds[:, 1] + bounds[:, 3]) / 2.0
+    finite = np.isfinite(cx) & np.isfinite(cy)
+    if not finite.any():
+        return findings_frame()
+    mx, my = np.median(cx[finite]), np.median(cy[finite])
+    dist = np.where(finite, np.hypot(cx - mx, cy - my), np.inf)
+    limit = max(FAR_AWAY_MIN_M, FAR_AWAY_FACTOR * float(np.median(dist[finite])))
+    far = dist > limit
+    if not far.any():
+        return findings_frame()
+    ids = row_ids(parcels, "parcels").to_numpy()[present][far]
+    return _rows(
+        "error",
+        "PARCEL_FAR_AWAY",
+        "parcels",
+        ids,
+        "geometry",
+        [f"离其余宗地的中心 {d / 1000:,.0f} km, 远超其他宗地的分布范围" for d in dist[far]],
+        "请检查该宗地的坐标 (是否输错坐标、用错坐标系或混入了其他地区的数据)",
+    )
 
 
 # GB/T 37346 宗地代码, as identifiers.parse_parcel_code reads it (19 characters, or the first
@@ -681,13 +776,15 @@ def check_firm_years(
                 )
             )
     years = pd.concat([tax_keys, out_keys]).drop_duplicates()
+    # Impossible years (20233) are YEAR_IMPOSSIBLE errors; they must not open a gap of
+    # eighteen thousand years here.
+    years = years[years["year"].between(MIN_YEAR, MAX_YEAR)]
     span = years.groupby("uscc")["year"].agg(["min", "max", "count"])
     gaps = span[(span["max"] - span["min"] + 1) > span["count"]]
     if len(gaps):
         have = years[_isin(years["uscc"], gaps.index)].groupby("uscc")["year"].agg(set)
         msgs = [
-            "缺少年度: "
-            + ", ".join(str(y) for y in range(int(r["min"]), int(r["max"]) + 1) if y not in have[u])
+            _gap_message([y for y in range(int(r["min"]), int(r["max"]) + 1) if y not in have[u]])
             for u, r in gaps.iterrows()
         ]
         parts.append(
@@ -730,6 +827,12 @@ def check_firm_years(
             )
         )
     return concat_findings(*parts)
+
+
+def _gap_message(missing: list[int]) -> str:
+    shown = ", ".join(str(y) for y in missing[:_GAP_YEARS_SHOWN])
+    more = f" 等 {len(missing)} 个年度" if len(missing) > _GAP_YEARS_SHOWN else ""
+    return f"缺少年度: {shown}{more}"
 
 
 def check_occupancy(
@@ -800,6 +903,8 @@ def _check_leases(
     if leases.empty:
         return findings_frame()
     area = parcels.drop_duplicates("parcel_id").set_index("parcel_id")["area_m2"]
+    # Parcels with no area (points, empty geometries) are errors of their own already.
+    area = area[area >= 1.0]
     leases = leases[_isin(leases["parcel_id"], area.index)]
     year_list = sorted({int(y) for y in years})
     if not year_list:
@@ -853,6 +958,29 @@ def check_veto(veto: pd.DataFrame, firms: pd.DataFrame | None) -> pd.DataFrame:
     )
 
 
+def check_empty(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """Required layers and tables that hold no rows at all (error)."""
+    empty = [
+        layer
+        for layer in REQUIRED_LAYERS
+        if (frame := tables.get(layer)) is not None and len(frame) == 0
+    ]
+    return concat_findings(
+        *(
+            _rows(
+                "error",
+                "LAYER_EMPTY",
+                layer,
+                [None],
+                None,
+                f"必需的图层/表 {layer} 没有任何数据行或要素",
+                "请检查导出的文件是否完整, 或 landeval.toml 中的图层名 (#图层) 是否正确",
+            )
+            for layer in empty
+        )
+    )
+
+
 def validate_inputs(tables: Mapping[str, pd.DataFrame | None], *, config: Config) -> pd.DataFrame:
     """Run every check over loaded, canonical inputs; return all findings.
 
@@ -870,7 +998,7 @@ def validate_inputs(tables: Mapping[str, pd.DataFrame | None], *, config: Config
     DataFrame
         The findings, sorted by severity.
     """
-    parts: list[pd.DataFrame] = []
+    parts: list[pd.DataFrame] = [check_empty(tables)]
     get = tables.get
     parcels, firms = get("parcels"), get("firms")
     tax, output = get("firm_tax"), get("firm_output")
@@ -902,7 +1030,7 @@ def validate_inputs(tables: Mapping[str, pd.DataFrame | None], *, config: Config
             check_allowed(occupancy, layer="occupancy"),
             check_values(occupancy, layer="occupancy"),
         ]
-        if parcels is not None:
+        if parcels is not None and len(parcels):  # an empty layer is LAYER_EMPTY already
             years = set()
             for frame in (tax, output):
                 if frame is not None:

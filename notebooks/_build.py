@@ -31,16 +31,17 @@ def _code(text: str) -> nbformat.NotebookNode:
 _SHOW_MAP = '''
 import html
 
-from IPython.display import HTML
 
+class MapPage:
+    """A landeval map page (self-contained HTML) shown inline through an iframe."""
 
-def show_map(path, height=560):
-    """Show a landeval map page (self-contained HTML) inline in the notebook."""
-    page = Path(path).read_text(encoding="utf-8")
-    return HTML(
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" '
-        f'style="width:100%;height:{height}px;border:1px solid #ccc"></iframe>'
-    )
+    def __init__(self, path, height=560):
+        self.path, self.height = Path(path), height
+
+    def _repr_html_(self):
+        page = html.escape(self.path.read_text(encoding="utf-8"), quote=True)
+        return (f'<iframe srcdoc="{page}" '
+                f'style="width:100%;height:{self.height}px;border:1px solid #ccc"></iframe>')
 '''
 
 
@@ -165,9 +166,7 @@ QUICKSTART = [
     （默认无底图；底图在 `[maps]` 中配置）。这里把处置图内嵌显示；也可以直接用浏览器打开。
     """),
     _code(
-        "from pathlib import Path\n"
-        + _SHOW_MAP
-        + '\nshow_map(OUT / "maps" / "treatment_map.html")'
+        "from pathlib import Path\n" + _SHOW_MAP + '\nMapPage(OUT / "maps" / "treatment_map.html")'
     ),
     _md("""
     ## 6. SQL on the store 用 SQL 查询数据库
@@ -180,12 +179,12 @@ QUICKSTART = [
 
     con = duckdb.connect(str(result.files["store"]), read_only=True)
     con.sql(\"\"\"
-        SELECT county_name AS 县市区, treatment AS 处置, count(*) AS 宗地数,
-               round(sum(area_mu), 1) AS 面积_亩
+        SELECT county_code AS 代码, county_name AS 县市区, treatment AS 处置,
+               count(*) AS 宗地数, round(sum(area_mu), 1) AS 面积_亩
         FROM parcel_eval
         WHERE treatment <> 'KEEP'
         GROUP BY ALL
-        ORDER BY 县市区, 处置
+        ORDER BY 代码, 处置
     \"\"\").df()
     """),
     _md("连续两年 D 类企业占用的宗地（企业表与用地分摊表按键连接）："),
@@ -235,6 +234,7 @@ YOUR_DATA = [
     import shutil
     import subprocess
     import sys
+    import warnings
     from pathlib import Path
 
     import geopandas as gpd
@@ -274,7 +274,9 @@ YOUR_DATA = [
         }
     )
     shp = PROJECT / "宗地.shp"
-    pyogrio.write_dataframe(zongdi, shp, encoding="GBK")
+    with warnings.catch_warnings():  # GDAL 提示字段名被截断，这正是我们要演示的
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pyogrio.write_dataframe(zongdi, shp, encoding="GBK")
     shp.with_suffix(".cpg").unlink(missing_ok=True)  # 很多单位导出的 Shapefile 没有 .cpg
     sorted(p.name for p in PROJECT.iterdir())
     """),
@@ -670,15 +672,16 @@ METHOD = [
     """),
     _code("""
     ours = ev.set_index("uscc").sort_index()
-    theirs = firm_scores[(firm_scores["year"] == YEAR) & (firm_scores["group"] == f"{COUNTY}|{SCALE}")
-                         & firm_scores["evaluated"]].set_index("uscc").sort_index()
+    in_group = (firm_scores["year"] == YEAR) & (firm_scores["group"] == f"{COUNTY}|{SCALE}")
+    theirs = firm_scores[in_group & firm_scores["evaluated"]].set_index("uscc").sort_index()
     assert ours.index.equals(theirs.index)
     numeric = ["land_mu", *weights, *("sub_" + i for i in weights), "score"]
     for col in numeric:
         np.testing.assert_allclose(ours[col], theirs[col], rtol=1e-9, atol=1e-9, err_msg=col)
     assert (ours["rank"] == theirs["rank"].astype(int)).all()
     assert (ours["class"] == theirs["class"]).all()
-    print(f"手算结果与 landeval 一致：{len(ours)} 家企业的用地、6 项指标、分项得分、总分、名次和类别")
+    print(f"手算结果与 landeval 一致：{len(ours)} 家企业的用地、6 项指标、分项得分、总分、"
+          "名次和类别全部相同")
     """),
     _md("三家企业（最高分、中间、最低分）并排：手算 vs landeval。"),
     _code("""
@@ -716,6 +719,7 @@ METHOD = [
     rebuild["all_of"] = [["FAR_LOW", "COVERAGE_LOW"], "OLD_BUILDINGS"]
     rebuild["any_of"] = []
     changes = {"scoring": {"weights": new_weights, "classes": new_classes}, "treatments": rules}
+    # 项目文件中的 [[treatments]] 会整体替换默认规则，所以四条规则都要写上
     print("写进 landeval.toml 的等价内容：\\n")
     print(tomli_w.dumps(changes))
     """),
@@ -756,9 +760,15 @@ METHOD = [
                      "reason_zh_after"]]
     table.sort_values("area_mu", ascending=False).head(15).round(2)
     """),
+    _md("按原因归类："),
     _code("""
-    changed["变化原因"].str.split("；").str[0].str.replace(r"类别 .*", "类别变化", regex=True
-                                                       ).value_counts()
+    kind = np.select(
+        [changed["class_before"] != changed["class_after"],
+         changed["flags_before"] != changed["flags_after"]],
+        ["本年企业类别变化（权重、类别比例）", "低效标志变化（如上一年类别变化）"],
+        "标志未变，处置规则改变",
+    )
+    pd.Series(kind, name="原因").value_counts()
     """),
     _md("""
     ## 8. Map of the changed parcels 处置方式变化的宗地地图
@@ -766,10 +776,9 @@ METHOD = [
     只把处置方式变了的宗地（显示修改后的处置方式）写成 landeval 的离线处置图，内嵌显示。
     """),
     _code(
-        "from pathlib import Path\n"
+        "from pathlib import Path\n\nfrom landeval.maps import write_maps\n"
         + _SHOW_MAP
         + """
-from landeval.maps import write_maps
 
 after_eval = after.tables["parcel_eval"]
 written = write_maps(
@@ -782,7 +791,7 @@ written = write_maps(
     year=after.year,
     out_dir="method_maps",
 )
-show_map(Path("method_maps") / "treatment_map.html")
+MapPage(Path("method_maps") / "treatment_map.html")
 """
     ),
     _md("## 9. Summary 小结"),

@@ -72,14 +72,16 @@ def test_veto_after_ranking():
     frame = _frame([9.0, None, 5.0, 3.0, 1.0])
     out, found = _classes(frame, veto=veto)
     # f00 keeps its rank 1 (p .25) and is set to D; the others keep their classes.
-    assert out["class"].tolist() == ["D", "T", "B", "B", "D"]
+    assert out["class"].tolist() == ["D", "D", "B", "B", "D"]
     assert out["rank"].tolist()[0] == 1
     assert out["veto_reason"].iloc[0] == "安全事故；环保处罚"
     assert out["class_reason"].iloc[0] == (
         "得分9.0，组内排名1/4（前25.0%），列入负面清单（安全事故；环保处罚），定为D类"
     )
-    # A vetoed firm that is not evaluated stays T, with the veto in its reason and a finding.
-    assert out["class_reason"].iloc[1] == "当年无用地，不参评；列入负面清单（未注明原因）"
+    # The negative list forces D also for a firm that is not evaluated (no rank), with both
+    # reasons and a finding.
+    assert out["class_reason"].iloc[1] == "当年无用地，不参评；列入负面清单（未注明原因），定为D类"
+    assert pd.isna(out["rank"].iloc[1])
     assert sorted(found["code"]) == ["VETO_NOT_EVALUATED", "VETO_UNMATCHED"]
     assert found.set_index("code").loc["VETO_UNMATCHED", "row_id"] == "zz"
 

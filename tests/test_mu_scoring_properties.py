@@ -241,8 +241,12 @@ def test_class_t_is_exactly_the_not_evaluated():
     data = make_dataset(7)
     fs = evaluate_firms(**data, config=CONFIG).firm_scores
     t = (fs["class"] == "T").to_numpy()
-    assert (t == ~fs["evaluated"].to_numpy(dtype=bool)).all()
-    assert fs.loc[t, "class_reason"].str.contains("不参评").all()
-    assert fs.loc[~t, "class_reason"].str.startswith("得分").all()
-    assert fs.loc[t, "score"].isna().all()
-    assert fs.loc[~t, "score"].notna().all()
+    vetoed = fs["veto_reason"].notna().to_numpy(dtype=bool)
+    evaluated = fs["evaluated"].to_numpy(dtype=bool)
+    # T is exactly the not evaluated, except those the negative list forces to D
+    assert (t == (~evaluated & ~vetoed)).all()
+    assert (fs.loc[~evaluated & vetoed, "class"] == "D").all()
+    assert fs.loc[~evaluated, "class_reason"].str.contains("不参评").all()
+    assert fs.loc[evaluated, "class_reason"].str.startswith("得分").all()
+    assert fs.loc[~evaluated, "score"].isna().all()
+    assert fs.loc[evaluated, "score"].notna().all()

@@ -9,6 +9,7 @@ import click
 from landeval.cli._options import out_option, project_option, year_option
 from landeval.cli._stages import load_checked
 from landeval.cli._tables import print_table
+from landeval.pipeline import score
 
 
 @click.command(name="score")
@@ -17,19 +18,9 @@ from landeval.cli._tables import print_table
 @year_option
 def command(project_dir: Path | None, out_dir: Path, year: int | None) -> None:
     """Score firms, class them A/B/C/D/T and roll up to parcels; print the class mix."""
-    from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415
-
     stage = load_checked(project_dir, out_dir, year=year)
     inputs, year = stage.inputs, stage.year
-    result = evaluate_firms(
-        parcels=inputs.parcels,
-        firms=inputs.firms,
-        firm_tax=inputs.firm_tax,
-        firm_output=inputs.firm_output,
-        occupancy=inputs.occupancy,
-        veto=inputs.veto,
-        config=stage.config,
-    )
+    result = score(inputs, stage.config)
     scores = result.firm_scores[result.firm_scores["year"] == year]
     mix = (
         scores.pivot_table(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landeval.config import LAYERS
 from landeval.demo.buildings import draw_buildings
 from landeval.demo.clusters import (
     BASE_PARCELS,
@@ -64,18 +65,7 @@ class DemoData:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Layers and tables by canonical name."""
-        names = (
-            "parcels",
-            "platforms",
-            "control_line",
-            "land_changes",
-            "firms",
-            "firm_tax",
-            "firm_output",
-            "occupancy",
-            "veto",
-        )
-        return {n: getattr(self, n) for n in names}
+        return {n: getattr(self, n) for n in LAYERS}
 
 
 def raster_resolution(scale: float) -> float:

@@ -45,7 +45,8 @@ def assign_classes(
     classed : DataFrame
         A copy of ``scored`` with the new columns.
     findings : DataFrame
-        VETO_NOT_EVALUATED (info) for vetoed firms that are class T, VETO_UNMATCHED
+        VETO_NOT_EVALUATED (info) for vetoed firms that are not evaluated (set to D
+        without a rank), VETO_UNMATCHED
         (warning) for negative-list rows with no firm-year.
     """
     out = scored.copy()
@@ -70,7 +71,8 @@ def assign_classes(
     veto_reason, found = _veto_reasons(out, veto)
     vetoed = veto_reason.notna().to_numpy(dtype=bool)
     out["veto_reason"] = veto_reason.astype("str")
-    out["class"] = np.where(ev & vetoed, "D", cls)
+    # The negative list forces D (DESIGN §3), also for a firm that is otherwise not evaluated.
+    out["class"] = np.where(vetoed, "D", cls)
     out["class_reason"] = _reasons(out, p=p, not_evaluated=reasons, vetoed=vetoed)
     not_ev = out[vetoed & ~ev]
     found = concat_findings(
@@ -85,7 +87,7 @@ def assign_classes(
             message=not_ev["year"].astype(str)
             + "年列入负面清单，但该企业不参评（"
             + reasons[vetoed & ~ev].astype(str)
-            + "），类别仍为不参评",
+            + "），因列入负面清单定为D类",
             suggestion="核对负面清单与企业名录、用地数据",
         ),
     )
@@ -141,7 +143,7 @@ def _reasons(
     ranked = head + out["class"].astype("str") + "类"
     ranked_veto = head + veto + "，定为D类"
     t_reason = not_evaluated.astype("str").fillna("")
-    t_veto = t_reason + "；" + veto
+    t_veto = t_reason + "；" + veto + "，定为D类"
     # Series.where keeps the Arrow strings (np.where would go through Python objects).
     vetoed_s = pd.Series(vetoed, index=out.index)
     text = ranked.where(~vetoed_s, ranked_veto)

@@ -146,7 +146,34 @@ def parcel_raster_metrics(
     if not (footprint or landcover):
         notes.append(_kind_note("RASTER_NONE", "未提供栅格，容积率仅来自不动产登记"))
     notes.append(_cover_notes(table, settings.min_cover_share))
+    notes.append(_no_overlap_note(table, [*footprint, *landcover]))
     return table, concat_findings(*notes)
+
+
+def _no_overlap_note(table: pd.DataFrame, paths: Sequence[Path]) -> pd.DataFrame:
+    """One warning when the rasters cover none of the parcels.
+
+    That is a wrong place or CRS, most likely, rather than parcels at the edge of a tile.
+    """
+    share = table["raster_cover_share"]
+    if table.empty or not paths or (share.fillna(0) > 0).any():
+        return findings_frame()
+    names = ", ".join(Path(p).name for p in paths)
+    return findings_frame(
+        [
+            Finding(
+                severity="warning",
+                code="RASTER_NO_OVERLAP",
+                layer="raster",
+                row_id=names,
+                field=None,
+                message=(
+                    f"栅格 {names} 与任何宗地都不重叠, 栅格指标全部缺失 (容积率只来自不动产登记)"
+                ),
+                suggestion="检查栅格的范围与坐标系是否与宗地一致 (例如在 QGIS 中叠加查看)",
+            )
+        ]
+    )
 
 
 def _check_parcels(parcels: gpd.GeoDataFrame) -> None:

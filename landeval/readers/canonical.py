@@ -144,7 +144,10 @@ def canonicalize(
     result = pd.DataFrame(out, index=renamed.index)
     for col in ("uscc", "parcel_id"):
         if col in result.columns:
-            result[col] = result[col].str.upper()
+            result[col], note = _normalise_code(
+                result[col], renamed.get(col), col=col, layer=layer, rows=rows, source=source
+            )
+            findings.extend(note)
     for (lay, col), aliases in VALUE_ALIASES.items():
         if lay == layer and col in result.columns:
             result[col] = _map_values(result[col], aliases)
@@ -253,6 +256,57 @@ def _to_text(
             lambda s: s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True),
         )
     return text, findings
+
+
+_CODE_EXAMPLES = 3
+
+
+def _normalise_code(
+    text: pd.Series,
+    raw: pd.Series | None,
+    *,
+    col: str,
+    layer: str,
+    rows: pd.Series | None,
+    source: str,
+) -> tuple[pd.Series, list[Finding]]:
+    """Codes in upper case without inner spaces; one warning per column when any changed.
+
+    ``text`` is already NFKC-normalised (full-width → half-width) and stripped; ``raw`` are
+    the file's cells, to tell which codes were written differently (a repair is recorded).
+    """
+    codes = _on_subset(
+        text,
+        text.str.contains(r"\s", regex=True),
+        lambda s: s.str.replace(r"\s+", "", regex=True),
+    ).str.upper()
+    if raw is None:
+        return codes, []
+    if raw.dtype == object:  # XLSX cells: text and numbers mixed
+        written = raw.map(lambda v: v.strip() if isinstance(v, str) else None).astype("str")
+    elif pd.api.types.is_string_dtype(raw):
+        written = raw.str.strip()
+    else:
+        return codes, []
+    changed = (written != codes).fillna(False).astype(bool) & codes.notna().to_numpy()
+    if not changed.any():
+        return codes, []
+    idx = changed[changed].index
+    examples = "; ".join(
+        f"{_row_label(rows, i)}: {written.loc[i]!r} → {codes.loc[i]!r}"
+        for i in idx[:_CODE_EXAMPLES]
+    )
+    more = f" 等 {len(idx)} 行" if len(idx) > _CODE_EXAMPLES else ""
+    finding = Finding(
+        "warning",
+        "CODE_NORMALISED",
+        layer,
+        _row_label(rows, idx[0]),
+        col,
+        f"{source} 中 {col} 的写法不规范 (全角字符、小写字母或空格), 已规范化: {examples}{more}",
+        "请在原始数据中统一为半角大写、无空格的编码, 以免与其他部门的数据对不上",
+    )
+    return codes, [finding]
 
 
 def _number_text(value: object) -> object:

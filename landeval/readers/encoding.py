@@ -40,7 +40,13 @@ _CPG_NAMES: dict[str, str] = {
 
 def label(encoding: str) -> str:
     """A user-facing name for an encoding (``gbk`` → ``GBK``, ``utf-8-sig`` → ``UTF-8 (BOM)``)."""
-    names = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GB18030", "gbk": "GBK"}
+    names = {
+        "utf-8-sig": "UTF-8 (BOM)",
+        "utf-8": "UTF-8",
+        "utf-16": "UTF-16",
+        "gb18030": "GB18030",
+        "gbk": "GBK",
+    }
     return names.get(encoding, encoding.upper())
 
 
@@ -61,6 +67,13 @@ def decode_text(raw: bytes, *, what: str) -> tuple[str, str]:
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export; the BOM says which byte order.
+        try:
+            return raw.decode("utf-16", errors="strict"), "utf-16"
+        except UnicodeDecodeError:
+            msg = f"{what}: 文件以 UTF-16 标记开头, 但内容无法按 UTF-16 解码"
+            raise DataError(msg) from None
     for enc in ("utf-8", "gbk", "gb18030"):
         try:
             return raw.decode(enc, errors="strict"), enc

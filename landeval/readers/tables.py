@@ -122,6 +122,20 @@ def _read_csv(path: Path, layer: str) -> RawTable:
     raw = path.read_bytes()
     text, encoding = decode_text(raw, what=path.name)
     findings: list[Finding] = []
+    if "\x00" in text:
+        # NUL bytes: a file cut and re-joined, or a binary export; the rest may be usable.
+        findings.append(
+            Finding(
+                "warning",
+                "CSV_NUL_REMOVED",
+                layer,
+                None,
+                None,
+                f"{path.name} 中有 {text.count(chr(0))} 个空字符 (NUL, 0x00), 已删除后读取",
+                "请检查文件是否损坏或不完整, 并重新导出",
+            )
+        )
+        text = text.replace("\x00", "")
     if encoding not in {"utf-8", "utf-8-sig"}:
         findings.append(
             Finding(
@@ -138,6 +152,20 @@ def _read_csv(path: Path, layer: str) -> RawTable:
     sep = _sniff_separator(head_lines)
     rows = list(csv.reader(head_lines, delimiter=sep))
     header_idx = _header_index(rows, layer)
+    if sep != ",":
+        findings.append(
+            Finding(
+                "info",
+                "DELIMITER_DETECTED",
+                layer,
+                None,
+                None,
+                f"{path.name} 的分隔符检测为 {_SEP_NAMES.get(sep, repr(sep))}, 已按此读取",
+                "",
+            )
+        )
+    if rows:
+        findings.extend(_duplicate_headers(rows[header_idx], layer, path.name))
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -156,6 +184,9 @@ def _read_csv(path: Path, layer: str) -> RawTable:
     frame, units = _take_units_row(frame)
     frame, dropped = _drop_totals_and_blanks(frame, layer, path.name)
     return RawTable(frame, units, encoding, findings + dropped)
+
+
+_SEP_NAMES = {"\t": "制表符 (Tab)", ";": "分号 ;", "|": "竖线 |"}
 
 
 def _sniff_separator(lines: list[str]) -> str:
@@ -184,19 +215,34 @@ def _read_xlsx(path: Path, layer: str, sheet: str | None) -> RawTable:
             names = [sheet]
         else:
             names = list(book.sheetnames)
-        best: tuple[int, list[list[object]], int] | None = None
+        best: tuple[int, list[list[object]], int, str] | None = None
         for name in names:
             rows = [list(r) for r in book[name].iter_rows(values_only=True)]
             idx = _header_index(rows[:_HEADER_SCAN_ROWS], layer)
             score = count_matches(rows[idx], layer) if rows else 0
             if best is None or score > best[0]:
-                best = (score, rows, idx)
+                best = (score, rows, idx, name)
     finally:
         book.close()
     if best is None or not best[1]:
         msg = f"{path.name}: 工作簿是空的"
         raise DataError(msg)
-    _score, rows, idx = best
+    _score, rows, idx, chosen = best
+    notes: list[Finding] = []
+    if len(names) > 1:
+        notes.append(
+            Finding(
+                "info",
+                "SHEET_CHOSEN",
+                layer,
+                None,
+                None,
+                f"{path.name} 有 {len(names)} 个工作表 {names}, 读取了表头最匹配的 {chosen!r}",
+                f"如不对, 可在路径后加 #工作表名 指定, 例如 {path.name}#{chosen}",
+            )
+        )
+    notes.extend(_duplicate_headers(rows[idx], layer, path.name))
+    notes.extend(_uncomputed_formulas(path, chosen, rows, idx, layer))
     header = _unique_headers(rows[idx])
     body = rows[idx + 1 :]
     width = len(header)
@@ -205,7 +251,86 @@ def _read_xlsx(path: Path, layer: str, sheet: str | None) -> RawTable:
     frame[SOURCE_ROW] = range(idx + 2, idx + 2 + len(frame))
     frame, units = _take_units_row(frame)
     frame, dropped = _drop_totals_and_blanks(frame, layer, path.name)
-    return RawTable(frame, units, None, dropped)
+    return RawTable(frame, units, None, notes + dropped)
+
+
+def _uncomputed_formulas(
+    path: Path, sheet: str, values: list[list[object]], header_idx: int, layer: str
+) -> list[Finding]:
+    """Formula cells with no stored result: a warning each.
+
+    A workbook written by a program and never opened in Excel has formulas without cached
+    results; their value reads as empty, which must not pass silently.
+    """
+    has_blank = any(v is None for row in values[header_idx + 1 :] for v in row)
+    if not has_blank or not _has_formulas(path):
+        return []
+    import openpyxl  # noqa: PLC0415
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = [list(r) for r in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    header = values[header_idx]
+    found: list[Finding] = []
+    for i in range(header_idx + 1, min(len(values), len(formulas))):
+        for j, cell in enumerate(formulas[i]):
+            value = values[i][j] if j < len(values[i]) else None
+            if value is None and isinstance(cell, str) and cell.startswith("="):
+                column = header[j] if j < len(header) else j + 1
+                found.append(
+                    Finding(
+                        "warning",
+                        "FORMULA_NOT_COMPUTED",
+                        layer,
+                        f"row {i + 1}",
+                        str(column),
+                        f"{path.name} 工作表 {sheet!r} 第 {i + 1} 行 {column} 列是公式 {cell},"
+                        " 但文件中没有计算结果, 按缺失处理",
+                        "请在 Excel 中打开并保存该文件 (保存公式的计算结果), 或把公式粘贴为数值",
+                    )
+                )
+    return found
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of an XLSX holds a formula (``<f>`` elements), cheaply."""
+    import zipfile  # noqa: PLC0415
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    data = archive.read(name)
+                    if b"<f>" in data or b"<f " in data:
+                        return True
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
+
+
+def _duplicate_headers(cells: list[object], layer: str, file_name: str) -> list[Finding]:
+    """A warning per header name that appears more than once (the first column is used)."""
+    positions: dict[str, list[int]] = {}
+    for i, cell in enumerate(cells):
+        key = _norm_cell(cell)
+        if key:
+            positions.setdefault(key, []).append(i + 1)
+    return [
+        Finding(
+            "warning",
+            "DUPLICATE_HEADER",
+            layer,
+            "row header",
+            str(cells[cols[0] - 1]).strip(),
+            f"{file_name} 的列名 {str(cells[cols[0] - 1]).strip()!r} 出现 {len(cols)} 次"
+            f" (第 {'、'.join(map(str, cols))} 列); 只使用第 {cols[0]} 列",
+            "请删除或重命名重复的列, 或在 landeval.toml 的 [fields] 中指明要用的列",
+        )
+        for cols in positions.values()
+        if len(cols) > 1
+    ]
 
 
 def _unique_headers(cells: list[object]) -> list[str]:

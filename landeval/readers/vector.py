@@ -8,6 +8,9 @@ names, the geometry and ``source_row`` (the feature's position, 1-based).
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -55,7 +58,8 @@ def read_vector_file(
         raise DataError(msg)
     findings: list[Finding] = []
     try:
-        layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+        with _quiet_m():
+            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
     except (DataSourceError, OSError) as exc:
         msg = f"{path.name}: 无法作为矢量数据打开 ({exc})"
         raise DataError(msg) from None
@@ -92,9 +96,10 @@ def read_vector_file(
                 )
             )
     try:
-        gdf = pyogrio.read_dataframe(
-            path, layer=layer_name, encoding=encoding, use_arrow=True, on_invalid="warn"
-        )
+        with _quiet_m():
+            gdf = pyogrio.read_dataframe(
+                path, layer=layer_name, encoding=encoding, use_arrow=True, on_invalid="warn"
+            )
     except (DataSourceError, DataLayerError, FieldError, GeometryError, OSError) as exc:
         msg = f"{path.name}: 读取失败 ({exc})"
         raise DataError(msg) from None
@@ -106,3 +111,15 @@ def read_vector_file(
     gdf = gdf.reset_index(drop=True)
     gdf[SOURCE_ROW] = range(1, len(gdf) + 1)
     return gdf, findings
+
+
+@contextlib.contextmanager
+def _quiet_m() -> Iterator[None]:
+    """Silence GDAL's note on measured (M) geometries.
+
+    The M values are dropped and recorded by :func:`landeval.validate.repair_geometries`
+    (GEOMETRY_ZM_DROPPED).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Measured \(M\) geometry", category=UserWarning)
+        yield

@@ -97,10 +97,10 @@ def make_base(folder: Path) -> Path:
     near = parcels.union_all().buffer(2_000)
     for layer in ("platforms", "control_line", "land_changes"):
         gdf = gpd.read_file(src, layer=layer)
-        gdf = gdf[(gdf["county_code"] == COUNTY) & gdf.intersects(near)]
-        if layer == "land_changes" and gdf.empty:  # keep one of each kind for the balance
-            gdf = gpd.read_file(src, layer=layer)
-            gdf = gdf[gdf["county_code"] == COUNTY]
+        keep = gdf["county_code"] == COUNTY
+        if layer != "land_changes":  # all of the county's changes: both kinds, for 改一补一
+            keep &= gdf.intersects(near)
+        gdf = gdf[keep]
         gdf.reset_index(drop=True).to_file(folder / "zones.gpkg", layer=layer, driver="GPKG")
     occupancy = _read_csv("occupancy.csv")
     occupancy = occupancy[occupancy["parcel_id"].isin(parcels["parcel_id"])]
@@ -430,7 +430,7 @@ def dates_as_text(p: Path) -> None:
     src = p / "zones.gpkg"
     layers = {n: gpd.read_file(src, layer=n) for n in ("platforms", "control_line", "land_changes")}
     changes = layers["land_changes"]
-    texts = ["2023年3月29日", "2024/02/25", "20240107", "去年年底"]
+    texts = ["2023年3月29日", "去年年底", "2024/02/25"]
     changes["approved_on"] = [texts[i % len(texts)] for i in range(len(changes))]
     src.unlink()
     for name, gdf in layers.items():
@@ -561,11 +561,18 @@ def project_syntax_error(p: Path) -> None:
 
 
 def rules_unknown_flag(p: Path) -> None:
+    rules = [
+        ("EXIT", "关停退出", '["IDLE", "PHASE_OUT", "VETO", "CLASS_D_TWICE"]'),
+        ("CONVERT", "功能转型", '["PLAN_CONFLICT"]'),
+        ("UPGRADE", "整治提升", '["CLASS_C", "CLASS_D", "TAX_LOW", "FAR_LOWW"]'),  # typo
+    ]
     _append_toml(
         p,
-        "[[treatments.rules]]\n"
-        'code = "EXIT"\n'
-        'any_of = ["IDLE", "FAR_LOWW"]\n',
+        "".join(
+            f'[[treatments]]\ncode = "{c}"\nlabel_zh = "{zh}"\nlabel_en = "{c}"\n'
+            f"all_of = []\nany_of = {any_of}\n\n"
+            for c, zh, any_of in rules
+        ),
     )
 
 

@@ -1,0 +1,228 @@
+"""The bad-input corpus (issue 9): the CLI on every case of tests/data/bad/cases.toml.
+
+Each case is a copy of a tiny slice of the demo with one thing broken, built at test time by
+tests/data/bad/make_bad.py. The CLI runs as a user runs it (a subprocess); all cases run
+once per session, two at a time, and each test checks one case: the exit status, the
+finding codes, no traceback, actionable error messages, and an untouched project folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from landeval.findings import FINDING_COLUMNS
+from landeval.store import read_table
+
+pytestmark = pytest.mark.slow  # ~60 subprocesses, run two at a time
+
+_BAD = Path(__file__).parent / "data" / "bad"
+_spec = importlib.util.spec_from_file_location("make_bad", _BAD / "make_bad.py")
+make_bad = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_bad)
+
+CASES = make_bad.load_cases()
+
+# The findings file of `validate --findings` has Chinese headers.
+_HEADERS = {
+    "级别": "severity",
+    "代码": "code",
+    "图层/表": "layer",
+    "行/编码": "row_id",
+    "字段": "field",
+    "问题": "message",
+    "建议": "suggestion",
+}
+# Errors about a whole file (it cannot be read, it is empty): no row or field to name.
+_FILE_LEVEL = {"INPUT_UNUSABLE", "LAYER_EMPTY", "RASTER_MISSING", "RASTER_NO_CRS"}
+_FILE_NAME = re.compile(r"[\w.-]+\.(gpkg|csv|xlsx|xls|shp|geojson|tif|toml)\b", re.IGNORECASE)
+
+# Every item of issue 9's list, as words that some case's "item" holds.
+_ISSUE_ITEMS = [
+    "truncated GeoPackage",
+    "shapefile missing its .dbf or .shx",
+    "empty layer",
+    "a layer of points where polygons belong",
+    "mixed polygons and lines",
+    "geometry collections",
+    "Z/M coordinates",
+    "coordinates in degrees labelled as metres",
+    "the reverse",
+    "parcels 3,000 km away from the rest",
+    "CSV with a different delimiter",
+    "a UTF-16 CSV",
+    "an XLSX with two sheets and the data on the second",
+    "formulas in cells",
+    "dates as text",
+    "统一社会信用代码 with spaces",
+    "统一社会信用代码 with lowercase",
+    "统一社会信用代码 with full-width characters",
+    "numbers with thousands separators",
+    "full-width digits (１２３)",
+    "'—' and '/' for missing",
+    "negative areas",
+    "years like 2023.0",
+    "duplicated header names",
+    "a project file with a typo",
+    "a rule set that references an unknown flag",
+    "an output folder that is the project folder",
+    "an output folder inside the project folder",
+    "a raster with no CRS",
+    "a raster that covers none of the parcels",
+]
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` by relative path."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one CLI call on one case did."""
+
+    code: int
+    output: str  # stdout + stderr
+    stderr: str
+    findings: pd.DataFrame | None
+    hashes_before: dict[str, str]
+    hashes_after: dict[str, str]
+
+
+def _args(name: str, project: Path, work: Path) -> list[str]:
+    case = CASES[name]
+    if case["command"] == "validate":
+        return ["validate", "--project", project, "--findings", work / f"{name}.csv"]
+    out = {"out_is_project": project, "out_inside_project": project / "out"}.get(
+        name, work / f"out_{name}"
+    )
+    return ["run", "--project", project, "--out", out, "--no-maps"]
+
+
+def _findings(name: str, work: Path) -> pd.DataFrame | None:
+    csv = work / f"{name}.csv"
+    if csv.exists():
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return frame.rename(columns=_HEADERS)
+    store = work / f"out_{name}" / "landeval.duckdb"
+    if store.exists():
+        return read_table(store, "findings").reindex(columns=FINDING_COLUMNS).fillna("")
+    return None
+
+
+def _run_case(name: str, base: Path, work: Path) -> Outcome:
+    project = make_bad.make_case(name, work / name, base=base)
+    before = tree_hashes(project)
+    proc = subprocess.run(
+        [sys.executable, "-m", "landeval", *map(str, _args(name, project, work))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "default"},
+    )
+    return Outcome(
+        code=proc.returncode,
+        output=proc.stdout + proc.stderr,
+        stderr=proc.stderr,
+        findings=_findings(name, work),
+        hashes_before=before,
+        hashes_after=tree_hashes(project),
+    )
+
+
+@pytest.fixture(scope="session")
+def outcomes(tmp_path_factory) -> dict[str, Outcome]:
+    """Every case, run once; two subprocesses at a time (this machine has two cores)."""
+    work = tmp_path_factory.mktemp("bad")
+    base = make_bad.make_base(work / "_base")
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        futures = {name: pool.submit(_run_case, name, base, work) for name in CASES}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def test_manifest_lists_every_builder_and_covers_the_issue():
+    assert set(CASES) == set(make_bad.BUILDERS)
+    assert len(CASES) >= 40
+    items = " | ".join(c["item"] for c in CASES.values())
+    missing = [item for item in _ISSUE_ITEMS if item not in items]
+    assert not missing, missing
+    for case in CASES.values():
+        assert case["exit"] in {0, 2}
+        assert case["codes"] or case.get("message") or case["exit"] == 0, case["name"]
+        if case["exit"] == 0:
+            assert case.get("repair"), case["name"]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_case_outcome(outcomes, name):
+    case, got = CASES[name], outcomes[name]
+    assert "Traceback" not in got.output, got.output[-3000:]
+    assert "内部错误" not in got.output, got.output[-3000:]
+    assert got.code == case["exit"], got.output[-3000:]
+    if case.get("message"):
+        assert case["message"] in got.stderr
+    findings = got.findings
+    if case["exit"] == 0:
+        assert findings is not None
+        assert not (findings["severity"] == "error").any(), findings.to_string()
+        for code in case["codes"]:
+            rows = findings[findings["code"] == code]
+            assert len(rows), f"{code} not reported: {findings['code'].tolist()}"
+            assert set(rows["severity"]) <= {"warning", "info"}
+    elif case["codes"]:
+        shown = findings["code"].tolist() if findings is not None else []
+        for code in case["codes"]:
+            # validate writes its findings file; a refused run lists the errors on stderr.
+            assert code in shown or f"[{code}]" in got.stderr, (code, got.output[-2000:])
+        if findings is not None and case["command"] == "validate":
+            errors = findings[findings["severity"] == "error"]
+            assert set(case["codes"]) & set(errors["code"])
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_project_folder_is_byte_identical(outcomes, name):
+    got = outcomes[name]
+    assert got.hashes_after == got.hashes_before
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c["exit"] == 2])
+def test_error_messages_name_file_row_field_and_fix(outcomes, name):
+    got = outcomes[name]
+    if got.findings is None or got.findings.empty:
+        # A project-file or output-folder error: one message naming the file or folder.
+        assert "错误 (error):" in got.stderr
+        assert _FILE_NAME.search(got.stderr) or "folder" in got.stderr, got.stderr
+        return
+    errors = got.findings[got.findings["severity"] == "error"]
+    assert len(errors)
+    for row in errors.itertuples():
+        text = f"{row.message} {row.row_id}"
+        assert _FILE_NAME.search(text), f"no file named: {row}"
+        assert row.suggestion, f"no fix suggested: {row}"
+        if row.code not in _FILE_LEVEL:
+            assert row.row_id, f"no row or feature: {row}"
+            assert row.field, f"no field: {row}"
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c["command"] == "run"])
+def test_refused_runs_list_their_errors_on_stderr(outcomes, name):
+    got = outcomes[name]
+    if CASES[name]["exit"] == 2 and CASES[name]["codes"]:
+        assert "→" in got.stderr  # the suggested fix of the first errors
+    if CASES[name]["exit"] == 0:
+        assert "输出文件 (outputs)" in got.output
