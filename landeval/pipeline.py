@@ -28,7 +28,7 @@ from landeval import __version__
 from landeval._atomic import atomic_dir
 from landeval.config import Config
 from landeval.errors import ConfigError, DataError
-from landeval.findings import concat_findings, has_errors
+from landeval.findings import Finding, concat_findings, findings_frame, has_errors
 from landeval.model import Inputs
 
 if TYPE_CHECKING:
@@ -119,6 +119,7 @@ def evaluate(
     from landeval.zoning import zone_parcels  # noqa: PLC0415 - heavy imports
 
     year = year or evaluation_year(config, inputs)
+    _check_year_has_data(inputs, year)
     with hook("raster"):
         parcel_raster, raster_findings = raster_metrics(inputs, config)
     with hook("scoring"):
@@ -152,6 +153,33 @@ def evaluate(
     }
     findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
     return Evaluation(year=year, tables=tables, findings=findings)
+
+
+def _check_year_has_data(inputs: Inputs, year: int) -> None:
+    """Refuse an evaluation year that neither the tax nor the output table covers.
+
+    Every parcel would come out idle (no tax, no value added) and be listed for exit: a
+    typo in ``--year`` or ``evaluation_year`` must not produce that action list.
+    """
+    years = pd.concat([inputs.firm_tax["year"], inputs.firm_output["year"]]).dropna()
+    if years.empty or (years == year).any():
+        return
+    have = sorted({int(y) for y in years})
+    files = "、".join(
+        Path(inputs.sources[k]).name for k in ("firm_tax", "firm_output") if k in inputs.sources
+    )
+    finding = Finding(
+        "error",
+        "YEAR_NO_DATA",
+        "firm_tax",
+        str(year),
+        "year",
+        f"评价年度 {year} 在税收表和产出表 ({files}) 中都没有数据"
+        f" (数据覆盖 {have[0]}–{have[-1]} 年)",
+        "请检查 --year 或 landeval.toml 的 [project] evaluation_year",
+    )
+    msg = f"{finding.message}; {finding.suggestion}"
+    raise DataError(msg, findings=findings_frame([finding]))
 
 
 def score(inputs: Inputs, config: Config) -> ScoringResult:

@@ -21,10 +21,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from landeval.config import load_config
 from landeval.findings import FINDING_COLUMNS
-from landeval.store import read_table
+from landeval.io import read_table, read_vector
+from landeval.store import read_table as read_store_table
 
-pytestmark = pytest.mark.slow  # ~60 subprocesses, run two at a time
+# The corpus tests share one session of ~60 CLI subprocesses (two at a time): slow.
+slow = pytest.mark.slow
 
 _BAD = Path(__file__).parent / "data" / "bad"
 _spec = importlib.util.spec_from_file_location("make_bad", _BAD / "make_bad.py")
@@ -120,7 +123,7 @@ def _findings(name: str, work: Path) -> pd.DataFrame | None:
         return frame.rename(columns=_HEADERS)
     store = work / f"out_{name}" / "landeval.duckdb"
     if store.exists():
-        return read_table(store, "findings").reindex(columns=FINDING_COLUMNS).fillna("")
+        return read_store_table(store, "findings").reindex(columns=FINDING_COLUMNS).fillna("")
     return None
 
 
@@ -168,6 +171,7 @@ def test_manifest_lists_every_builder_and_covers_the_issue():
             assert case.get("repair"), case["name"]
 
 
+@slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_case_outcome(outcomes, name):
     case, got = CASES[name], outcomes[name]
@@ -194,12 +198,14 @@ def test_case_outcome(outcomes, name):
             assert set(case["codes"]) & set(errors["code"])
 
 
+@slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_project_folder_is_byte_identical(outcomes, name):
     got = outcomes[name]
     assert got.hashes_after == got.hashes_before
 
 
+@slow
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if c["exit"] == 2])
 def test_error_messages_name_file_row_field_and_fix(outcomes, name):
     got = outcomes[name]
@@ -219,6 +225,7 @@ def test_error_messages_name_file_row_field_and_fix(outcomes, name):
             assert row.field, f"no field: {row}"
 
 
+@slow
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if c["command"] == "run"])
 def test_refused_runs_list_their_errors_on_stderr(outcomes, name):
     got = outcomes[name]
@@ -226,3 +233,71 @@ def test_refused_runs_list_their_errors_on_stderr(outcomes, name):
         assert "→" in got.stderr  # the suggested fix of the first errors
     if CASES[name]["exit"] == 0:
         assert "输出文件 (outputs)" in got.output
+
+
+# --- the repaired cases read the same values as the base (in-process, fast) ---------------
+
+_SAME_AS_BASE = {
+    # case: (layer, spec, columns that must equal the base project's)
+    "numbers_thousands": ("firm_tax", "firm_tax.csv", ["uscc", "year", "tax", "electricity_kwh"]),
+    "numbers_fullwidth": ("firm_output", "firm_output.csv", ["uscc", "year", "employees"]),
+    "years_float": ("firm_tax", "firm_tax.csv", ["uscc", "year", "tax"]),
+    "duplicated_headers": ("firm_tax", "firm_tax.csv", ["uscc", "year", "tax"]),
+    "uscc_lowercase": ("firm_tax", "firm_tax.csv", ["uscc", "year"]),
+    "uscc_fullwidth": ("occupancy", "occupancy.csv", ["uscc", "parcel_id"]),
+    "uscc_spaces": ("firms", "firms.csv", ["uscc", "name"]),
+    "csv_semicolon": ("firms", "firms.csv", ["uscc", "name", "county_code", "start_year"]),
+    "csv_utf16": ("firms", "firms.csv", ["uscc", "name", "county_code", "start_year"]),
+    "csv_nul_bytes": ("firms", "firms.csv", ["uscc", "county_code"]),
+    "xlsx_second_sheet": ("firms", "firms.xlsx", ["uscc", "name", "county_code", "start_year"]),
+    "csv_tab": ("firm_output", "firm_output.csv", ["uscc", "year", "value_added"]),
+    "xlsx_formulas_cached": ("firm_output", "firm_output.xlsx", ["uscc", "year", "value_added"]),
+}
+
+
+@pytest.fixture(scope="module")
+def local_base(tmp_path_factory) -> Path:
+    return make_bad.make_base(tmp_path_factory.mktemp("bad_local") / "_base")
+
+
+def _canonical(project: Path, layer: str, spec: str) -> pd.DataFrame:
+    config = load_config(project)
+    reader = read_vector if spec.endswith(".gpkg") or "#" in spec else read_table
+    frame, _findings = reader(spec, layer, config=config)
+    return frame
+
+
+@pytest.mark.parametrize("name", list(_SAME_AS_BASE))
+def test_repaired_case_reads_the_base_values(local_base, tmp_path, name):
+    layer, spec, cols = _SAME_AS_BASE[name]
+    case = make_bad.make_case(name, tmp_path / name, base=local_base)
+    base_spec = spec.replace(".xlsx", ".csv")
+    got = _canonical(case, layer, spec)[cols].reset_index(drop=True)
+    want = _canonical(local_base, layer, base_spec)[cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_dash_and_slash_are_missing_and_the_rest_is_kept(local_base, tmp_path):
+    case = make_bad.make_case("missing_dash_slash", tmp_path / "case", base=local_base)
+    got = _canonical(case, "firm_output", "firm_output.csv")
+    want = _canonical(local_base, "firm_output", "firm_output.csv")
+    assert pd.isna(got.loc[0, "rd_expense"]) and pd.isna(got.loc[1, "emissions_eq"])
+    assert pd.isna(got.loc[2, "employees"])
+    assert got.loc[0, "value_added"] == want.loc[0, "value_added"]
+    assert got.loc[3:, "employees"].tolist() == want.loc[3:, "employees"].tolist()
+
+
+def test_uncomputed_formulas_are_missing_values(local_base, tmp_path):
+    case = make_bad.make_case("xlsx_formulas", tmp_path / "case", base=local_base)
+    got = _canonical(case, "firm_output", "firm_output.xlsx")
+    want = _canonical(local_base, "firm_output", "firm_output.csv")
+    assert got["value_added"].isna().tolist()[:3] == [True, True, False]
+    assert got.loc[2:, "value_added"].tolist() == want.loc[2:, "value_added"].tolist()
+
+
+def test_dates_written_as_text(local_base, tmp_path):
+    case = make_bad.make_case("dates_as_text", tmp_path / "case", base=local_base)
+    got = _canonical(case, "land_changes", "zones.gpkg#land_changes")["approved_on"]
+    assert got.iloc[0] == pd.Timestamp("2023-03-29")
+    assert pd.isna(got.iloc[1])  # 去年年底
+    assert got.iloc[2] == pd.Timestamp("2024-02-25")

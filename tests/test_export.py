@@ -302,7 +302,7 @@ def test_flags_given_as_text_codes(tables):
     parcels = tables["parcel_eval"].drop(columns="flags_zh")
     parcels["flags"] = [",".join(f) for f in parcels["flags"]]
     table = action_table(parcels, treatments=["REBUILD"])
-    assert table.frame["低效标识"].iloc[0] == "容积率低于行业标准、C类企业用地、建成超过20年"
+    assert table.frame["低效标识"].iloc[0] == "容积率低于行业标准、C类企业用地、建筑年代久远"
 
 
 def test_summary_table_kinds(tables):

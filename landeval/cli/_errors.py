@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import tempfile
 import traceback
 from pathlib import Path
@@ -32,15 +33,40 @@ def run_guarded(command: click.Command, args: list[str]) -> int:
     except KeyboardInterrupt:
         click.echo("已中断 (interrupted); previous outputs are left as they were", err=True)
         return 130
-    except Exception:
-        log = _write_log(traceback.format_exc())
+    except OSError as exc:
+        if exc.errno not in _ENVIRONMENT_ERRNOS:
+            return _internal_error()
+        # The disk, not the data or landeval: the user can fix it, so no traceback.
+        click.echo(f"错误 (error): {_ENVIRONMENT_ERRNOS[exc.errno]}: {exc}", err=True)
         click.echo(
-            f"内部错误 (internal error). The traceback is in {log}; please send it to the "
-            "landeval maintainers with the command you ran.",
+            "  → 请释放磁盘空间或换一个可写的输出文件夹 (--out) 后重试; "
+            "previous outputs are left as they were",
             err=True,
         )
-        return 1
+        return 2
+    except Exception:
+        return _internal_error()
     return code if isinstance(code, int) else 0
+
+
+_ENVIRONMENT_ERRNOS: dict[int, str] = {
+    errno.ENOSPC: "磁盘空间不足 (no space left on device)",
+    errno.EDQUOT: "超出磁盘配额 (disk quota exceeded)",
+    errno.EROFS: "输出位置只读 (read-only file system)",
+    errno.EACCES: "没有写入权限 (permission denied)",
+}
+"""Operating-system errors that are the user's environment, not a bug: exit status 2."""
+
+
+def _internal_error() -> int:
+    """Write the current traceback to a log file, print its path; exit status 1."""
+    log = _write_log(traceback.format_exc())
+    click.echo(
+        f"内部错误 (internal error). The traceback is in {log}; please send it to the "
+        "landeval maintainers with the command you ran.",
+        err=True,
+    )
+    return 1
 
 
 def _print_user_error(exc: LandevalError) -> None:

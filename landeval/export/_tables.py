@@ -264,11 +264,16 @@ def _build(
     kinds: list[str] = []
     for source, zh, en, spec_kind in spec:
         header = zh if lang == "zh" else en
-        values, kind = _column(rows, source).tolist(), spec_kind
+        series, kind = _column(rows, source), spec_kind
         if source == "flags" and lang == "zh" and "flags_zh" in rows:
             # the zoning stage's own Chinese wording wins over labels rebuilt from codes
-            values, kind = _column(rows, "flags_zh").tolist(), "text"
-        out[header] = _convert_column(values, kind, lang, parcel_eval)
+            series, kind = _column(rows, "flags_zh"), "text"
+        if kind in NUMBER_KINDS and pd.api.types.is_numeric_dtype(series.dtype):
+            # a numeric column needs no per-cell checks: only non-finite values become None
+            numbers = series.astype("float64").to_numpy()
+            out[header] = np.where(np.isfinite(numbers), numbers, None).tolist()
+        else:
+            out[header] = _convert_column(series.tolist(), kind, lang, parcel_eval)
         kinds.append("text" if kind not in NUMBER_KINDS else kind)
     frame = pd.DataFrame(out, columns=list(out), dtype=object)
     return Table(frame, tuple(kinds))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -90,10 +87,7 @@ def quantile_classes(values: pd.Series, k: int) -> tuple[np.ndarray, list[float]
     classes = np.full(len(x), np.nan)
     if not ok.any():
         return classes, []
-    with warnings.catch_warnings():
-        # mapclassify warns when ties leave fewer distinct quantiles than k: expected here.
-        warnings.simplefilter("ignore")
-        bins = np.unique(mapclassify.Quantiles(x[ok], k=min(k, int(ok.sum()))).bins)
+    bins = _quantile_bins(x[ok], k=min(k, int(ok.sum())))
     classes[ok] = np.searchsorted(bins, x[ok], side="left")
     return classes, [float(b) for b in bins]
 
@@ -183,3 +177,26 @@ def _bin_items(bins: list[float], ramp: tuple[str, ...], *, zh: bool) -> list[Le
         lower = upper
     items.append(LegendItem(NO_VALUE_COLOR, "无数据" if zh else "no data"))
     return items
+
+
+def _quantile_bins(y: np.ndarray, *, k: int) -> np.ndarray:
+    """Distinct upper bounds of ``k`` quantile classes, as ``mapclassify.Quantiles`` gives.
+
+    The same arithmetic as mapclassify (``scipy.stats.scoreatpercentile``, linear
+    interpolation between order statistics, weights normalised), without importing
+    mapclassify and scipy, which cost seconds at start-up. Ties give fewer bins.
+    """
+    ordered = np.sort(y)
+    w = 100.0 / k
+    pct = np.arange(w, 100 + w, w)
+    pct[-1] = min(pct[-1], 100.0)
+    out = []
+    for per in pct:
+        idx = per / 100.0 * (len(ordered) - 1)
+        i = int(idx)
+        if i == idx:
+            out.append(ordered[i])
+        else:
+            weights = np.array([(i + 1 - idx), (idx - i)], float)
+            out.append(np.add.reduce(ordered[i : i + 2] * weights) / weights.sum())
+    return np.unique(np.array(out))

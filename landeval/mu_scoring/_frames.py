@@ -41,6 +41,21 @@ def connect(tables: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def is_in(values: pd.Series, options: pd.Series) -> np.ndarray:
+    """``values.isin(options)`` as a boolean array, through Arrow.
+
+    pandas 3's ``isin`` on two large text columns took seconds (about 2 s for 120k in 120k
+    strings); Arrow's hash lookup takes milliseconds. Missing values match missing values,
+    as in pandas.
+    """
+    found = pc.is_in(
+        pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True),
+        value_set=pa.array(options.to_numpy(dtype=object), type=pa.string(), from_pandas=True),
+        skip_nulls=False,
+    )
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
 def findings_from(
     rows: pd.DataFrame,
     *,

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from landeval.findings import concat_findings
-from landeval.mu_scoring._frames import connect, findings_from
+from landeval.mu_scoring._frames import connect, findings_from, is_in
 
 LAND_COLUMNS: list[str] = ["uscc", "year", "parcel_id", "relation", "land_m2"]
 """Columns of :func:`firm_land`'s land table."""
@@ -198,7 +198,7 @@ def _clean_occupancy(
             "to_year": pd.to_numeric(col("to_year"), errors="coerce").astype("Int64"),
         }
     )
-    unknown = ~occ["parcel_id"].isin(parcels["parcel_id"].astype("str"))
+    unknown = ~is_in(occ["parcel_id"], parcels["parcel_id"].astype("str"))
     bad_rel = ~occ["relation"].isin(["own", "lease"]) & ~unknown
     bad_area = (occ["area_m2"] <= 0) & ~unknown & ~bad_rel
     missing_id = occ["uscc"].isna()

@@ -13,9 +13,11 @@ Public helpers: :func:`make_base`, :func:`make_case`, :data:`BUILDERS`, :func:`l
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import tomllib
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -144,14 +146,10 @@ def _append_toml(p: Path, text: str) -> None:
         fh.write("\n" + text)
 
 
-def _first_uscc(p: Path) -> str:
-    return str(_csv(p, "firms.csv")["uscc"].iloc[0])
-
-
 def _raster(p: Path, name: str, *, crs: str | None, offset: float = 0.0) -> None:
     """A 5 m footprint raster (percent) over the parcels, shifted by ``offset`` metres."""
-    import rasterio  # noqa: PLC0415
-    from rasterio.transform import from_origin  # noqa: PLC0415
+    import rasterio
+    from rasterio.transform import from_origin
 
     minx, miny, maxx, maxy = _parcels(p).total_bounds
     width, height = int((maxx - minx) // 5) + 2, int((maxy - miny) // 5) + 2
@@ -408,6 +406,40 @@ def xlsx_formulas(p: Path) -> None:
     _set_toml(p, 'firm_output = "firm_output.csv"', 'firm_output = "firm_output.xlsx"')
 
 
+def xlsx_formulas_cached(p: Path) -> None:
+    """Formulas as Excel saves them: the formula and its last result (``<v>``)."""
+    output = _csv(p, "firm_output.csv")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(output.columns))
+    for i, row in enumerate(output.itertuples(index=False), start=2):
+        cells: list[object] = [_number_or_text(v) for v in row]
+        cells[2] = f"=D{i}*0+{cells[2]}"  # value added = a formula whose result is itself
+        sheet.append(cells)
+    path = p / "firm_output.xlsx"
+    book.save(path)
+    values = dict(enumerate(output["工业增加值(万元)"], start=2))
+    _rewrite_zip_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(
+            rb'(<c r="C(\d+)"[^>]*><f>[^<]*</f>)<v ?/>',
+            lambda m: m.group(1) + f"<v>{values[int(m.group(2))]}</v>".encode(),
+            xml,
+        ),
+    )
+    (p / "firm_output.csv").unlink()
+    _set_toml(p, 'firm_output = "firm_output.csv"', 'firm_output = "firm_output.xlsx"')
+
+
+def _rewrite_zip_member(path: Path, member: str, edit: Callable[[bytes], bytes]) -> None:
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            dst.writestr(info, edit(data) if info.filename == member else data)
+
+
 def _number_or_text(value: str) -> object:
     try:
         return float(value) if "." in value else int(value)
@@ -453,7 +485,8 @@ def uscc_lowercase(p: Path) -> None:
 def uscc_fullwidth(p: Path) -> None:
     occupancy = _csv(p, "occupancy.csv")
     full = str.maketrans(
-        "0123456789ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"
+        "0123456789ABCDEFGHJKLMNPQRTUWXY",
+        "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ",
     )
     occupancy.loc[0:2, "uscc"] = occupancy.loc[0:2, "uscc"].str.translate(full)
     _write_csv(occupancy, p / "occupancy.csv")
@@ -576,6 +609,10 @@ def rules_unknown_flag(p: Path) -> None:
     )
 
 
+def year_no_data(p: Path) -> None:
+    _set_toml(p, "evaluation_year = 2024", "evaluation_year = 2030")
+
+
 def out_is_project(p: Path) -> None:
     """Nothing to break: the test passes ``--out`` = the project folder."""
 
@@ -598,7 +635,9 @@ def raster_no_overlap(p: Path) -> None:
 def raster_not_a_tiff(p: Path) -> None:
     (p / "rasters").mkdir()
     (p / "rasters" / "footprint.tif").write_text("not a tiff", encoding="utf-8")
-    _set_toml(p, "\n[units]", '\n[inputs.rasters]\nfootprint = ["rasters/footprint.tif"]\n\n[units]')
+    _set_toml(
+        p, "\n[units]", '\n[inputs.rasters]\nfootprint = ["rasters/footprint.tif"]\n\n[units]'
+    )
 
 
 def raster_missing(p: Path) -> None:
@@ -637,6 +676,7 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
         csv_nul_bytes,
         xlsx_second_sheet,
         xlsx_formulas,
+        xlsx_formulas_cached,
         xlsx_corrupt,
         xls_legacy,
         dates_as_text,
@@ -660,6 +700,7 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
         project_typo,
         project_syntax_error,
         rules_unknown_flag,
+        year_no_data,
         out_is_project,
         out_inside_project,
         raster_no_crs,

@@ -1,0 +1,132 @@
+"""Tests of landeval.export._xlsx, the streaming XLSX writer, read back with openpyxl."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from landeval.export import _xlsx
+from landeval.export._xlsx import Column, Sheet, column_letter, excel_width, write_xlsx
+
+
+@pytest.fixture
+def book(tmp_path):
+    sheets = [
+        Sheet(
+            name="清单",
+            blocks=[
+                (
+                    0,
+                    [
+                        Column("宗地代码", ["P1", "P2", None, "P4"], width=12),
+                        Column("面积（亩）", [1.5, None, 3.25, 1e-7], number_format="0.00"),
+                        Column("比例", [0.123, 0.5, None, None], number_format="0.0%"),
+                        Column("金额", [1234567.891, 0, -2, 3], number_format="#,##0.00"),
+                        Column("数", [1, 2, 3, 4], number_format="0"),
+                    ],
+                )
+            ],
+        ),
+        Sheet(
+            name="两表 ' & <x>",
+            blocks=[
+                (0, [Column("a", ["x", "y"]), Column("b", [1.0, 2.0], number_format="0.00")]),
+                (3, [Column("c", ["u", "v", "w", "z"])]),
+            ],
+        ),
+        Sheet(name="空", blocks=[(0, [Column("only header", [])])]),
+    ]
+    return write_xlsx(tmp_path / "t.xlsx", sheets, title="标题 2024", author="landeval")
+
+
+def test_values_formats_and_blanks_read_back(book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["清单"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("宗地代码", "面积（亩）", "比例", "金额", "数")
+    assert rows[1] == ("P1", 1.5, 0.123, 1234567.891, 1)
+    assert rows[2] == ("P2", None, 0.5, 0, 2)
+    assert rows[3] == (None, 3.25, None, -2, 3)
+    assert rows[4] == ("P4", 1e-7, None, 3, 4)
+    assert ws["B2"].number_format == "0.00"
+    assert ws["C2"].number_format == "0.0%"
+    assert ws["D2"].number_format == "#,##0.00"
+    assert ws["E2"].number_format == "0"
+    assert ws["A2"].data_type == "s"
+
+
+def test_header_frozen_filtered_styled_and_sized(book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["清单"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:E5"
+    assert ws["A1"].font.b
+    assert ws["A1"].fill.fgColor.rgb == "FFDDEBF7"
+    assert ws["A1"].border.left.style == "thin"
+    # 12 characters are stored as Excel stores them: (12 * 7 + 5) / 7 rounded to 1/256
+    assert ws.column_dimensions["A"].width == pytest.approx(12.7109375)
+    assert wb.properties.title == "标题 2024"
+    assert wb.properties.creator == "landeval"
+
+
+def test_blocks_side_by_side_and_filter_on_the_first(book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["两表 ' & <x>"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("a", "b", None, "c")
+    assert rows[2] == ("y", 2.0, None, "v")
+    assert rows[4] == (None, None, None, "z")
+    assert ws.auto_filter.ref == "A1:B3"
+    assert wb["空"].max_row == 1
+    with zipfile.ZipFile(book) as zf:
+        names = zf.read("xl/workbook.xml").decode()
+    # the filter's defined name quotes the sheet name, with ' doubled and XML escaped
+    assert "&apos;两表 &apos;&apos; &amp; &lt;x&gt;&apos;!$A$1:$B$3" in names.replace("'", "&apos;")
+
+
+def test_control_characters_whitespace_and_escape_lookalikes(tmp_path):
+    texts = ["a\rb", "  lead", "trail ", "x_x0041_y", "tab\there", "nul\x00", "<&>\"'"]
+    path = write_xlsx(tmp_path / "c.xlsx", [Sheet("s", [(0, [Column("t", texts)])])])
+    ws = openpyxl.load_workbook(path)["s"]
+    got = [c.value for c in ws["A"][1:]]
+    # carriage return and NUL are stored as _xHHHH_ escapes; a literal _x0041_ stays literal
+    assert got[0] == "a_x000D_b"
+    assert got[1:3] == ["  lead", "trail "]
+    assert got[3] == "x_x005F_x0041_y"
+    assert got[4] == "tab\there"
+    assert got[5] == "nul_x0000_"
+    assert got[6] == "<&>\"'"
+
+
+def test_rows_stream_in_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(_xlsx, "_CHUNK_ROWS", 7)
+    n = 50
+    cols = [
+        Column("i", list(range(n)), number_format="0"),
+        Column("s", [f"r{i}" for i in range(n)]),
+    ]
+    path = write_xlsx(tmp_path / "k.xlsx", [Sheet("s", [(0, cols)])])
+    rows = list(openpyxl.load_workbook(path)["s"].iter_rows(min_row=2, values_only=True))
+    assert rows == [(i, f"r{i}") for i in range(n)]
+
+
+def test_numbers_keep_sixteen_significant_digits(tmp_path):
+    values = [0.1 + 0.2, 1 / 3, 123456789.123456789, 2.5e-12]
+    path = write_xlsx(tmp_path / "n.xlsx", [Sheet("s", [(0, [Column("v", values, "0.00")])])])
+    got = [c.value for c in openpyxl.load_workbook(path)["s"]["A"][1:]]
+    assert got == [float(f"{v:.16G}") for v in values]
+
+
+def test_text_longer_than_excel_allows_is_cut(tmp_path):
+    path = write_xlsx(tmp_path / "l.xlsx", [Sheet("s", [(0, [Column("t", ["x" * 40000])])])])
+    assert len(openpyxl.load_workbook(path)["s"]["A2"].value) == 32767
+
+
+def test_column_letters_and_widths():
+    assert [column_letter(i) for i in (0, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
+    ]  # fmt: skip
+    assert excel_width(8.43) == pytest.approx(9.140625)
+    assert excel_width(0) == 0.0
