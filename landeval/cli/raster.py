@@ -32,10 +32,10 @@ def command(project_dir: Path | None, out_dir: Path) -> None:
                 "部分超出栅格 partly off raster",
             ],
             "值 value": [
-                len(table),
-                table["coverage"].median(),
-                table["far"].median(),
-                int(table["partly_off_raster"].fillna(False).sum()),
+                f"{len(table):,}",
+                f"{table['coverage'].median():.2f}",
+                f"{table['far'].median():.2f}",
+                f"{int(table['partly_off_raster'].fillna(False).sum()):,}",
             ],
         }
     )

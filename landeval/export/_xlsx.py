@@ -20,9 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import numpy as np
-import pandas as pd
-
 MAX_ROWS = 1_048_576
 """Rows of an Excel sheet (header included); rows beyond are not written."""
 
@@ -205,45 +202,41 @@ def _row_chunks(
 ) -> Iterator[str]:
     for lo in range(0, n_rows, _CHUNK_ROWS):
         hi = min(lo + _CHUNK_ROWS, n_rows)
-        rows = np.arange(lo + 2, hi + 2).astype(str)
+        rows = range(lo + 2, hi + 2)
         cells = [
-            _column_cells(col, letter=letter, rows=rows, lo=lo, hi=hi, styles=styles)
+            _column_cells(col, letter=letter, rows=rows, lo=lo, styles=styles)
             for letter, (_, col) in zip(letters, columns, strict=True)
         ]
-        starts = ['<row r="' + r + '">' for r in rows]
+        starts = [f'<row r="{r}">' for r in rows]
         yield "".join("".join(parts) + "</row>" for parts in zip(starts, *cells, strict=True))
 
 
-def _column_cells(
-    col: Column, *, letter: str, rows: np.ndarray, lo: int, hi: int, styles: _Styles
-) -> list[str]:
-    """Cell XML of rows ``lo:hi`` of one column ('' for an empty cell)."""
-    values = list(col.cells[lo:hi])
-    values += [None] * (hi - lo - len(values))
-    series = pd.Series(values, dtype=object)
-    present = series.notna().to_numpy()
-    out = np.full(hi - lo, "", dtype=object)
-    if not present.any():
-        return out.tolist()
-    refs = ('<c r="' + letter) + rows[present].astype(object)
+def _column_cells(col: Column, *, letter: str, rows: range, lo: int, styles: _Styles) -> list[str]:
+    """Cell XML of one column for ``rows`` (its cells from ``lo``; '' for an empty cell)."""
+    values = list(col.cells[lo : lo + len(rows)])
+    values += [None] * (len(rows) - len(values))
     if col.number_format is None:
-        # labels and names repeat: clean each distinct text once
-        texts = pd.Series([str(v) for v in series[present]], dtype=object)
-        fix = col.text_transform or (lambda t: t)
-        clean = {t: _clean(fix(t)) for t in texts.unique()}
-        cleaned = texts.map(clean).to_numpy(dtype=object)
-        opening = np.full(len(cleaned), '" t="inlineStr"><is><t>', dtype=object)
-        spaced = [c for c in clean.values() if c[:1].isspace() or c[-1:].isspace()]
-        if spaced:  # leading or trailing blanks survive only with xml:space
-            mask = pd.Series(cleaned).isin(spaced).to_numpy()
-            opening[mask] = '" t="inlineStr"><is><t xml:space="preserve">'
-        out[present] = refs + opening + cleaned + "</t></is></c>"
-    else:
-        s = styles.index(col.number_format)
-        # 16 significant digits, as XlsxWriter and Excel write numbers
-        numbers = np.array([f"{float(v):.16G}" for v in series[present]], dtype=object)
-        out[present] = refs + f'" s="{s}"><v>' + numbers + "</v></c>"
-    return out.tolist()
+        # a plain loop with a cache beats frame operations here: names and labels repeat
+        fix = col.text_transform
+        tails: dict[object, str] = {}
+        out = []
+        for v, r in zip(values, rows, strict=True):
+            if v is None:
+                out.append("")
+                continue
+            tail = tails.get(v)
+            if tail is None:
+                text = _clean(fix(str(v)) if fix else str(v))
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                tail = tails[v] = f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+            out.append(f'<c r="{letter}{r}{tail}')
+        return out
+    s = styles.index(col.number_format)
+    # 16 significant digits, as XlsxWriter and Excel write numbers; NaN is an empty cell
+    return [
+        "" if v is None or v != v else f'<c r="{letter}{r}" s="{s}"><v>{float(v):.16G}</v></c>'  # noqa: PLR0124
+        for v, r in zip(values, rows, strict=True)
+    ]
 
 
 def _clean(text: str) -> str:
