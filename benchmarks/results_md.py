@@ -49,7 +49,7 @@ def render(results: dict) -> str:
         row = [_cell(s.get("full", {}).get("stages", {}).get(stage)) for s in sizes.values()]
         if stage == "raster":
             row = [
-                c + " (no rasters)" if s.get("alone", {}).get("raster", {}).get("note") else c
+                c + " (no rasters)" if s.get("full", {}).get("rasters") is False else c
                 for c, s in zip(row, sizes.values(), strict=True)
             ]
         lines.append(f"| {stage} | " + " | ".join(row) + " |")
@@ -82,6 +82,7 @@ def render(results: dict) -> str:
         for stage in STAGES:
             row = [_cell(s.get("alone", {}).get(stage)) for s in sizes.values()]
             lines.append(f"| {stage} | " + " | ".join(row) + " |")
+        lines += ["", "– : not measured at that size (`--no-alone`, or no maps)."]
     lines += ["", "## Side-by-side ratios", ""]
     evals = {n: s["eval_ratio"] for n, s in sizes.items() if "eval_ratio" in s}
     if evals:

@@ -131,6 +131,7 @@ def _child_full(project: Path, out: Path, *, maps: bool) -> dict:
         "peak_mb": _total_peak_mb(meter),
         "stages": meter.stages,
         "maps": maps,
+        "rasters": result.tables.get("parcel_raster") is not None,
         "parcels": len(result.tables["parcel_eval"]),
         "firms": int(result.tables["firms"]["uscc"].nunique()),
         "output_bytes": sizes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 import duckdb
@@ -12,13 +13,16 @@ import pyarrow.compute as pc
 
 from landeval.findings import FINDING_COLUMNS, findings_frame
 
-_DATABASE: list[duckdb.DuckDBPyConnection] = []
 
+def release_memory() -> None:
+    """Give back the memory Arrow's allocator keeps cached after a step.
 
-def _database() -> duckdb.DuckDBPyConnection:
-    if not _DATABASE:
-        _DATABASE.append(duckdb.connect(":memory:", config={"threads": 1}))
-    return _DATABASE[0]
+    Arrow's allocator (mimalloc) keeps freed blocks, and so did a shared DuckDB database,
+    so a process held several times its live data after the evaluation (measured at 100k
+    parcels: 1.1 GB resident after scoring before, 0.45 GB after releasing both; at a
+    million parcels the difference was gigabytes).
+    """
+    pa.default_memory_pool().release_unused()
 
 
 def connect(tables: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
@@ -32,10 +36,14 @@ def connect(tables: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     same inputs must give the same tables. Callers sort their inputs by value first so that
     shuffled input rows give the same sums too.
     """
-    # A cursor on one shared in-memory database: opening a database costs ~0.1 s, a cursor
-    # nothing. Registered frames and temp tables belong to the cursor and go when it closes.
-    con = _database().cursor()
-    con.execute("SET enable_progress_bar = false")
+    # A fresh in-memory database per step (opening one costs ~0.03 s): closing it frees
+    # all its buffers, where a shared database kept them cached for the whole run.
+    release_memory()
+    con = duckdb.connect(":memory:", config={"threads": 1})
+    # Inside Jupyter without ipywidgets DuckDB refuses to touch its progress-bar setting;
+    # there is no bar to switch off then.
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
     for name, frame in tables.items():
         con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
     return con

@@ -10,7 +10,7 @@ import pandas as pd
 from landeval.config import Config
 from landeval.findings import concat_findings
 from landeval.model import RESULT_COLUMNS
-from landeval.mu_scoring._frames import findings_from
+from landeval.mu_scoring._frames import findings_from, release_memory
 from landeval.mu_scoring.benchmarks import group_benchmarks
 from landeval.mu_scoring.classes import assign_classes
 from landeval.mu_scoring.eligibility import not_evaluated_reasons
@@ -84,7 +84,32 @@ def evaluate_firms(
             set(pd.to_numeric(firm_tax["year"], errors="coerce").dropna().astype(int))
             | set(pd.to_numeric(firm_output["year"], errors="coerce").dropna().astype(int))
         )
-    years = sorted({int(y) for y in years})
+    try:
+        return _evaluate(
+            parcels=parcels,
+            firms=firms,
+            firm_tax=firm_tax,
+            firm_output=firm_output,
+            occupancy=occupancy,
+            veto=veto,
+            config=config,
+            years=sorted({int(y) for y in years}),
+        )
+    finally:
+        release_memory()
+
+
+def _evaluate(
+    *,
+    parcels: pd.DataFrame,
+    firms: pd.DataFrame,
+    firm_tax: pd.DataFrame,
+    firm_output: pd.DataFrame,
+    occupancy: pd.DataFrame,
+    veto: pd.DataFrame | None,
+    config: Config,
+    years: list[int],
+) -> ScoringResult:
     land, f_land = firm_land(parcels=parcels, occupancy=occupancy, years=years)
     fy, f_join = assemble_firm_years(
         firms=firms, firm_tax=firm_tax, firm_output=firm_output, land=land, years=years
