@@ -11,6 +11,7 @@ number.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,7 @@ from landeval.export._tables import (
     treatment_codes,
     treatment_label,
 )
-from landeval.export._xlsx import Column, Sheet, write_xlsx
+from landeval.export._xlsx import MAX_ROWS, Column, Sheet, write_xlsx
 
 NUMBER_FORMATS: dict[str, str] = {
     "mu": "0.00",
@@ -107,9 +108,31 @@ def write_workbook(
     title = "工业用地处置清单" if lang == "zh" else "Industrial land action lists"
     with atomic_path(path) as tmp:
         used: set[str] = set()
-        specs = [_write_sheet(_sheet_name(name, used), blocks) for name, blocks in sheets]
+        specs = [
+            _write_sheet(_sheet_name(name, used), part)
+            for name, blocks in sheets
+            for part in _split_rows(blocks)
+        ]
         write_xlsx(tmp, specs, title=f"{title} {year}", author="landeval")
     return path
+
+
+_ROWS_PER_SHEET = MAX_ROWS - 1  # an Excel sheet holds 1,048,576 rows, the header included
+
+
+def _split_rows(blocks: Sequence[tuple[Table, int]]) -> list[list[tuple[Table, int]]]:
+    """A one-table sheet longer than Excel allows, as several sheets; rows are never dropped.
+
+    The continuation sheets take the name with "_2", "_3", … (see :func:`_sheet_name`).
+    Sheets of tables side by side (the 改一补一 ledger and items) are small and stay whole.
+    """
+    if len(blocks) != 1 or len(blocks[0][0].frame) <= _ROWS_PER_SHEET:
+        return [list(blocks)]
+    table, start = blocks[0]
+    return [
+        [(replace(table, frame=table.frame.iloc[lo : lo + _ROWS_PER_SHEET]), start)]
+        for lo in range(0, len(table.frame), _ROWS_PER_SHEET)
+    ]
 
 
 def _frame(frame: pd.DataFrame | None) -> pd.DataFrame:
