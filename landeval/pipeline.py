@@ -381,6 +381,21 @@ def stored_run(out_dir: str | Path) -> tuple[Config, int, dict[str, pd.DataFrame
     return config, int(info["evaluation_year"]), tables
 
 
+def rebuild_outputs(
+    out_dir: str | Path, *, only: tuple[str, ...], lang: str | None = None
+) -> dict[str, Path]:
+    """Write some outputs ("exports", "maps", "report") again from the store in ``out_dir``."""
+    config, year, tables = stored_run(out_dir)
+    return write_outputs(
+        tables,
+        Path(out_dir),
+        config=config,
+        year=year,
+        lang=lang or config.project.language,
+        only=only,
+    )
+
+
 def update_stage_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> Path:
     """Put one stage's tables into the store of ``out_dir`` (made when missing)."""
     return update_store(Path(out_dir) / STORE_NAME, _non_empty(tables))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from landeval.cli._options import lang_option, out_option
-from landeval.pipeline import stored_run, write_outputs
+from landeval.pipeline import rebuild_outputs
 
 
 @click.command(name="export")
@@ -15,14 +15,6 @@ from landeval.pipeline import stored_run, write_outputs
 @lang_option
 def command(out_dir: Path, lang: str | None) -> None:
     """Write the action lists and the GeoPackage again from OUT/landeval.duckdb."""
-    config, year, tables = stored_run(out_dir)
-    files = write_outputs(
-        tables,
-        out_dir,
-        config=config,
-        year=year,
-        lang=lang or config.project.language,
-        only=("exports",),
-    )
+    files = rebuild_outputs(out_dir, only=("exports",), lang=lang)
     for key, path in files.items():
         click.echo(f"  {key:<10} {path}")

@@ -14,7 +14,7 @@ from landeval.maps._base import (
     new_map,
 )
 from landeval.maps.controls import LegendItem, LegendSection
-from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
+from landeval.maps.fields import PARCEL_POPUP, PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
 from landeval.maps.layers import DataLayer, LayerStyle, swatch_label
 
 CLASS_COLORS: dict[str, str] = {
@@ -51,18 +51,7 @@ PARCEL_COLUMNS = {
     "coverage": "num3",
     "flags": "text",
 }
-POPUP = [
-    ("county_name", "text"),
-    ("platform_name", "text"),
-    ("area_mu", "num2"),
-    ("occupant_names", "text"),
-    ("class", "class"),
-    ("tax_per_mu", "num2"),
-    ("va_per_mu", "num2"),
-    ("far", "num2"),
-    ("coverage", "pct"),
-    ("flags", "flags"),
-]
+POPUP = PARCEL_POPUP
 
 
 def quantile_classes(values: pd.Series, k: int) -> tuple[np.ndarray, list[float]]:

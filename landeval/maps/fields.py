@@ -32,6 +32,19 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
 
 PARCEL_SEARCH = ("parcel_id", "main_name", "occupant_names")
 PARCEL_TOOLTIP = ("parcel_id", "main_name")
+PARCEL_POPUP = [
+    ("county_name", "text"),
+    ("platform_name", "text"),
+    ("area_mu", "num2"),
+    ("occupant_names", "text"),
+    ("class", "class"),
+    ("tax_per_mu", "num2"),
+    ("va_per_mu", "num2"),
+    ("far", "num2"),
+    ("coverage", "pct"),
+    ("flags", "flags"),
+]
+"""Popup rows every parcel layer shows (field, format); a map may add its own after them."""
 _FLAG_SPLIT = r"[,;，；、|\s]+"
 
 

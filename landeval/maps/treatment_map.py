@@ -12,7 +12,7 @@ from landeval.maps._base import (
     treatment_labels,
 )
 from landeval.maps.controls import LegendItem, LegendSection
-from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
+from landeval.maps.fields import PARCEL_POPUP, PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
 
 TREATMENT_COLORS: dict[str, str] = {
@@ -46,16 +46,7 @@ PARCEL_COLUMNS = {
     "must_stay_industrial": "bool",
 }
 POPUP = [
-    ("county_name", "text"),
-    ("platform_name", "text"),
-    ("area_mu", "num2"),
-    ("occupant_names", "text"),
-    ("class", "class"),
-    ("tax_per_mu", "num2"),
-    ("va_per_mu", "num2"),
-    ("far", "num2"),
-    ("coverage", "pct"),
-    ("flags", "flags"),
+    *PARCEL_POPUP,
     ("treatment", "treatment"),
     ("reason_zh", "text"),
     ("inside_line", "bool"),
