@@ -107,6 +107,26 @@ def render(results: dict) -> str:
                 f"{e['landeval_over_reference']} | {e.get('classes_over_reference', '–')} | "
                 f"{same} |"
             )
+    parts = {n: s["partitions"] for n, s in sizes.items() if "partitions" in s}
+    if parts:
+        lines += [
+            "",
+            "Partitioned stages (`landeval.partitioned`, dask-geopandas, threads): platform "
+            "assignment and control-line shares on one frame and on Hilbert partitions of the "
+            "same parcels, wall seconds; the results must be identical.",
+            "",
+            "| parcels | partitions | one frame s | partitioning s | partitioned s | same |",
+            "|---|---|---|---|---|---|",
+        ]
+        for n, r in parts.items():
+            if "error" in r:
+                lines.append(f"| {int(n):,} | error | | | | |")
+                continue
+            lines.append(
+                f"| {r['parcels']:,} | {r['npartitions']} | {r['one_frame_seconds']} | "
+                f"{r['partitioning_seconds']} | {r['partitioned_seconds']} | "
+                f"{'yes' if r['same_result'] else 'NO'} |"
+            )
     rr = results.get("raster_ratio")
     if rr and "error" not in rr:
         lines += [

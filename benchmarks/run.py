@@ -189,6 +189,45 @@ def _child_eval_ratio(project: Path) -> dict:
     return reference_eval.compare(inputs, config)
 
 
+def _child_partition_ratio(project: Path, npartitions: int) -> dict:
+    """The per-parcel overlays on one frame and on Hilbert partitions: time and equality."""
+    import pandas as pd  # noqa: PLC0415
+
+    from landeval import partitioned, pipeline  # noqa: PLC0415
+    from landeval.zoning.control_line import control_line_shares  # noqa: PLC0415
+    from landeval.zoning.platforms import assign_platforms  # noqa: PLC0415
+
+    config, inputs = pipeline.load(project)
+    parcels = inputs.parcels
+    t0 = time.perf_counter()
+    one = (
+        assign_platforms(parcels, inputs.platforms, config=config),
+        control_line_shares(parcels, inputs.control_line, config=config),
+    )
+    t1 = time.perf_counter()
+    parts = partitioned.hilbert_partitions(parcels, npartitions=npartitions)
+    t2 = time.perf_counter()
+    split = (
+        partitioned.assign_platforms(parts, inputs.platforms, config=config),
+        partitioned.control_line_shares(parts, inputs.control_line, config=config),
+    )
+    t3 = time.perf_counter()
+    same = True
+    for a, b in zip(one, split, strict=True):
+        try:
+            pd.testing.assert_frame_equal(b.sort_index(), a)
+        except AssertionError:
+            same = False
+    return {
+        "parcels": len(parcels),
+        "npartitions": npartitions,
+        "one_frame_seconds": round(t1 - t0, 2),
+        "partitioning_seconds": round(t2 - t1, 2),
+        "partitioned_seconds": round(t3 - t2, 2),
+        "same_result": same,
+    }
+
+
 def _child_raster_ratio(n_parcels: int, *, rasterstats: bool) -> dict:
     import tempfile  # noqa: PLC0415
 
@@ -322,6 +361,9 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     if args.ratios and n <= args.eval_ratio_max:
         record["eval_ratio"] = _spawn("--child", "eval", "--project", str(project))
         print(f"[{n:,}] evaluation vs pandas: {json.dumps(record['eval_ratio'])}", flush=True)
+    if args.ratios and n <= args.partition_max:
+        record["partitions"] = _spawn("--child", "partitions", "--project", str(project))
+        print(f"[{n:,}] 4 partitions vs one frame: {json.dumps(record['partitions'])}", flush=True)
     return record
 
 
@@ -336,6 +378,7 @@ def main() -> None:
     parser.add_argument("--raster-parcels", type=int, default=10_000)
     parser.add_argument("--no-rasterstats", dest="rasterstats", action="store_false")
     parser.add_argument("--eval-ratio-max", type=int, default=1_000_000)
+    parser.add_argument("--partition-max", type=int, default=100_000)
     parser.add_argument("--results", type=Path, default=HERE / "results")
     # child mode (internal)
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -352,6 +395,7 @@ def main() -> None:
             "full": lambda: _child_full(args.project, args.out, maps=not args.no_maps),
             "alone": lambda: _child_alone(args.stage, args.project, args.out, args.scratch),
             "eval": lambda: _child_eval_ratio(args.project),
+            "partitions": lambda: _child_partition_ratio(args.project, 4),
             "raster": lambda: _child_raster_ratio(args.parcels, rasterstats=args.rasterstats),
         }
         print(json.dumps(children[args.child](), ensure_ascii=False))
