@@ -42,6 +42,9 @@ def render(results: dict) -> str:
         "",
         "## Full run (`landeval run`, one process): wall time / peak RSS per stage",
         "",
+        "The store is written on a thread beside the exports, maps and report; its row is the "
+        "wait for it after them (its time alone is in the next table).",
+        "",
         "| stage | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
     ]

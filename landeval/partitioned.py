@@ -130,10 +130,7 @@ def assign_platforms(
     """:func:`landeval.zoning.platforms.assign_platforms`, one partition at a time."""
     from landeval.zoning.platforms import assign_platforms as assign  # noqa: PLC0415
 
-    results = _per_partition(
-        parcels, lambda part: assign(part, platforms, config=config), scheduler=scheduler
-    )
-    return pd.concat(results)
+    return _overlay(assign, parcels, platforms, config=config, scheduler=scheduler)
 
 
 def control_line_shares(
@@ -146,8 +143,20 @@ def control_line_shares(
     """:func:`landeval.zoning.control_line.control_line_shares`, one partition at a time."""
     from landeval.zoning.control_line import control_line_shares as shares  # noqa: PLC0415
 
+    return _overlay(shares, parcels, control_line, config=config, scheduler=scheduler)
+
+
+def _overlay(
+    func: Callable,
+    parcels: dask_geopandas.GeoDataFrame,
+    layer: gpd.GeoDataFrame | None,
+    *,
+    config: Config,
+    scheduler: str,
+) -> pd.DataFrame:
+    """An overlay of every partition with the same (whole) ``layer``, concatenated."""
     results = _per_partition(
-        parcels, lambda part: shares(part, control_line, config=config), scheduler=scheduler
+        parcels, lambda part: func(part, layer, config=config), scheduler=scheduler
     )
     return pd.concat(results)
 

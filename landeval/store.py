@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from landeval._atomic import atomic_path
@@ -103,7 +104,7 @@ def _put_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFram
             msg = f"table name {name!r} is not a plain identifier"
             raise ValueError(msg)
         plain, crs = _plain(frame)
-        con.register("_incoming", plain)
+        con.register("_incoming", _arrow_or_frame(plain))
         try:
             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
         finally:
@@ -123,6 +124,33 @@ def _plain(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
         plain["geometry"] = pd.Series(wkb, index=frame.index, dtype=object)
         return plain.reset_index(drop=True), crs
     return pd.DataFrame(frame).reset_index(drop=True), None
+
+
+_ARROW_DTYPES = ("str", "float64", "int64", "Int64", "bool", "int32", "float32")
+
+
+def _arrow_or_frame(plain: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """``plain`` as an Arrow table when every column maps to the type DuckDB gives it.
+
+    DuckDB reads Arrow faster than pandas (no per-value conversion of text and WKB).
+    Columns of other dtypes (object, dates, categories) would change type through Arrow,
+    so such a frame goes in as it is.
+    """
+    arrays = {}
+    for name in plain.columns:
+        series = plain[name]
+        if name == "geometry" and series.dtype == object:
+            try:
+                arrays[name] = pa.array(series.to_numpy(), type=pa.binary())
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return plain
+        elif str(series.dtype) in _ARROW_DTYPES:
+            arrays[name] = pa.array(series)
+        else:
+            return plain
+    if len(set(arrays)) != len(plain.columns):
+        return plain  # duplicate column names: let DuckDB's pandas scan decide
+    return pa.table(arrays)
 
 
 def _get_table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from landeval.model import RESULT_COLUMNS
-from landeval.mu_scoring.rollup import allocate, parcel_scores
+from landeval.mu_scoring.rollup import _run_counts, _run_sums, allocate, parcel_scores
 
 NAN = float("nan")
 MU = 10000 / 15
@@ -99,3 +100,51 @@ def test_inputs_not_mutated():
     _run()
     for f, b in zip((LAND, SCORES, FIRMS, PARCELS), before, strict=True):
         pd.testing.assert_frame_equal(f, b)
+
+
+def test_run_sums_add_in_row_order_like_arrow_grouped_sum():
+    """The run sums equal Arrow's sequential grouped sum bit for bit (nulls, cancellation)."""
+    values = [1e16, 1.0, -1e16, 0.1, 0.2, 0.3, None, None, -0.0, 5.0, None, 1e-300]
+    values += [0.1] * 12  # a run longer than numpy's 8-way pairwise blocks
+    keys = [0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 4, 5] + [6] * 12
+    table = pa.table({"k": pa.array(keys), "v": pa.array(values, type=pa.float64())})
+    expected = table.group_by("k", use_threads=False).aggregate([("v", "sum"), ("v", "count")])
+    starts = np.flatnonzero(np.diff(np.array(keys), prepend=-1) != 0)
+    sums = _run_sums(table["v"], starts, len(keys))
+    assert sums.to_pylist() == expected["v_sum"].to_pylist()
+    assert _run_counts(table["v"], starts).to_pylist() == expected["v_count"].to_pylist()
+
+
+def test_parcel_scores_repeated_parcel_ids_sorted_by_id_year_then_position():
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": ["Q", "P", "Q"],
+            "county_code": ["330602", "330603", "330604"],
+            "area_m2": [MU, 2 * MU, 3 * MU],
+        }
+    )
+    alloc = allocate(LAND[LAND["parcel_id"] == "P"], firm_scores=SCORES, firms=FIRMS)
+    ps = parcel_scores(
+        parcels=parcels, allocation=alloc, firm_scores=SCORES, firms=FIRMS, years=[2024, 2023]
+    )
+    assert ps["parcel_id"].tolist() == ["P", "P", "Q", "Q", "Q", "Q"]
+    assert ps["year"].tolist() == [2023, 2024, 2023, 2023, 2024, 2024]
+    assert ps["county_code"].tolist() == ["330603"] * 2 + ["330602", "330604"] * 2
+
+
+def test_parcel_scores_without_occupants_or_parcels():
+    empty_alloc = allocate(LAND.iloc[:0], firm_scores=SCORES, firms=FIRMS)
+    ps = parcel_scores(
+        parcels=PARCELS, allocation=empty_alloc, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    assert ps["n_occupants"].tolist() == [0, 0, 0]
+    assert ps["occupants"].isna().all()
+    none = parcel_scores(
+        parcels=PARCELS.iloc[:0],
+        allocation=empty_alloc,
+        firm_scores=SCORES,
+        firms=FIRMS,
+        years=[2023],
+    )
+    assert len(none) == 0
+    assert list(none.columns) == [*RESULT_COLUMNS["parcel_scores"], "county_code"]

@@ -1,10 +1,19 @@
+import duckdb
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
 from landeval._atomic import atomic_dir, atomic_path
-from landeval.store import list_tables, read_table, read_tables, update_store, write_store
+from landeval.store import (
+    _arrow_or_frame,
+    _plain,
+    list_tables,
+    read_table,
+    read_tables,
+    update_store,
+    write_store,
+)
 
 
 @pytest.fixture
@@ -77,3 +86,37 @@ def test_atomic_dir_recovers_after_a_kill_between_renames(tmp_path):
         (staging / "f").write_text("new")
     assert (out / "f").read_text() == "new"
     assert not (tmp_path / ".out.abc.part").exists()
+
+
+def test_arrow_path_gives_the_types_and_values_of_the_pandas_path():
+    # the store hands typed frames to DuckDB as Arrow (faster); it must store exactly what
+    # DuckDB's pandas scan stores: same column types, NaN and NA as NULL, order kept
+    n = 300_000  # more than two DuckDB row groups
+    frame = gpd.GeoDataFrame(
+        {
+            "text": pd.Series(["越城区", None, "=1+1"] * (n // 3), dtype="str"),
+            "number": [1.5, float("nan"), -2.0] * (n // 3),
+            "count": pd.array([1, None, 3] * (n // 3), dtype="Int64"),
+            "flag": [True, False, True] * (n // 3),
+            "year": [2023, 2024, 2025] * (n // 3),
+        },
+        geometry=[shapely.box(0, 0, 1, 1), None, shapely.Point(1, 2)] * (n // 3),
+        crs="EPSG:4549",
+    )
+    plain, _ = _plain(frame)
+    arrow = _arrow_or_frame(plain)
+    assert not isinstance(arrow, pd.DataFrame)
+    with duckdb.connect() as con:
+        got = {}
+        for name, data in (("a", arrow), ("p", plain)):
+            con.register("_incoming", data)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
+            con.unregister("_incoming")
+            got[name] = (
+                con.execute(f"DESCRIBE {name}").fetchall(),
+                con.sql(f"SELECT * FROM {name}").to_arrow_table(),
+            )
+    assert got["a"][0] == got["p"][0]
+    assert got["a"][1].equals(got["p"][1])
+    # an object column (dates, mixed cells) goes in through pandas as before
+    assert isinstance(_arrow_or_frame(pd.DataFrame({"d": [object()]})), pd.DataFrame)

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """First characters that make a spreadsheet treat text as a formula."""
@@ -32,6 +34,27 @@ def neutralise(text: str) -> str:
     '越城区'
     """
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# RE2 pattern of a text that starts with one of FORMULA_STARTS
+_FORMULA_START_RE2 = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in FORMULA_STARTS) + "]"
+
+
+def neutralise_array(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """:func:`neutralise` of every text of an Arrow string array (null stays null).
+
+    Examples
+    --------
+    >>> neutralise_array(pa.array(["=1+1", "越城区", None])).to_pylist()
+    ["'=1+1", '越城区', None]
+    """
+    risky = pc.match_substring_regex(texts, _FORMULA_START_RE2)
+    if not pc.any(risky).as_py():
+        return texts
+    quoted = pc.binary_join_element_wise(
+        pa.scalar("'", texts.type), texts, pa.scalar("", texts.type)
+    )
+    return pc.if_else(risky, quoted, texts)
 
 
 def is_missing(value: object) -> bool:

@@ -2,20 +2,23 @@
 
 Each builder takes result frames with the columns of :data:`landeval.model.RESULT_COLUMNS`
 and returns a :class:`Table`: a frame whose columns are the display headers (Chinese, or
-English with ``lang="en"``) and whose cells are text, numbers or None, plus the kind of
-each column, which decides its number format. Columns missing from an input frame come out
-empty rather than failing, so an export of a partial run still opens.
+English with ``lang="en"``) and whose cells are text (Arrow-backed strings) or numbers
+(float64), missing where empty, plus the kind of each column, which decides its number
+format. Codes and labels are converted once per distinct value, not once per cell.
+Columns missing from an input frame come out empty rather than failing, so an export of a
+partial run still opens.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from landeval.export._cells import as_bool, as_number, as_text, is_missing
 from landeval.export._columns import (
@@ -54,7 +57,12 @@ CITY_CODE = "city"  # county_code of the balance ledger's city-wide row
 
 @dataclass(frozen=True)
 class Table:
-    """A display table: headers as columns, cells as str, float or None, and column kinds."""
+    """A display table: headers as columns, and the kind of each column.
+
+    Text columns hold str or missing cells (the builders make them Arrow-backed strings,
+    missing as null); number columns hold floats, missing (None or NaN) where there is no
+    finite number.
+    """
 
     frame: pd.DataFrame
     kinds: tuple[str, ...]
@@ -120,23 +128,29 @@ def action_table(
         Put the treatment label and code first (the CSV's 处置方式 columns).
     """
     codes = list(treatments) if treatments is not None else treatment_codes(parcel_eval)
-    rows = parcel_eval[_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool)]
-    rows = sort_parcels(rows)
     spec = (TREATMENT_COLUMNS if with_treatment else ()) + ACTION_COLUMNS
+    # only the columns shown and sorted on: filtering and sorting copy what they are given
+    wanted = {c[0] for c in spec} | {"flags_zh", "county_code", "area_mu", "parcel_id"}
+    shown = pd.DataFrame(parcel_eval[[c for c in parcel_eval.columns if c in wanted]])
+    rows = shown[_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool)]
+    rows = sort_parcels(rows)
     return _build(rows, spec, lang=lang, parcel_eval=parcel_eval)
 
 
 def summary_table(parcel_eval: pd.DataFrame, *, lang: str = "zh") -> Table:
     """Parcels and area (mu) per county and treatment, with row and column totals."""
     codes = treatment_codes(parcel_eval)
-    frame = parcel_eval.assign(
-        _county=_column(parcel_eval, "county_code").astype("string").fillna(""),
-        _name=_column(parcel_eval, "county_name").astype("string"),
-        _t=_column(parcel_eval, "treatment").astype("string"),
-        _area=pd.to_numeric(_column(parcel_eval, "area_mu"), errors="coerce").fillna(0.0),
+    # only the columns counted (a copy of the whole frame, geometry and all, is slow)
+    frame = pd.DataFrame(
+        {
+            "_county": _column(parcel_eval, "county_code").astype("string").fillna(""),
+            "_t": _column(parcel_eval, "treatment").astype("string"),
+            "_area": pd.to_numeric(_column(parcel_eval, "area_mu"), errors="coerce").fillna(0.0),
+        },
+        index=parcel_eval.index,
     )
     frame = frame[frame["_t"].isin(codes).fillna(False).to_numpy(dtype=bool)]
-    counties = sorted(set(_column(parcel_eval, "county_code").dropna().astype(str)))
+    counties = sorted(set(_column(parcel_eval, "county_code").dropna().astype(str).unique()))
     names = _county_names(parcel_eval)
     parcels_word, area_word = ("宗数", "面积（亩）") if lang == "zh" else ("parcels", "area (mu)")
     total_word = "合计" if lang == "zh" else "Total"
@@ -169,18 +183,21 @@ def firm_table(
     lang: str = "zh",
 ) -> Table:
     """Firm classes and scores of the evaluation year, by county then land descending."""
-    rows = firm_scores[pd.to_numeric(_column(firm_scores, "year"), errors="coerce") == year]
+    # only the columns shown and sorted on: filtering and sorting copy what they are given
+    wanted = {c[0] for c in FIRM_COLUMNS} | {"county_code", "tax_per_kwh", "land_mu", "uscc"}
+    shown = pd.DataFrame(firm_scores[[c for c in firm_scores.columns if c in wanted]])
+    rows = shown[pd.to_numeric(_column(firm_scores, "year"), errors="coerce") == year]
     county = _column(rows, "county_code").astype("string")
     kwh = pd.to_numeric(_column(rows, "tax_per_kwh"), errors="coerce")
     classes = _column(rows, "class")
     rows = rows.assign(
-        county_name=[county_names.get(c, c) if not is_missing(c) else None for c in county],
+        county_name=_spread(county, lambda c: county_names.get(c, c)),
         # 万元 per kWh is a tiny number; 元 per kWh reads naturally
         tax_per_kwh_yuan=kwh * 1e4,
-        class_label=[
-            None if is_missing(c) else label(CLASS_LABELS, str(c), lang)  # type: ignore[arg-type]
-            for c in classes
-        ],
+        class_label=_spread(
+            classes,
+            lambda c: label(CLASS_LABELS, str(c), lang),  # type: ignore[arg-type]
+        ),
     )
     keys = pd.DataFrame(
         {
@@ -260,7 +277,7 @@ def _build(
     lang: str,
     parcel_eval: pd.DataFrame | None = None,
 ) -> Table:
-    out: dict[str, list[object]] = {}
+    out: dict[str, object] = {}
     kinds: list[str] = []
     for source, zh, en, spec_kind in spec:
         header = zh if lang == "zh" else en
@@ -269,14 +286,48 @@ def _build(
             # the zoning stage's own Chinese wording wins over labels rebuilt from codes
             series, kind = _column(rows, "flags_zh"), "text"
         if kind in NUMBER_KINDS and pd.api.types.is_numeric_dtype(series.dtype):
-            # a numeric column needs no per-cell checks: only non-finite values become None
+            # a numeric column needs no per-cell checks: only non-finite values go missing
             numbers = series.astype("float64").to_numpy()
-            out[header] = np.where(np.isfinite(numbers), numbers, None).tolist()
+            out[header] = np.where(np.isfinite(numbers), numbers, np.nan)
+        elif kind in NUMBER_KINDS:
+            converted = _convert_column(series.tolist(), kind, lang, parcel_eval)
+            out[header] = np.array(converted, dtype="float64")
         else:
-            out[header] = _convert_column(series.tolist(), kind, lang, parcel_eval)
+            out[header] = _text_series(series, kind, lang, parcel_eval).array
         kinds.append("text" if kind not in NUMBER_KINDS else kind)
-    frame = pd.DataFrame(out, columns=list(out), dtype=object)
+    frame = pd.DataFrame(out, columns=list(out))
     return Table(frame, tuple(kinds))
+
+
+def _text_series(
+    series: pd.Series, kind: str, lang: str, parcel_eval: pd.DataFrame | None
+) -> pd.Series:
+    """A text column as Arrow-backed strings (missing cells are null)."""
+    if kind == "text" and isinstance(series.dtype, pd.StringDtype):
+        # text is written as it is (as_text of a str is the str itself)
+        text = pa.array(series).cast(pa.large_string())
+        return pd.Series(pd.arrays.ArrowExtensionArray(text), index=series.index)
+    if series.dtype == object:
+        # cells may be lists (flags, names) or mixed objects: convert cell by cell
+        values = _convert_column(series.tolist(), kind, lang, parcel_eval)
+    else:
+        # typed columns (text, codes, booleans, numbers) hold few distinct values
+        # compared with their length: convert each distinct value once, then spread
+        return _spread(series, lambda value: _convert(value, kind, lang, parcel_eval))
+    text = pa.array(values, type=pa.large_string())
+    return pd.Series(pd.arrays.ArrowExtensionArray(text), index=series.index)
+
+
+def _spread(series: pd.Series, text: Callable[[object], str | None]) -> pd.Series:
+    """``text`` of each cell of a typed column, computed once per distinct value.
+
+    Missing cells stay missing (null); the result is an Arrow-backed string column with
+    the index of ``series``.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    converted = pa.array([text(u) for u in uniques.tolist()], type=pa.large_string())
+    taken = converted.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowExtensionArray(taken), index=series.index)
 
 
 def _convert_column(

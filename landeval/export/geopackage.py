@@ -168,6 +168,9 @@ def write_geopackage(
                     layer=name,
                     driver="GPKG",
                     promote_to_multi=True if isinstance(frame, gpd.GeoDataFrame) else None,
+                    # whole columns through Arrow: several times faster than feature by
+                    # feature, and the same fields, types and values
+                    use_arrow=True,
                 )
             if not layers:
                 # a valid GeoPackage all the same: one attribute table saying so

@@ -1,11 +1,11 @@
 """``actions.xlsx``: the action lists, the 改一补一 ledger, firm classes and data problems.
 
 Written with the small streaming writer of :mod:`landeval.export._xlsx` (column-wise cell
-XML, rows streamed into the zip in chunks: a million parcels do not sit in memory as cell
-objects, and a cell costs well under a microsecond where XlsxWriter's per-cell calls cost
-about ten). Every text cell goes through :func:`~landeval.export._cells.neutralise` and is
-written as an inline string, so nothing from the inputs can become a formula, a link or a
-number.
+XML built with Arrow kernels, rows streamed into the zip in chunks: a million parcels do
+not sit in memory as cell objects, and no Python code runs per cell). Every text cell goes
+through :func:`~landeval.export._cells.neutralise` (its vectorised twin
+:func:`~landeval.export._cells.neutralise_array`) and is written as an inline string, so
+nothing from the inputs can become a formula, a link or a number.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def _write_sheet(name: str, blocks: Sequence[tuple[Table, int]]) -> Sheet:
             columns.append(
                 Column(
                     header=neutralise(str(header)),
-                    cells=table.frame.iloc[:, j].tolist(),
+                    cells=table.frame.iloc[:, j],
                     number_format=None if kind == "text" else NUMBER_FORMATS[kind],
                     # applied once per distinct text by the writer
                     text_transform=neutralise,
@@ -173,10 +173,11 @@ def _write_sheet(name: str, blocks: Sequence[tuple[Table, int]]) -> Sheet:
 
 def _width(header: str, values: pd.Series, kind: str) -> float:
     # distinct values only: names and labels repeat, and measuring a width is slow
+    present = set(values.dropna().tolist())
     if kind == "text":
-        texts = {neutralise(str(v)) for v in set(values.tolist()) if v is not None}
+        texts = {neutralise(str(v)) for v in present}
     else:
-        texts = {_shown_number(v, kind) for v in set(values.tolist()) if v is not None}
+        texts = {_shown_number(v, kind) for v in present}
     return column_width(str(header), texts)
 
 

@@ -25,11 +25,11 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def connect(tables: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
+def connect(tables: dict[str, pd.DataFrame | pa.Table]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with ``tables`` registered as views.
 
-    The frames are not changed: each is handed to DuckDB as an Arrow table, because DuckDB
-    scans Arrow strings much faster than pandas object columns (Python strings).
+    The frames are not changed: each is handed to DuckDB as an Arrow table (Arrow tables as
+    they are), because DuckDB scans Arrow strings much faster than pandas object columns.
 
     The connection runs on one thread: float sums over several threads add up in no fixed
     order and may differ in their last digits from run to run (DuckDB documents this), and the
@@ -45,8 +45,68 @@ def connect(tables: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     with contextlib.suppress(duckdb.InvalidInputException):
         con.execute("SET enable_progress_bar = false")
     for name, frame in tables.items():
-        con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+        con.register(name, arrow_table(frame))
     return con
+
+
+def all_threads(con: duckdb.DuckDBPyConnection) -> None:
+    """Let ``con`` use every core from now on: for joins and sorts after the float sums.
+
+    Only for queries whose result does not depend on the order rows are processed in: no
+    float sums, and an ORDER BY on a unique key.
+    """
+    con.execute("RESET threads")
+
+
+def arrow_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
+    """``frame`` as an Arrow table without its index (Arrow-backed text is not copied)."""
+    if isinstance(frame, pa.Table):
+        return frame
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def sort_order(table: pa.Table, keys: Iterable[str | tuple[str, str]]) -> pa.Array:
+    """Row order of ``table`` sorted by ``keys`` (a name, or (name, "descending")).
+
+    Stable, missing values last, text by code point: the order of pandas'
+    ``sort_values(kind="stable", na_position="last")`` on the same values, much faster on
+    text columns.
+    """
+    sort_keys = [
+        (key, "ascending", "at_end") if isinstance(key, str) else (*key, "at_end") for key in keys
+    ]
+    return pc.sort_indices(table, sort_keys=sort_keys)
+
+
+def take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame[columns]`` at positions ``rows``, with a fresh RangeIndex, dtypes kept.
+
+    Column by column, so that only the selected columns are copied, once (selecting then
+    sorting a wide frame copied it twice).
+    """
+    data = {c: frame[c].array.take(rows) for c in columns}
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """The result of ``sql`` as one Arrow table.
+
+    ``DuckDBPyRelation.df()`` turns text into Python strings and back (seconds a million
+    rows); an Arrow result converts to pandas' Arrow-backed ``str`` without that.
+    """
+    result = con.sql(sql).arrow()
+    if isinstance(result, pa.RecordBatchReader):
+        result = result.read_all()
+    return result
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a DataFrame: text as ``str``, numbers as numpy (nulls → NaN).
+
+    Integer columns with nulls become float64 and boolean ones object, as in pyarrow's
+    ``to_pandas``; callers cast the columns they need.
+    """
+    return table.to_pandas(split_blocks=True, self_destruct=False)
 
 
 def is_in(values: pd.Series, options: pd.Series) -> np.ndarray:
@@ -56,12 +116,18 @@ def is_in(values: pd.Series, options: pd.Series) -> np.ndarray:
     strings); Arrow's hash lookup takes milliseconds. Missing values match missing values,
     as in pandas.
     """
-    found = pc.is_in(
-        pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-        value_set=pa.array(options.to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-        skip_nulls=False,
-    )
+    found = pc.is_in(text_array(values), value_set=text_array(options), skip_nulls=False)
     return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def text_array(values: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (Arrow-backed ``str`` columns without Python objects)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        arr = pa.array(values.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        return arr.cast(pa.large_string())
+    return pa.array(values.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
 
 
 def findings_from(
@@ -131,6 +197,11 @@ def fmt_number(values: pd.Series, *, digits: int) -> pd.Series:
     >>> fmt_number(pd.Series([78.25, 3.0, float("nan"), -0.5]), digits=1).tolist()
     ['78.2', '3.0', '', '-0.5']
     """
+    return pd.Series(pd.array(fmt_array(values, digits=digits), dtype="str"), index=values.index)
+
+
+def fmt_array(values: pd.Series, *, digits: int) -> pa.Array:
+    """:func:`fmt_number` as an Arrow array (for further Arrow string kernels)."""
     arr = values.to_numpy(dtype="float64", na_value=np.nan)
     missing = np.isnan(arr)
     scale = 10**digits
@@ -141,5 +212,4 @@ def fmt_number(values: pd.Series, *, digits: int) -> pd.Series:
         text = pc.binary_join_element_wise(text, frac, ".")
     sign = pa.array(np.where(arr < 0, "-", ""))
     text = pc.binary_join_element_wise(sign, text, "")
-    text = pc.if_else(pa.array(missing), "", text)
-    return pd.Series(pd.array(text, dtype="str"), index=values.index)
+    return pc.if_else(pa.array(missing), "", text)

@@ -56,17 +56,22 @@ def not_evaluated_reasons(firm_years: pd.DataFrame, *, config: Config) -> pd.Ser
     # A parcel of exactly 3 mu (2000 m²) is 3 mu after float division, not 2.9999…
     small = below & (land < s.below_scale_min_mu - _MU_TOLERANCE)
 
-    start_text = pd.Series(start, index=fy.index).astype("Int64").astype("str").fillna("")
-    new_text = ("新投产企业（" + start_text + "年投产），不参评").to_numpy(dtype=object)
-    utility_text = ("公用事业企业（行业" + industry + "），不参评").to_numpy(dtype=object)
     conditions = [~in_registry, ~known_scale, utility, new, no_land, small]
-    choices = [
-        "企业名录中无此企业，不参评",
-        "企业规模（规上/规下）未知，不参评",
-        utility_text,
-        new_text,
-        "当年无用地，不参评",
-        f"规下企业用地不足{s.below_scale_min_mu:g}亩，不参评",
-    ]
-    reason = np.select(conditions, choices, default=None)
+    # The first reason that applies; texts only for the rows that need them (formatting
+    # every row's text took seconds a million rows).
+    which = np.select(conditions, list(range(len(conditions))), default=-1)
+    reason = np.full(len(fy), None, dtype=object)
+    fixed = {
+        0: "企业名录中无此企业，不参评",
+        1: "企业规模（规上/规下）未知，不参评",
+        4: "当年无用地，不参评",
+        5: f"规下企业用地不足{s.below_scale_min_mu:g}亩，不参评",
+    }
+    for k, text in fixed.items():
+        reason[which == k] = text
+    rows = which == 2
+    reason[rows] = ("公用事业企业（行业" + industry[rows] + "），不参评").to_numpy(dtype=object)
+    rows = which == 3
+    start_text = pd.Series(start[rows]).astype("Int64").astype("str").fillna("")
+    reason[rows] = ("新投产企业（" + start_text + "年投产），不参评").to_numpy(dtype=object)
     return pd.Series(reason, index=fy.index, dtype="object")

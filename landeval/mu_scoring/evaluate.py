@@ -6,11 +6,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from landeval.config import Config
 from landeval.findings import concat_findings
 from landeval.model import RESULT_COLUMNS
-from landeval.mu_scoring._frames import findings_from, release_memory
+from landeval.mu_scoring._frames import (
+    connect,
+    fetch,
+    findings_from,
+    release_memory,
+    sort_order,
+    take_rows,
+    text_array,
+    to_frame,
+)
 from landeval.mu_scoring.benchmarks import group_benchmarks
 from landeval.mu_scoring.classes import assign_classes
 from landeval.mu_scoring.eligibility import not_evaluated_reasons
@@ -21,6 +31,18 @@ from landeval.mu_scoring.land import firm_land
 from landeval.mu_scoring.rollup import allocate, parcel_scores
 from landeval.mu_scoring.scores import score_firm_years
 from landeval.mu_scoring.trends import compute_trends
+
+# Occupants' firm-years without a firm_scores row (no tax and no output data), with their
+# distinct parcels in text order.
+_NO_DATA_SQL = """
+SELECT uscc, year, string_agg(DISTINCT parcel_id, '、' ORDER BY parcel_id) AS parcel_id
+FROM land
+WHERE uscc IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM fs WHERE fs.uscc = land.uscc AND fs.year = land.year
+)
+GROUP BY uscc, year
+ORDER BY uscc, year
+"""
 
 FIRM_SCORE_EXTRAS: list[str] = ["start_year", "has_tax", "has_output"]
 """Extra columns of firm_scores after ``RESULT_COLUMNS["firm_scores"]``."""
@@ -122,8 +144,12 @@ def _evaluate(
     fy = score_firm_years(fy, benchmarks, config=config)
     fy, f_class = assign_classes(fy, reasons=reasons, veto=veto, config=config)
     firm_scores = _sorted_firm_scores(fy)
-
+    # The working frame is as big as firm_scores: free it (and land, once used) before the
+    # roll-up, which holds the run's peak memory.
+    del fy, reasons
+    f_no_data = _no_data_findings(land, firm_scores)
     allocation = allocate(land, firm_scores=firm_scores, firms=firms)
+    del land
     parcels_out = parcel_scores(
         parcels=parcels,
         allocation=allocation,
@@ -136,9 +162,7 @@ def _evaluate(
         regions=_city_and_county_regions(parcels, city=config.project.city),
         target_growth=config.trends.target_growth,
     )
-    findings = concat_findings(
-        f_land, f_join, f_bench, f_class, _no_data_findings(land, firm_scores)
-    )
+    findings = concat_findings(f_land, f_join, f_bench, f_class, f_no_data)
     return ScoringResult(
         firm_scores=firm_scores,
         allocation=allocation,
@@ -149,10 +173,18 @@ def _evaluate(
 
 
 def _sorted_firm_scores(fy: pd.DataFrame) -> pd.DataFrame:
-    order = fy.assign(_t=~fy["evaluated"]).sort_values(
-        ["year", "group", "_t", "rank", "uscc"], kind="stable", na_position="last"
+    # Sorted in Arrow (pandas sorted the text keys slowly and copied every column twice).
+    keys = pa.table(
+        {
+            "year": fy["year"].to_numpy(),
+            "group": text_array(fy["group"]),
+            "_t": ~fy["evaluated"].to_numpy(dtype=bool),
+            "rank": pa.array(fy["rank"].array),
+            "uscc": text_array(fy["uscc"]),
+        }
     )
-    return order[[*RESULT_COLUMNS["firm_scores"], *FIRM_SCORE_EXTRAS]].reset_index(drop=True)
+    order = sort_order(keys, keys.column_names).to_numpy()
+    return take_rows(fy, order, [*RESULT_COLUMNS["firm_scores"], *FIRM_SCORE_EXTRAS])
 
 
 def _city_and_county_regions(parcels: pd.DataFrame, *, city: str) -> pd.DataFrame:
@@ -171,15 +203,14 @@ def _city_and_county_regions(parcels: pd.DataFrame, *, city: str) -> pd.DataFram
 
 def _no_data_findings(land: pd.DataFrame, firm_scores: pd.DataFrame) -> pd.DataFrame:
     """Occupants holding land in a year with neither a tax nor an output row (info)."""
-    known = firm_scores[["uscc", "year"]].assign(_known=True)
-    held = land[["uscc", "year", "parcel_id"]].merge(known, on=["uscc", "year"], how="left")
-    held = held[held["_known"].isna()]
-    # Only the (few) firm-years without data are aggregated in Python.
-    lost = (
-        held.groupby(["uscc", "year"], sort=True)["parcel_id"]
-        .agg(lambda s: "、".join(sorted(set(s))))
-        .reset_index()
+    con = connect(
+        {"land": land[["uscc", "year", "parcel_id"]], "fs": firm_scores[["uscc", "year"]]}
     )
+    try:
+        # In SQL: pandas' merge and a Python join per firm-year took seconds at scale.
+        lost = to_frame(fetch(con, _NO_DATA_SQL))
+    finally:
+        con.close()
     return findings_from(
         lost,
         severity="info",

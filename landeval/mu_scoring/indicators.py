@@ -42,7 +42,8 @@ def compute_indicators(firm_years: pd.DataFrame) -> pd.DataFrame:
     >>> compute_indicators(fy)["tax_per_mu"].tolist()
     [3.0, nan]
     """
-    out = firm_years.copy()
+    # A shallow copy: copy-on-write keeps ``firm_years`` unchanged when columns are added.
+    out = firm_years.copy(deep=False)
     for name, (num, den) in INDICATOR_FORMULAS.items():
         n = _column(firm_years, num)
         d = _column(firm_years, den)

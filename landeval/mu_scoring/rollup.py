@@ -16,16 +16,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from landeval.model import RESULT_COLUMNS
-from landeval.mu_scoring._frames import connect
+from landeval.mu_scoring._frames import all_threads, connect, fetch, to_frame
 from landeval.units import M2_PER_MU
 
 ALLOCATED_VALUES: tuple[str, ...] = ("tax", "value_added", "revenue", "rd_expense")
 """Money columns split over a firm's parcels (revenue and rd_expense are extra columns)."""
 
+# Step 1 (one thread: float sums in a fixed order): each firm-year's land.
+_FIRM_LAND_SQL = """
+CREATE TEMP TABLE tot AS
+SELECT uscc, year, sum(land_m2) AS firm_m2 FROM land GROUP BY uscc, year
+"""
+
+# Step 2 (any number of threads: row-wise arithmetic, joins and a sort on a total order).
 _ALLOC_SQL = """
-WITH tot AS (
-    SELECT uscc, year, sum(land_m2) AS firm_m2 FROM land GROUP BY uscc, year
-)
 SELECT l.uscc, l.year, l.parcel_id, l.relation, l.land_m2,
        l.land_m2 / tot.firm_m2 AS share,
        coalesce(fs.scale, f.scale) AS scale,
@@ -34,17 +38,20 @@ FROM land AS l
 JOIN tot USING (uscc, year)
 LEFT JOIN fs ON fs.uscc = l.uscc AND fs.year = l.year
 LEFT JOIN firms AS f ON f.uscc = l.uscc
-ORDER BY l.year, l.parcel_id, l.uscc, l.relation
+ORDER BY l.year, l.parcel_id, l.uscc, l.relation, l._row
 """
 
-# Step 1: each parcel-year's occupants, ranked: most land first, then the higher score, then
+# Parcel scores, step 1 (one thread: float sums): each occupant's land and money per parcel.
+_OCCUPANT_SUMS_SQL = """
+CREATE TEMP TABLE occ AS
+SELECT parcel_id, year, uscc,
+       sum(land_m2) AS land_m2, sum(tax) AS tax, sum(value_added) AS value_added
+FROM alloc GROUP BY parcel_id, year, uscc
+"""
+
+# Step 1b: each parcel-year's occupants, ranked: most land first, then the higher score, then
 # the smaller uscc (a deterministic order for lists and for the main occupant).
 _OCCUPANTS_SQL = """
-WITH occ AS (
-    SELECT parcel_id, year, uscc,
-           sum(land_m2) AS land_m2, sum(tax) AS tax, sum(value_added) AS value_added
-    FROM alloc GROUP BY parcel_id, year, uscc
-)
 SELECT occ.parcel_id, occ.year, occ.uscc, occ.land_m2, occ.tax, occ.value_added,
        coalesce(fs.name, f.name, occ.uscc) AS name,
        coalesce(fs.industry_code, f.industry_code) AS industry_code,
@@ -56,6 +63,8 @@ ORDER BY occ.parcel_id, occ.year, occ.land_m2 DESC, fs.score DESC NULLS LAST, oc
 """
 
 # Step 3: every parcel and year, with its occupants' totals (agg) and main occupant (main).
+# ``_order`` sorts the rows by parcel_id, year and the parcel's row (repeated ids): an integer
+# key sorted in numpy instead of an ORDER BY on text (half of the query's time).
 _PARCEL_SQL = """
 SELECT py.parcel_id, py.year, py.area_m2, py.area_m2 / {m2_per_mu} AS area_mu,
        coalesce(agg.occupied_m2, 0.0) AS occupied_m2,
@@ -68,12 +77,12 @@ SELECT py.parcel_id, py.year, py.area_m2, py.area_m2 / {m2_per_mu} AS area_mu,
        coalesce(agg.tax, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS tax_per_mu,
        coalesce(agg.value_added, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS va_per_mu,
        main."class" AS class,
-       py.county_code
-FROM (SELECT p.parcel_id, p.county_code, p.area_m2, y.year
+       py.county_code,
+       (py._rank * {n_years} + py._y) * {n_parcels} + py._row AS _order
+FROM (SELECT p.parcel_id, p.county_code, p.area_m2, p._rank, p._row, y.year, y._y
       FROM parcels AS p CROSS JOIN years AS y) AS py
 LEFT JOIN agg ON agg.parcel_id = py.parcel_id AND agg.year = py.year
 LEFT JOIN main ON main.parcel_id = py.parcel_id AND main.year = py.year
-ORDER BY py.parcel_id, py.year
 """
 
 
@@ -98,9 +107,14 @@ def allocate(land: pd.DataFrame, *, firm_scores: pd.DataFrame, firms: pd.DataFra
     fs = _firm_frame(firm_scores, ["scale", *ALLOCATED_VALUES])
     reg = _registry(firms)
     money = ", ".join(f"fs.{c} * (l.land_m2 / tot.firm_m2) AS {c}" for c in ALLOCATED_VALUES)
-    con = connect({"land": land, "fs": fs, "firms": reg})
+    lnd = land[["uscc", "year", "parcel_id", "relation", "land_m2"]].assign(
+        _row=np.arange(len(land))
+    )
+    con = connect({"land": lnd, "fs": fs, "firms": reg})
     try:
-        out = con.sql(_ALLOC_SQL.format(money=money)).df()
+        con.execute(_FIRM_LAND_SQL)
+        all_threads(con)
+        out = to_frame(fetch(con, _ALLOC_SQL.format(money=money)))
     finally:
         con.close()
     cols = [*RESULT_COLUMNS["allocation"], *ALLOCATED_VALUES[2:]]
@@ -149,23 +163,34 @@ def parcel_scores(
             if "county_code" in parcels.columns
             else None,
             "area_m2": pd.to_numeric(parcels["area_m2"], errors="coerce").to_numpy(),
+            # Orders repeated parcel ids by position.
+            "_row": np.arange(len(parcels)),
         }
     )
+    # The parcel_id's place in text order (equal ids share it; missing ids last).
+    rank = pd.factorize(par["parcel_id"], sort=True)[0]
+    par["_rank"] = np.where(rank < 0, rank.max(initial=0) + 1, rank)
     fs = _firm_frame(firm_scores, ["name", "industry_code", "class", "score"])
     reg = _registry(firms)
     yrs = pd.DataFrame({"year": pd.Series(sorted(set(years)), dtype="int64")})
+    yrs["_y"] = np.arange(len(yrs))
     alloc = allocation[["uscc", "year", "parcel_id", "land_m2", "tax", "value_added"]]
     con = connect({"parcels": par, "years": yrs, "alloc": alloc, "fs": fs, "firms": reg})
     try:
-        ranked = con.sql(_OCCUPANTS_SQL).arrow()
-        if isinstance(ranked, pa.RecordBatchReader):
-            ranked = ranked.read_all()
+        con.execute(_OCCUPANT_SUMS_SQL)
+        all_threads(con)
+        ranked = fetch(con, _OCCUPANTS_SQL)
         agg, main = _occupant_lists(ranked)
+        del ranked
         con.register("agg", agg)
         con.register("main", main)
-        out = con.sql(_PARCEL_SQL.format(m2_per_mu=repr(M2_PER_MU))).df()
+        sql = _PARCEL_SQL.format(
+            m2_per_mu=repr(M2_PER_MU), n_years=len(yrs), n_parcels=max(len(par), 1)
+        )
+        table = fetch(con, sql)
     finally:
         con.close()
+    out = to_frame(_take_columns(table.drop_columns(["_order"]), table["_order"]))
     text = (
         "parcel_id",
         "occupants",
@@ -188,35 +213,15 @@ def parcel_scores(
 
 
 def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """Step 2, in Arrow: per parcel-year lists and sums in rank order, and the main occupant.
+    """Step 2: per parcel-year lists and sums in rank order, and the main occupant.
 
-    DuckDB's ordered aggregates (``string_agg(... ORDER BY ...)``) sort every group and are
-    slow on a million groups; Arrow's single-threaded group-by keeps the input order instead.
+    ``ranked`` is sorted by parcel_id and year, so each parcel-year is a run of rows: lists
+    are slices of the columns (offsets at the run starts) and sums run over each slice in
+    rank order. (DuckDB's ordered ``string_agg`` sorts every group, and Arrow's hash
+    group-by took seconds a million rows.)
     """
-    grouped = ranked.group_by(["parcel_id", "year"], use_threads=False).aggregate(
-        [
-            ("uscc", "list"),
-            ("name", "list"),
-            ("uscc", "count"),
-            ("land_m2", "sum"),
-            ("tax", "sum"),
-            ("value_added", "sum"),
-        ]
-    )
-    agg = pa.table(
-        {
-            "parcel_id": grouped["parcel_id"],
-            "year": grouped["year"],
-            "occupied_m2": grouped["land_m2_sum"],
-            "n_occupants": grouped["uscc_count"],
-            "occupants": pc.binary_join(grouped["uscc_list"], ";"),
-            "occupant_names": pc.binary_join(grouped["name_list"], ";"),
-            "tax": grouped["tax_sum"],
-            "value_added": grouped["value_added_sum"],
-        }
-    )
-    # The first row of each parcel-year in rank order is its main occupant.
     n = len(ranked)
+    # The first row of each parcel-year in rank order starts its run and is its main occupant.
     first = np.ones(n, dtype=bool)
     if n > 1:
         pid = ranked["parcel_id"]
@@ -226,10 +231,73 @@ def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
             pc.equal(year.slice(1), year.slice(0, n - 1)),
         )
         first[1:] = ~same.to_numpy(zero_copy_only=False)
-    main = ranked.filter(pa.array(first)).select(
-        ["parcel_id", "year", "uscc", "name", "industry_code", "class"]
+    starts = np.flatnonzero(first)
+    offsets = pa.array(np.append(starts, n), type=pa.int64())
+    firsts = ranked.select(["parcel_id", "year", "uscc", "name", "industry_code", "class"])
+    firsts = firsts.take(pa.array(starts))
+
+    def joined(column: str) -> pa.Array:
+        return pc.binary_join(
+            pa.LargeListArray.from_arrays(offsets, ranked[column].combine_chunks()), ";"
+        )
+
+    agg = pa.table(
+        {
+            "parcel_id": firsts["parcel_id"],
+            "year": firsts["year"],
+            "occupied_m2": _run_sums(ranked["land_m2"], starts, n),
+            "n_occupants": _run_counts(ranked["uscc"], starts),
+            "occupants": joined("uscc"),
+            "occupant_names": joined("name"),
+            "tax": _run_sums(ranked["tax"], starts, n),
+            "value_added": _run_sums(ranked["value_added"], starts, n),
+        }
     )
-    return agg, main
+    return agg, firsts
+
+
+def _run_sums(values: pa.ChunkedArray, starts: np.ndarray, n: int) -> pa.Array:
+    """Sum of each run of ``values`` (runs begin at ``starts``), nulls skipped, all-null null.
+
+    Added one element at a time in row order, from 0.0 (as a sequential loop or Arrow's
+    grouped sum does): numpy's pairwise ``add.reduceat`` could differ in the last digit.
+    """
+    v = values.to_numpy(zero_copy_only=False).astype("float64")
+    valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+    counts = np.diff(np.append(starts, n))
+    total = np.zeros(len(starts))
+    seen = np.zeros(len(starts), dtype=bool)
+    # One vectorised step per position in the runs (a parcel has a handful of occupants).
+    for k in range(int(counts.max(initial=0))):
+        runs = np.flatnonzero(counts > k)
+        idx = starts[runs] + k
+        ok = valid[idx]
+        total[runs[ok]] += v[idx[ok]]
+        seen[runs[ok]] = True
+    return pa.array(total, mask=~seen)
+
+
+def _run_counts(values: pa.ChunkedArray, starts: np.ndarray) -> pa.Array:
+    """Non-null values in each run (runs begin at ``starts``), as int64."""
+    if not len(starts):
+        return pa.array([], type=pa.int64())
+    valid = pc.is_valid(values).to_numpy(zero_copy_only=False).astype("int64")
+    return pa.array(np.add.reduceat(valid, starts), type=pa.int64())
+
+
+def _take_columns(table: pa.Table, key: pa.ChunkedArray) -> pa.Table:
+    """``table`` sorted by the unique integer ``key``, one column at a time.
+
+    Each column is released once sorted, so the table is not held twice (the result of the
+    parcel query is the largest table of the evaluation).
+    """
+    order = pa.array(np.argsort(key.to_numpy(), kind="stable"))
+    names = table.column_names
+    columns = []
+    while table.num_columns:
+        columns.append(table.column(0).take(order))
+        table = table.remove_column(0)
+    return pa.table(columns, names=names)
 
 
 def _firm_frame(firm_scores: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:

@@ -45,8 +45,12 @@ def score_firm_years(
     out = scored.drop(
         columns=[c for c in scored.columns if c.startswith(("bench_", "sub_")) or c == "score"]
     )
-    out = out.merge(benchmarks, on=["group", "year"], how="left", validate="many_to_one")
-    out.index = scored.index
+    # Look the benchmarks up on the keys only: merging the whole (wide) frame copied it.
+    looked = out[["group", "year"]].merge(
+        benchmarks, on=["group", "year"], how="left", validate="many_to_one"
+    )
+    for c in looked.columns.drop(["group", "year"]):
+        out[c] = looked[c].to_numpy()
     ev = out["evaluated"].to_numpy(dtype=bool)
     weights = weights_frame(out, config=config)
     raw = {}

@@ -46,17 +46,37 @@ def compute_trends(
       positive. ``meets_target`` is ``va_cagr ≥ target_growth`` (missing when va_cagr is).
     """
     above = allocation[allocation["scale"].eq("above").fillna(False).to_numpy(dtype=bool)]
-    cols = ["parcel_id", "year", "land_m2", "tax", "value_added"]
-    reg = regions[["parcel_id", "level", "region_id"]].drop_duplicates()
-    joined = above[cols].merge(reg, on="parcel_id", how="inner")
-    joined = joined.sort_values(["level", "region_id", "year", "parcel_id", "land_m2"])
+    # Text keys become integer codes that sort like the text (pandas' merges, sorts and
+    # group-bys on millions of text values took seconds); rows, their order and so the sums
+    # are those of the same steps on the text.
+    parcel = _codes(pd.concat([above["parcel_id"], regions["parcel_id"]], ignore_index=True))
+    level, level_names = _sorted_codes(regions["level"])
+    region, region_names = _sorted_codes(regions["region_id"])
+    reg = pd.DataFrame(
+        {"parcel_id": parcel[len(above) :], "level": level, "region_id": region}
+    ).drop_duplicates()
+    left = pd.DataFrame(
+        {
+            "parcel_id": parcel[: len(above)],
+            "year": above["year"].to_numpy(),
+            "land_m2": above["land_m2"].to_numpy(),
+            "tax": above["tax"].to_numpy(),
+            "value_added": above["value_added"].to_numpy(),
+            # The parcel_id's place in text order (missing last), for the sort below.
+            "_pid_rank": _last_if_missing(_sorted_codes(above["parcel_id"])[0]),
+        }
+    )
+    joined = left.merge(reg, on="parcel_id", how="inner")
+    # Missing levels or regions form no group (as in a group-by on the text).
+    joined = joined[(joined["level"] >= 0) & (joined["region_id"] >= 0)]
+    joined = joined.sort_values(["level", "region_id", "year", "_pid_rank", "land_m2"])
     va = joined["value_added"].to_numpy(dtype="float64")
     tax = joined["tax"].to_numpy(dtype="float64")
     land = joined["land_m2"].to_numpy(dtype="float64")
     parts = pd.DataFrame(
         {
-            "level": joined["level"].astype("str").reset_index(drop=True),
-            "region_id": joined["region_id"].astype("str").reset_index(drop=True),
+            "level": joined["level"].to_numpy(),
+            "region_id": joined["region_id"].to_numpy(),
             "year": joined["year"].astype("int64").to_numpy(),
             "land_m2": land,
             "value_added": va,
@@ -67,7 +87,13 @@ def compute_trends(
     )
     keys = ["level", "region_id", "year"]
     g = parts.groupby(keys, sort=True).sum(min_count=1).reset_index()
-    out = g[keys].copy()
+    out = pd.DataFrame(
+        {
+            "level": pd.Series(level_names.take(g["level"].to_numpy()), dtype="str"),
+            "region_id": pd.Series(region_names.take(g["region_id"].to_numpy()), dtype="str"),
+            "year": g["year"],
+        }
+    )
     out["land_mu"] = m2_to_mu(g["land_m2"])
     out["value_added"] = g["value_added"]
     out["tax"] = g["tax"]
@@ -87,6 +113,21 @@ def compute_trends(
     out["meets_target"] = pd.array(meets, dtype="boolean")
     out.loc[out["va_cagr"].isna(), "meets_target"] = pd.NA
     return out[RESULT_COLUMNS["trends"]].reset_index(drop=True)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of text values (equal values, equal codes; missing → -1)."""
+    return pd.factorize(values.astype("str"))[0]
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes that sort as the text does, and the text of each code; missing → -1."""
+    codes, uniques = pd.factorize(values.astype("str"), sort=True)
+    return codes, pd.Index(uniques)
+
+
+def _last_if_missing(codes: np.ndarray) -> np.ndarray:
+    return np.where(codes < 0, codes.max(initial=0) + 1, codes)
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.aliases import (
     MONEY_UNITS,
@@ -277,7 +279,7 @@ def _normalise_code(
     """
     codes = _on_subset(
         text,
-        text.str.contains(r"\s", regex=True),
+        has_space(text),
         lambda s: s.str.replace(r"\s+", "", regex=True),
     ).str.upper()
     if raw is None:
@@ -324,6 +326,16 @@ def _to_number(series: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Serie
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = series.astype("float64")
         present = values.notna()
+    elif isinstance(series.dtype, pd.StringDtype):
+        # Text cells only (CSV): no per-cell Python objects on the way.
+        text = _clean_text(series)
+        cleaned = _strip_separators(text)
+        if integer:
+            cleaned = _on_subset(
+                cleaned, cleaned.str.endswith("年"), lambda s: s.str.slice(stop=-1)
+            )
+        values = parse_numbers(cleaned)
+        present = text.notna()
     else:
         obj = series.astype(object)
         if pd.api.types.is_string_dtype(series):
@@ -333,11 +345,7 @@ def _to_number(series: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Serie
             is_num &= ~obj.map(lambda v: isinstance(v, bool))
         text = _clean_text(obj.where(~is_num, None))
         present_text = text.notna()
-        # Regex replacement is slow on Arrow strings: apply it only where it can match.
-        has_sep = text.str.contains(",", regex=False) | text.str.contains(" ", regex=False)
-        cleaned = _on_subset(
-            text, has_sep, lambda s: s.str.replace(r"(?<=\d)[,\s](?=\d{3})", "", regex=True)
-        )
+        cleaned = _strip_separators(text)
         if integer:
             cleaned = _on_subset(
                 cleaned, cleaned.str.endswith("年"), lambda s: s.str.slice(stop=-1)
@@ -358,6 +366,80 @@ def _to_number(series: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Serie
         values = values.mask(not_whole)
         return values.round().astype("Int64"), bad
     return values, bad
+
+
+def _strip_separators(text: pd.Series) -> pd.Series:
+    """Thousands separators removed (``1,234`` and ``1 234`` → ``1234``)."""
+    # Regex replacement is slow on Arrow strings: apply it only where it can match.
+    has_sep = text.str.contains(",", regex=False) | text.str.contains(" ", regex=False)
+    return _on_subset(
+        text, has_sep, lambda s: s.str.replace(r"(?<=\d)[,\s](?=\d{3})", "", regex=True)
+    )
+
+
+# Plain decimals that pandas and Arrow both read to the correctly rounded double: at most
+# 15 digits (the digits form an integer below 2**53, scaled by an exact power of ten), so
+# Arrow's cast reads them, and pandas only the rest.
+_PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+_PLAIN_MAX_CHARS = 15
+# Integers that pandas may hold as uint64, whose mix with missing cells it treats apart.
+_HUGE_INTEGER = r"^[-+]?[0-9]{19,}$"
+
+
+def parse_numbers(text: pd.Series) -> pd.Series:
+    """``pd.to_numeric(text, errors="coerce")`` as float64, through Arrow where exact.
+
+    Parameters
+    ----------
+    text : Series of str
+        Cleaned cells (missing as NaN).
+
+    Returns
+    -------
+    Series of float64
+        Same index; NaN where missing or unreadable. Equal, bit for bit, to what
+        ``pd.to_numeric(text, errors="coerce").astype("float64")`` gives.
+
+    Notes
+    -----
+    pandas parses a whole column either as integers (every cell a present integer) or as
+    floats (any decimal point, missing or unreadable cell), and a cell's double can differ
+    between the two for integers of more than 15 digits, and for ``-0``. Plain decimals of
+    at most 15 digits read the same in both, so Arrow casts those; the other cells go to
+    pandas with one sentinel cell that puts pandas in the mode the whole column would have.
+    """
+    arr = pa.chunked_array(text.array.__arrow_array__()) if len(text) else None
+    if arr is None or arr.null_count == len(arr):
+        return pd.Series(np.nan, index=text.index, dtype="float64")
+    present = pc.is_valid(arr)
+    plain = pc.and_(
+        pc.match_substring_regex(arr, _PLAIN_NUMBER),
+        pc.less_equal(pc.utf8_length(arr), _PLAIN_MAX_CHARS),
+    ).fill_null(False)
+    values = pc.cast(pc.if_else(plain, arr, pa.scalar(None, arr.type)), pa.float64())
+    negative = pc.starts_with(arr, "-").fill_null(False)
+    # "-0" is -0.0 among floats but 0 among integers: pandas decides.
+    plain = pc.and_(plain, pc.invert(pc.and_(negative, pc.equal(values, 0.0).fill_null(False))))
+    out = values.to_numpy()
+    plain_np = plain.to_numpy()
+    other = present.to_numpy() & ~plain_np
+    if other.any():
+        rest = text[other]
+        if pc.any(pc.match_substring_regex(pa.array(rest), _HUGE_INTEGER)).as_py():
+            return pd.to_numeric(text, errors="coerce").astype("float64")
+        float_mode = bool(
+            arr.null_count or pc.any(pc.and_(plain, pc.match_substring(arr, "."))).as_py()
+        )
+        signed = bool(pc.any(pc.and_(plain, negative)).as_py())
+        sentinel = ["0.5"] if float_mode else (["-1"] if signed else [])
+        extra = pd.Series(rest.tolist() + sentinel, dtype="str")
+        parsed = pd.to_numeric(extra, errors="coerce")
+        if not pd.api.types.is_numeric_dtype(parsed):
+            return pd.to_numeric(text, errors="coerce").astype("float64")
+        out = out.copy()
+        out[other] = parsed.to_numpy(dtype="float64", na_value=np.nan)[: len(rest)]
+    out = np.where(plain_np | other, out, np.nan)
+    return pd.Series(out, index=text.index, dtype="float64")
 
 
 def _to_date(
@@ -390,12 +472,52 @@ def _to_date(
     return values, findings
 
 
+# Text made only of ASCII and CJK unified ideographs (U+4E00–U+9FFF): no character of it
+# has a compatibility decomposition or combines with a neighbour, so NFKC leaves it as is.
+_NFKC_STABLE = r"^[\x{0}-\x{7F}\x{4E00}-\x{9FFF}]*$"
+
+# Python's ``\s`` (str.isspace), for Arrow's RE2 whose ``\s`` is ASCII only.
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_PY_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):X}}}" for c in PY_WHITESPACE) + "]"
+
+
+def _arrow(text: pd.Series) -> pa.ChunkedArray:
+    return pa.chunked_array(text.array.__arrow_array__())
+
+
+def has_space(text: pd.Series) -> pd.Series:
+    r"""``text.str.contains(r"\s")`` (Python's Unicode ``\s``), through Arrow; False if missing."""
+    if not len(text):
+        return pd.Series(False, index=text.index)
+    found = pc.match_substring_regex(_arrow(text.astype("str")), _PY_SPACE_CLASS)
+    return pd.Series(found.fill_null(False).to_numpy(), index=text.index)
+
+
 def nfkc(text: pd.Series) -> pd.Series:
-    """NFKC-normalise a text Series (full-width → half-width), touching non-ASCII rows only."""
-    non_ascii = ~text.str.isascii().fillna(True).astype(bool)
-    if not non_ascii.any():
+    """NFKC-normalise a text Series (full-width → half-width), touching rows it can change.
+
+    Normalisation runs per cell in Python; rows of ASCII and common Chinese characters only
+    (nearly all) are left alone without it.
+    """
+    if not len(text):
         return text
-    return _on_subset(text, non_ascii, lambda s: s.str.normalize("NFKC"))
+    arr = _arrow(text)
+    # ASCII is checked in one cheap pass; the character-class regex runs on the rest only.
+    rows = np.flatnonzero(~np.asarray(pc.string_is_ascii(arr).fill_null(True), dtype=bool))
+    if not len(rows):
+        return text
+    stable = pc.match_substring_regex(arr.take(rows), _NFKC_STABLE).fill_null(True)
+    rows = rows[~np.asarray(stable, dtype=bool)]
+    if not len(rows):
+        return text
+    changing = np.zeros(len(text), dtype=bool)
+    changing[rows] = True
+    return _on_subset(
+        text, pd.Series(changing, index=text.index), lambda s: s.str.normalize("NFKC")
+    )
 
 
 def _on_subset(text: pd.Series, mask: pd.Series, func) -> pd.Series:

@@ -65,7 +65,11 @@ def report_figures(
     area = _num(parcels, "area_mu")
     treat = _text(parcels, "treatment")
     action = treat.isin(treatment_codes(parcels)).to_numpy(dtype=bool)
-    firms_year = firms[_num(firms, "year") == year] if len(firms) else firms
+    # filter only the columns used: a filter copies every column it is given
+    firm_fields = [c for c in ("year", "evaluated", "class") if c in firms]
+    firms_year = (
+        pd.DataFrame(firms[firm_fields])[_num(firms, "year") == year] if len(firms) else firms
+    )
     evaluated = _bool(firms_year, "evaluated")
     totals = {
         "parcels": float(len(parcels)),
@@ -77,6 +81,7 @@ def report_figures(
         "action_share": float(area[action].sum() / area.sum()) if area.sum() > 0 else 0.0,
     }
     codes = treatment_codes(parcels)
+    actions = pd.DataFrame(parcels[[c for c in _ACTION_FIELDS if c in parcels]])[action]
     ledger = _balance_rows(results.get("balance_ledger"), names, _total_word(lang))
     counties = [r for r in ledger if not r["is_total"]]
     totals["counties_balanced"] = float(sum(1 for r in counties if r["balanced"]))
@@ -90,7 +95,7 @@ def report_figures(
             *(label(TIER_LABELS, t, lang) for t in TIER_ORDER),  # type: ignore[arg-type]
             "平台外" if lang == "zh" else "outside platforms",
         ],
-        low_eff_rows=_low_eff_rows(parcels[action], names, _total_word(lang)),
+        low_eff_rows=_low_eff_rows(actions, names, _total_word(lang)),
         treatment_codes=codes,
         treatment_names=[treatment_label(c, lang, parcels) for c in codes],
         treatment_rows=_treatment_rows(parcels, codes, names, _total_word(lang)),
@@ -98,8 +103,24 @@ def report_figures(
         trend_years=years,
         trend_rows=trend_rows,
         target_growth=float(config.trends.target_growth),
-        top_parcels=_top_parcels(parcels[action], names, lang),
+        top_parcels=_top_parcels(actions, names, lang),
     )
+
+
+_ACTION_FIELDS = (
+    "parcel_id",
+    "county_code",
+    "county_name",
+    "platform_name",
+    "tier",
+    "area_mu",
+    "main_name",
+    "class",
+    "treatment",
+    "treatment_zh",
+    "reason_zh",
+)
+"""Columns of parcel_eval that the sections on the action list read."""
 
 
 def _frame(frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -115,6 +136,9 @@ def _num(frame: pd.DataFrame, col: str) -> pd.Series:
 def _text(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame:
         return pd.Series("", index=frame.index, dtype=object)
+    if isinstance(frame[col].dtype, pd.StringDtype):
+        # already text: only the missing cells change (no round trip through objects)
+        return frame[col].fillna("")
     return frame[col].astype(object).where(frame[col].notna(), "").astype(str)
 
 
@@ -132,7 +156,7 @@ def _names_from(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def _counties(frame: pd.DataFrame) -> list[str]:
-    return sorted({c for c in _text(frame, "county_code") if c})
+    return sorted({c for c in _text(frame, "county_code").unique() if c})
 
 
 def _class_rows(firms: pd.DataFrame, parcels: pd.DataFrame, lang: str) -> list[dict[str, object]]:

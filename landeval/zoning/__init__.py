@@ -10,15 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from landeval.config import Config
 from landeval.findings import concat_findings
 from landeval.model import RESULT_COLUMNS
-from landeval.zoning.balance import balance_items, balance_ledger
-from landeval.zoning.control_line import control_line_shares, line_parts
+from landeval.zoning._arrow import STRING, per_value_str, str_array, to_str
+from landeval.zoning._overlay import Geoms, geometry_array
+from landeval.zoning.balance import _balance_items, balance_items, balance_ledger
+from landeval.zoning.control_line import _control_line_shares, control_line_shares, line_parts
 from landeval.zoning.flags import compute_flags
-from landeval.zoning.platforms import assign_platforms
+from landeval.zoning.platforms import _assign_platforms, assign_platforms
 from landeval.zoning.reasons import build_reasons
 from landeval.zoning.summary import platform_summary
 from landeval.zoning.treatments import assign_treatments, decide, must_stay_industrial
@@ -119,8 +123,10 @@ def zone_parcels(
     """
     # A fresh positional index: every step below aligns on it, whatever the caller's index.
     parcels = parcels.reset_index(drop=True)
-    plat = assign_platforms(parcels, platforms, config=config)
-    line = control_line_shares(parcels, control_line, config=config)
+    # One STRtree and one area per parcel for all the overlays below.
+    geoms = Geoms(geometry_array(parcels))
+    plat = _assign_platforms(parcels, platforms, config=config, geoms=geoms)
+    line = _control_line_shares(parcels, control_line, config=config, geoms=geoms)
     details, flag_findings = compute_flags(
         parcels=parcels,
         parcel_scores=parcel_scores,
@@ -136,10 +142,12 @@ def zone_parcels(
     reasons = build_reasons(details, treat["matched_flags"], config=config, year=year)
 
     names = {**config.project.legacy_counties, **config.project.counties}
-    pe = pd.DataFrame(index=parcels.index)
+    # Columns are collected first and made a frame once (inserting them one by one into a
+    # DataFrame is slow at a million rows).
+    pe: dict[str, object] = {}
     for col in ("parcel_id", "county_code", "area_m2", "area_mu", "land_use", "planned_use"):
         pe[col] = details[col]
-    pe["county_name"] = pd.array(pe["county_code"].map(names).to_numpy(dtype=object), dtype="str")
+    pe["county_name"] = to_str(per_value_str(str_array(details["county_code"]), names.get))
     pe["built_year"] = details["built_year"]
     for col in ("platform_id", "platform_name", "tier", "platform_share"):
         pe[col] = plat[col]
@@ -170,17 +178,23 @@ def zone_parcels(
     for col in ("treatment", "treatment_zh", "rule", "matched_flags"):
         pe[col] = treat[col]
     pe["reason_zh"] = reasons
-    pe["must_stay_industrial"] = must_stay_industrial(pe["treatment"], pe["inside_line"])
+    pe["must_stay_industrial"] = must_stay_industrial(treat["treatment"], line["inside_line"])
     pe["geometry"] = parcels.geometry.to_numpy()
     cols = [*RESULT_COLUMNS["parcel_eval"], *PARCEL_EVAL_EXTRA_COLUMNS]
-    parcel_eval = gpd.GeoDataFrame(pe[cols], geometry="geometry", crs=parcels.crs)
+    frame = pd.DataFrame({c: pe[c] for c in cols}, index=parcels.index)
+    parcel_eval = gpd.GeoDataFrame(frame, geometry="geometry", crs=parcels.crs)
+    # The intermediate frames hold columns parcel_eval does not: free them before the
+    # memory-hungry trends step.
+    del pe, frame, details, plat, line, treat, reasons
 
-    items, item_findings = balance_items(
+    items, item_findings = _balance_items(
         parcel_eval=parcel_eval,
         land_changes=land_changes,
         control_line=control_line,
         config=config,
+        parcel_geoms=geoms,
     )
+    del geoms  # the parcels' STRtree and areas
     ledger = balance_ledger(
         items, config=config, counties=parcel_eval["county_code"].dropna().unique()
     )
@@ -211,20 +225,19 @@ def platform_regions(parcel_eval: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Columns parcel_id, level ("platform" or "tier"), region_id.
     """
-    inside = parcel_eval.loc[parcel_eval["platform_id"].notna()]
-    ids = inside["parcel_id"].to_numpy(dtype=object)
-    frames = [
-        pd.DataFrame(
-            {
-                "parcel_id": ids,
-                "level": level,
-                "region_id": inside[col].to_numpy(dtype=object),
-            }
-        )
-        for level, col in (("platform", "platform_id"), ("tier", "tier"))
-    ]
-    out = pd.concat(frames, ignore_index=True)
-    return out.astype({"parcel_id": "str", "level": "str", "region_id": "str"})
+    rows = pa.array(np.flatnonzero(parcel_eval["platform_id"].notna().to_numpy()))
+    ids = str_array(parcel_eval["parcel_id"]).take(rows)
+    region = [str_array(parcel_eval[col]).take(rows) for col in ("platform_id", "tier")]
+    level = pa.array(["platform", "tier"], type=STRING).take(
+        pa.array(np.repeat(np.arange(2), len(rows)))
+    )
+    return pd.DataFrame(
+        {
+            "parcel_id": to_str(pa.concat_arrays([ids, ids])),
+            "level": to_str(level),
+            "region_id": to_str(pa.concat_arrays(region)),
+        }
+    )
 
 
 def _platform_trends(
@@ -235,6 +248,10 @@ def _platform_trends(
     if allocation is None or len(allocation) == 0 or len(regions) == 0:
         return empty
     compute_trends = _compute_trends()
+    # Only the columns compute_trends reads (its documented inputs): it copies the rows it
+    # selects, and the other columns would be copied along for nothing.
+    used = ["uscc", "year", "parcel_id", "land_m2", "scale", "tax", "value_added"]
+    allocation = allocation[[c for c in used if c in allocation.columns]]
     trends = compute_trends(allocation, regions=regions, target_growth=config.trends.target_growth)
     return trends if trends is not None else empty
 

@@ -27,13 +27,16 @@ from collections.abc import Iterable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from landeval.config import Config
 from landeval.findings import Finding, findings_frame
 from landeval.model import RESULT_COLUMNS
 from landeval.units import M2_PER_MU
-from landeval.zoning._overlay import geometry_array, safe_difference, split_by
+from landeval.zoning._arrow import str_array
+from landeval.zoning._overlay import Geoms, geometry_array, safe_difference, split_by
 from landeval.zoning.control_line import line_parts
 
 ITEM_EXTRA_COLUMNS: list[str] = ["approved_on", "inside_line_mu", "outside_line_mu"]
@@ -91,6 +94,24 @@ def balance_items(
     findings : DataFrame
         Problems with land-change rows (unknown kind, missing geometry or date).
     """
+    return _balance_items(
+        parcel_eval=parcel_eval,
+        land_changes=land_changes,
+        control_line=control_line,
+        config=config,
+        parcel_geoms=None,
+    )
+
+
+def _balance_items(
+    *,
+    parcel_eval: gpd.GeoDataFrame,
+    land_changes: gpd.GeoDataFrame | None,
+    control_line: gpd.GeoDataFrame | None,
+    config: Config,
+    parcel_geoms: Geoms | None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """:func:`balance_items`; ``parcel_geoms`` (when given) are parcel_eval's geometries."""
     crs = parcel_eval.crs
     items = _collect(parcel_eval, land_changes, crs)
     geoms = np.asarray(items.geometry.values, dtype=object)
@@ -132,7 +153,7 @@ def balance_items(
     planned = items["planned_use"].fillna("").astype(str).to_numpy(dtype=object)
     prefixes = tuple(config.flags.industrial_use_prefixes)
     in_county = (
-        _in_county(items.iloc[supp], parcel_eval, control_line)
+        _in_county(items.iloc[supp], parcel_eval, control_line, parcel_geoms)
         if config.balance.scope == "county"
         else np.ones(len(supp), dtype=bool)
     )
@@ -305,19 +326,29 @@ def _claim_once(geoms: np.ndarray) -> np.ndarray:
 
 
 def _in_county(
-    items: pd.DataFrame, parcels: gpd.GeoDataFrame, control_line: gpd.GeoDataFrame | None
+    items: pd.DataFrame,
+    parcels: gpd.GeoDataFrame,
+    control_line: gpd.GeoDataFrame | None,
+    parcel_geoms: Geoms | None = None,
 ) -> np.ndarray:
     """Whether each item lies in its county: nearest reference feature with its code."""
     n = len(items)
-    refs = [parcels[["county_code", "geometry"]]]
+    if n == 0:
+        return np.ones(n, dtype=bool)
+    line = None
     if control_line is not None and "county_code" in control_line.columns:
         line = control_line[["county_code", "geometry"]]
         if line.crs is not None and parcels.crs is not None and not line.crs.equals(parcels.crs):
             line = line.to_crs(parcels.crs)
+    county = str_array(parcels["county_code"])
+    if parcel_geoms is not None and county.null_count == 0:
+        return _in_county_shared(items, county, parcel_geoms, line)
+    refs = [parcels[["county_code", "geometry"]]]
+    if line is not None:
         refs.append(line)
     ref = pd.concat(refs, ignore_index=True)
     ref = ref.loc[ref["county_code"].notna() & ~ref.geometry.is_empty & ref.geometry.notna()]
-    if n == 0 or len(ref) == 0:
+    if len(ref) == 0:
         return np.ones(n, dtype=bool)
     ref_geoms = np.asarray(ref.geometry.values, dtype=object)
     ref_codes = ref["county_code"].astype(str).to_numpy(dtype=object)
@@ -328,6 +359,43 @@ def _in_county(
     same = ref_codes[ri] == codes[pi]
     result = np.zeros(n, dtype=bool)
     result[np.unique(pi[same])] = True
+    return result
+
+
+def _in_county_shared(
+    items: pd.DataFrame, county: pa.Array, parcel_geoms: Geoms, line: pd.DataFrame | None
+) -> np.ndarray:
+    """:func:`_in_county` with the parcels' own STRtree (every parcel has a county code).
+
+    The nearest features among parcels and line polygons are the nearest of each kind that
+    are no farther than the nearest of the other kind (ties all kept), so the parcels' tree,
+    built once for the overlays, serves here too; only the few line polygons get a tree.
+    """
+    n = len(items)
+    points = shapely.point_on_surface(np.asarray(items.geometry.values, dtype=object))
+    codes = str_array(items["county_code"])
+    found = []  # (item, distance, same county) of each nearest feature of each kind
+    kinds = [(parcel_geoms.tree, county)]
+    if line is not None:
+        keep = line["county_code"].notna() & ~line.geometry.is_empty & line.geometry.notna()
+        line = line.loc[keep.to_numpy()]
+        if len(line):
+            geoms = np.asarray(line.geometry.values, dtype=object)
+            kinds.append((shapely.STRtree(geoms), str_array(line["county_code"])))
+    for tree, ref_codes in kinds:
+        if len(tree) == 0:
+            continue
+        (pi, ri), dist = tree.query_nearest(points, all_matches=True, return_distance=True)
+        same = pc.equal(ref_codes.take(pa.array(ri)), codes.take(pa.array(pi)))
+        found.append((pi, dist, pc.fill_null(same, False).to_numpy(zero_copy_only=False)))
+    if not found:
+        return np.ones(n, dtype=bool)
+    best = np.full(n, np.inf)
+    for pi, dist, _ in found:
+        np.minimum.at(best, pi, dist)
+    result = np.zeros(n, dtype=bool)
+    for pi, dist, same in found:
+        result[pi[same & (dist == best[pi])]] = True
     return result
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from landeval.config import Config
-from landeval.zoning._overlay import covered_area, geometry_array, union_parts
+from landeval.zoning._arrow import as_stored
+from landeval.zoning._overlay import Geoms, covered_area, geometry_array, union_parts
 
 LINE_COLUMNS: list[str] = ["parcel_id", "control_share", "inside_line", "straddling"]
 """Columns returned by :func:`control_line_shares`."""
@@ -62,9 +62,20 @@ def control_line_shares(
     DataFrame
         One row per parcel, parcels' order and index: :data:`LINE_COLUMNS`.
     """
-    geoms = geometry_array(parcels)
+    return _control_line_shares(parcels, control_line, config=config, geoms=None)
+
+
+def _control_line_shares(
+    parcels: gpd.GeoDataFrame,
+    control_line: gpd.GeoDataFrame | None,
+    *,
+    config: Config,
+    geoms: Geoms | None,
+) -> pd.DataFrame:
+    """:func:`control_line_shares`, with the parcels' geometries when the caller has them."""
+    geoms = geoms if geoms is not None else Geoms(geometry_array(parcels))
     parts = line_parts(control_line, parcels.crs)
-    area = shapely.area(geoms) if len(geoms) else np.empty(0)
+    area = geoms.area if len(geoms) else np.empty(0)
     inside_area = covered_area(geoms, parts)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(area > 0, inside_area / area, 0.0)
@@ -72,7 +83,7 @@ def control_line_shares(
     z = config.zoning
     return pd.DataFrame(
         {
-            "parcel_id": parcels["parcel_id"].to_numpy(),
+            "parcel_id": as_stored(parcels["parcel_id"]),
             "control_share": share,
             "inside_line": share >= z.inside_line_share - _EPS,
             "straddling": (share > z.straddle_low + _EPS) & (share < z.straddle_high - _EPS),

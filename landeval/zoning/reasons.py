@@ -10,15 +10,64 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.config import FLAG_CODES, Config
 from landeval.labels import INDUSTRY_NAMES
+from landeval.zoning._arrow import encode, str_array, to_str
 
 
 def fmt_number(value: float, digits: int = 2) -> str:
     """A number with at most ``digits`` decimals and at least one (0.42, 0.8, 1.0, 12.5)."""
     text = f"{value:.{digits}f}".rstrip("0")
     return text + "0" if text.endswith(".") else text
+
+
+# Exact decimal rounding from float arithmetic holds while a value scaled to its last digit
+# stays below 2**30 (float spacing there ≤ 2.4e-7) and is not within 1e-6 of a tie.
+_EXACT_LIMIT = 2.0**30
+_TIE_MARGIN = 1e-6
+
+
+def fmt_numbers(values: np.ndarray, digits: int = 2) -> np.ndarray:
+    """:func:`fmt_number` of each value, vectorised; the same text, value by value.
+
+    ``round(value × 10**digits)`` is the correctly rounded last digit whenever the scaled
+    value is far enough from a tie for float rounding not to matter; those values are
+    written from integers with Arrow. The rest (ties, huge or non-finite values, negative
+    values that round to zero) go through :func:`fmt_number` itself.
+
+    Parameters
+    ----------
+    values : array-like of float
+    digits : int
+        Decimals kept at most (at least one is written).
+
+    Returns
+    -------
+    ndarray of str (object dtype)
+    """
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = v * 10.0**digits
+        whole = np.rint(scaled)
+        tie = np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) <= _TIE_MARGIN
+        exact = (np.abs(scaled) < _EXACT_LIMIT) & ~tie & ~(np.signbit(v) & (whole == 0))
+    ints = np.abs(np.where(exact, whole, 0.0)).astype(np.int64)
+    unit = 10**digits
+    tails = [f".{f:0{digits}d}".rstrip("0") for f in range(unit)]
+    tails = pa.array([t if t != "." else ".0" for t in tails])
+    text = pc.binary_join_element_wise(
+        pc.if_else(pa.array(whole < 0), "-", ""),
+        pc.cast(pa.array(ints // unit), pa.string()),
+        tails.take(pa.array(ints % unit)),
+        "",
+    )
+    out = text.to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~exact):
+        out[i] = fmt_number(float(v[i]), digits)
+    return out
 
 
 def fmt_percent(value: float) -> str:
@@ -56,88 +105,190 @@ def build_reasons(
         One sentence per parcel, with the index of ``details``.
     """
     fl = config.flags
-    keys = ";" + matched.fillna("").astype(str) + ";"
-    masks = {c: keys.str.contains(f";{c};", regex=False).to_numpy() for c in FLAG_CODES}
-    # "连续两年D类" already says D: do not also say "D类".
-    masks["CLASS_D"] = masks["CLASS_D"] & ~masks["CLASS_D_TWICE"]
-
-    def rows(code: str) -> pd.DataFrame:
-        return details.loc[masks[code]]
-
-    phrases: dict[str, np.ndarray] = {}
     n = len(details)
-    for code in FLAG_CODES:
-        m = masks[code]
-        arr = np.full(n, "", dtype=object)
-        if m.any():
-            arr[m] = _phrases(code, rows(code), fl=fl, year=year)
-        phrases[code] = arr
+    # Rows are grouped by their matched flags (a few dozen combinations): each group's
+    # sentence has the same shape, and its phrases are made for its rows only.
+    group, combos = encode(str_array(matched))
+    group = np.where(group < 0, len(combos), group)
+    combos = [*combos, None]
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(len(combos) + 1))
+    values = _Values(details)
 
+    texts: list = []  # sentences of the flagged rows, in `rows` order
+    rows: list[np.ndarray] = []
+    for g, combo in enumerate(combos):
+        idx = order[bounds[g] : bounds[g + 1]]
+        if len(idx) == 0 or not combo:
+            continue  # KEEP rows (no matched flag) are worded below
+        named = set(combo.split(";"))
+        codes = [c for c in FLAG_CODES if c in named]
+        # "连续两年D类" already says D: do not also say "D类".
+        if "CLASS_D_TWICE" in named:
+            codes = [c for c in codes if c != "CLASS_D"]
+        phrases = [_phrases(c, values, idx, fl=fl, year=year) for c in codes]
+        texts.append(_sentence(phrases, len(idx)))
+        rows.append(idx)
+
+    keep_words: dict = {}
+
+    def keep_text(flags_zh: str | None) -> str:
+        if not flags_zh:
+            return "未发现低效情形，保留"
+        return "有低效标志（" + flags_zh + "），但未达到处置条件，保留"
+
+    keep_codes, keep_uniq = encode(str_array(details["flags_zh"]))
+    keep_words = [keep_text(v) for v in keep_uniq] + [keep_text(None)]
+    # Every row points into [KEEP sentences..., flagged sentences...].
+    pick = np.where(keep_codes < 0, len(keep_uniq), keep_codes)
+    flagged = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    pick[flagged] = len(keep_words) + np.arange(len(flagged))
+    pool = pa.array(
+        keep_words + [s for part in texts for s in part.tolist()], type=pa.large_string()
+    )
+    sentence = pool.take(pa.array(pick)) if n else pool.slice(0, 0)
+    return pd.Series(to_str(sentence), index=details.index)
+
+
+def _sentence(phrases: list[np.ndarray], n: int) -> np.ndarray:
+    """Phrases joined with "，" and "，且" before the last (empty phrases left out)."""
+    if phrases and all((p != "").all() for p in phrases):
+        # No empty phrase (the usual case): a plain join, without the general fold below.
+        head = phrases[0]
+        for phrase in phrases[1:-1]:
+            head = head + "，" + phrase
+        return head if len(phrases) == 1 else head + "，且" + phrases[-1]
     out = np.full(n, "", dtype=object)
     last = np.full(n, "", dtype=object)
-    for code in FLAG_CODES:
-        m = masks[code]
-        if not m.any():
-            continue
-        prev, lst = out[m], last[m]
-        out[m] = np.where(prev == "", lst, np.where(lst == "", prev, prev + "，" + lst))
-        last[m] = phrases[code][m]
-    sentence = np.where(out == "", last, out + "，且" + last)
-
-    keep = matched.fillna("").to_numpy(dtype=object) == ""
-    flags = details["flags_zh"].fillna("").to_numpy(dtype=object)
-    keep_text = np.where(
-        flags == "", "未发现低效情形，保留", "有低效标志（" + flags + "），但未达到处置条件，保留"
-    )
-    sentence = np.where(keep, keep_text, sentence)
-    return pd.Series(pd.array(sentence, dtype="str"), index=details.index)
+    for phrase in phrases:
+        prev, lst = out, last
+        out = np.where(prev == "", lst, np.where(lst == "", prev, prev + "，" + lst))
+        last = phrase
+    return np.where(out == "", last, out + "，且" + last)
 
 
-def _phrases(code: str, d: pd.DataFrame, *, fl, year: int) -> list[str]:
-    """The phrase of ``code`` for each row of ``d`` (the rows where it matched)."""
+class _Values:
+    """Columns of ``details`` read once, as Python values for the phrase templates."""
+
+    def __init__(self, details: pd.DataFrame) -> None:
+        self._details = details
+        self._cache: dict[str, object] = {}
+
+    def numbers(self, col: str, idx: np.ndarray) -> list:
+        if col not in self._cache:
+            self._cache[col] = self._details[col].to_numpy()
+        return self._cache[col][idx].tolist()
+
+    def floats(self, col: str, idx: np.ndarray) -> np.ndarray:
+        return np.asarray(self._details[col].to_numpy()[idx], dtype=float)
+
+    def flags(self, col: str, idx: np.ndarray) -> np.ndarray:
+        return self._details[col].to_numpy(dtype=bool)[idx]
+
+    def texts(self, col: str, idx: np.ndarray) -> tuple[np.ndarray, list]:
+        """(code per row, distinct values) of a text column; a missing text is NaN."""
+        if col not in self._cache:
+            self._cache[col] = str_array(self._details[col])
+        codes, uniq = encode(self._cache[col].take(pa.array(idx)))
+        return np.where(codes < 0, len(uniq), codes), [*uniq, np.nan]
+
+
+def _each(codes: np.ndarray, uniq: list, func) -> np.ndarray:
+    """``func`` of each row's value, evaluated once per distinct value."""
+    return np.array([func(v) for v in uniq], dtype=object)[codes]
+
+
+def _phrases(code: str, v: _Values, idx: np.ndarray, *, fl, year: int) -> np.ndarray:
+    """The phrase of ``code`` for each of the rows ``idx`` (the rows where it matched)."""
+    n = len(idx)
     if code == "FAR_LOW":
-        return [
-            f"容积率{fmt_number(far)}低于{_industry_std(ind)}最低标准{fmt_number(fmin)}"
-            for far, fmin, ind in zip(d["far"], d["far_min"], d["industry_code"], strict=True)
-        ]
+        ind_codes, inds = v.texts("industry_code", idx)
+        std = _each(ind_codes, inds, _industry_std)
+        return (
+            "容积率"
+            + fmt_numbers(v.floats("far", idx))
+            + "低于"
+            + std
+            + "最低标准"
+            + _per_number(v.floats("far_min", idx))
+        )
     if code == "COVERAGE_LOW":
-        return [
-            f"建筑系数{fmt_percent(c)}低于{fmt_percent(fl.coverage_min)}" for c in d["coverage"]
-        ]
+        least = fmt_percent(fl.coverage_min)
+        return np.array(
+            [f"建筑系数{fmt_percent(c)}低于{least}" for c in v.numbers("coverage", idx)],
+            dtype=object,
+        )
     if code == "TAX_LOW":
-        return [
-            f"亩均税收{fmt_number(t)}万元低于本县平均{fmt_number(b)}万元的"
-            f"{fmt_percent(fl.tax_low_ratio)}"
-            for t, b in zip(d["tax_per_mu"], d["county_tax_per_mu"], strict=True)
-        ]
+        share = fmt_percent(fl.tax_low_ratio)
+        return (
+            "亩均税收"
+            + fmt_numbers(v.floats("tax_per_mu", idx))
+            + "万元低于本县平均"
+            + _per_number(v.floats("county_tax_per_mu", idx))
+            + ("万元的" + share)
+        )
     if code in ("CLASS_C", "CLASS_D"):
-        return [f"亩均评价为{code[-1]}类"] * len(d)
+        return np.full(n, f"亩均评价为{code[-1]}类", dtype=object)
     if code == "CLASS_D_TWICE":
-        return ["连续两年D类"] * len(d)
+        return np.full(n, "连续两年D类", dtype=object)
     if code == "IDLE":
-        return [
-            _idle_phrase(no_occ, no_act, vac, v, fl.idle_years)
-            for no_occ, no_act, vac, v in zip(
-                d["idle_no_occupant"],
-                d["idle_no_activity"],
-                d["idle_vacant"],
-                d["vacant_share"],
-                strict=True,
-            )
+        no_occ = v.flags("idle_no_occupant", idx)
+        no_act = v.flags("idle_no_activity", idx)
+        vac = v.flags("idle_vacant", idx)
+        out = np.empty(n, dtype=object)
+        # Without vacancy the phrase depends on the two flags alone.
+        for a in (False, True):
+            for b in (False, True):
+                m = ~vac & (no_occ == a) & (no_act == b)
+                out[m] = _idle_phrase(a, b, False, np.nan, fl.idle_years)
+        at = np.flatnonzero(vac)
+        shares = v.numbers("vacant_share", idx[at])
+        out[at] = [
+            _idle_phrase(bool(no_occ[i]), bool(no_act[i]), True, s, fl.idle_years)
+            for i, s in zip(at.tolist(), shares, strict=True)
         ]
+        return out
     if code == "PHASE_OUT":
-        return [f"属淘汰类产业（{_industries(c)}）" for c in d["phase_out_industries"]]
+        codes, uniq = v.texts("phase_out_industries", idx)
+        return _each(codes, uniq, lambda c: f"属淘汰类产业（{_industries(c)}）")
     if code == "VETO":
-        return [
-            "列入负面清单" if r in ("", "负面清单") else f"列入负面清单（{r}）"
-            for r in d["veto_reasons"].fillna("")
-        ]
+        codes, uniq = v.texts("veto_reasons", idx)
+        return _each(codes, uniq, _veto_phrase)
     if code == "PLAN_CONFLICT":
-        return [f"规划用途{u}非工业" for u in d["planned_use"]]
+        codes, uniq = v.texts("planned_use", idx)
+        return _each(codes, uniq, lambda u: f"规划用途{u}非工业")
     if code == "OLD_BUILDINGS":
-        return [f"建成已{year - int(b)}年（{int(b)}年建成）" for b in d["built_year"]]
+        built = _cached(lambda b: f"建成已{year - int(b)}年（{int(b)}年建成）")
+        return np.array([built(b) for b in v.numbers("built_year", idx)], dtype=object)
     msg = f"no reason phrase for flag {code}"
     raise KeyError(msg)
+
+
+def _per_number(values: np.ndarray) -> np.ndarray:
+    """:func:`fmt_number` of values that repeat (a few thresholds), once per value."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([fmt_number(float(u)) for u in uniq], dtype=object)[inverse.reshape(-1)]
+
+
+def _cached(func):
+    """``func`` remembering its results (for values that repeat a lot)."""
+    memo: dict = {}
+
+    def call(value):
+        try:
+            return memo[value]
+        except KeyError:
+            memo[value] = got = func(value)
+            return got
+        except TypeError:  # unhashable (e.g. pd.NA): no memo
+            return func(value)
+
+    return call
+
+
+def _veto_phrase(reason) -> str:
+    r = "" if not isinstance(reason, str) else reason
+    return "列入负面清单" if r in ("", "负面清单") else f"列入负面清单（{r}）"
 
 
 def _industry_std(code) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from landeval.labels import TIER_LABELS
 from landeval.model import RESULT_COLUMNS
+from landeval.zoning._arrow import encode, str_array
 
 TIERS: tuple[str, ...] = ("2", "6", "N")
 CLASSES: tuple[str, ...] = ("A", "B", "C", "D", "T")
@@ -50,7 +51,9 @@ def platform_summary(
         project's own rules after them.
     """
     cols = list(RESULT_COLUMNS["platform_summary"])
-    extra = sorted(set(parcel_eval["treatment"].dropna().astype(str)) - set(TREATMENTS))
+    # Distinct values first: a set over a million rows would box every string in Python.
+    treatments = parcel_eval["treatment"].dropna().unique()
+    extra = sorted({str(t) for t in treatments} - set(TREATMENTS))
     cols += [f"area_mu_{c}" for c in extra]
     if platforms is None or len(platforms) == 0:
         return pd.DataFrame({c: [] for c in cols})
@@ -59,10 +62,15 @@ def platform_summary(
         platform_id=lambda f: f["platform_id"].astype("str")
     )
     plats = plats.sort_values("platform_id", kind="stable")
-    pe = parcel_eval.loc[parcel_eval["platform_id"].notna()]
+    # Only the columns summed, for the parcels in a platform (not a copy of every column).
+    used = ["platform_id", "tier", "area_mu", "class", "treatment", "tax", "value_added"]
+    pe = parcel_eval.loc[
+        parcel_eval["platform_id"].notna().to_numpy(), [c for c in used if c in parcel_eval]
+    ]
 
-    by_plat = _aggregate(pe, pe["platform_id"].astype(str), extra)
-    by_tier = _aggregate(pe, pe["tier"].astype(str), extra)
+    values = _values(pe, extra)
+    by_plat = _aggregate(values, pe["platform_id"].astype(str))
+    by_tier = _aggregate(values, pe["tier"].astype(str))
 
     head = pd.DataFrame(
         {
@@ -114,27 +122,52 @@ def _get(frame: pd.DataFrame, col: str) -> np.ndarray:
     return frame[col].to_numpy(dtype=object)
 
 
-def _aggregate(pe: pd.DataFrame, key: pd.Series, extra: list[str]) -> pd.DataFrame:
-    """Counts and area sums of the parcels grouped by ``key``."""
-    area = pd.to_numeric(pe["area_mu"], errors="coerce").fillna(0.0)
-    cls = pe["class"].astype("str").where(pe["class"].isin(CLASSES), "unclassed")
-    treat = pe["treatment"].astype("str")
-    frame = pd.DataFrame(
-        {
-            "key": key.to_numpy(dtype=object),
-            "parcels": 1,
-            "area_mu": area.to_numpy(),
-            "tax": pd.to_numeric(pe.get("tax"), errors="coerce"),
-            "value_added": pd.to_numeric(pe.get("value_added"), errors="coerce"),
-            "low_eff_area_mu": np.where(treat.to_numpy(dtype=object) != "KEEP", area, 0.0),
-        },
-        index=pe.index,
-    )
-    for c in (*CLASSES, "unclassed"):
-        frame[f"area_mu_{c}"] = np.where(cls.to_numpy(dtype=object) == c, area, 0.0)
+def _values(pe: pd.DataFrame, extra: list[str]) -> dict[str, np.ndarray]:
+    """The summed columns of each parcel: count, areas by class and treatment, money."""
+    area = pd.to_numeric(pe["area_mu"], errors="coerce").fillna(0.0).to_numpy()
+    cls = _is(str_array(pe["class"]))
+    treat = _is(str_array(pe["treatment"]))
+    values = {
+        "parcels": np.ones(len(pe), dtype=np.int64),
+        "area_mu": area,
+        "tax": _numbers(pe, "tax"),
+        "value_added": _numbers(pe, "value_added"),
+        "low_eff_area_mu": np.where(treat("KEEP"), 0.0, area),
+    }
+    classed = np.zeros(len(pe), dtype=bool)
+    for c in CLASSES:
+        is_c = cls(c)
+        classed |= is_c
+        values[f"area_mu_{c}"] = np.where(is_c, area, 0.0)
+    values["area_mu_unclassed"] = np.where(classed, 0.0, area)
     for t in (*TREATMENTS, *extra):
-        frame[f"area_mu_{t}"] = np.where(treat.to_numpy(dtype=object) == t, area, 0.0)
-    return frame.groupby("key").sum(min_count=0)
+        values[f"area_mu_{t}"] = np.where(treat(t), area, 0.0)
+    return values
+
+
+def _is(arr):
+    """A function giving, for a text, the mask of the rows holding it (text encoded once)."""
+    codes, uniq = encode(arr)
+    where = {v: i for i, v in enumerate(uniq)}
+    return lambda text: codes == where.get(text, -2)
+
+
+def _aggregate(values: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
+    """Sums of ``values`` grouped by ``key`` (missing keys left out), indexed by the key."""
+    # Grouped on integer codes of the key: the same sums, in the same row order, as on text.
+    codes, uniq = encode(str_array(key))
+    keep = codes >= 0
+    frame = pd.DataFrame({k: v[keep] for k, v in values.items()})
+    sums = frame.groupby(codes[keep]).sum(min_count=0)
+    names = np.array(uniq, dtype=object)[sums.index.to_numpy()]
+    sums.index = pd.Index(pd.array(names, dtype="str"), name="key")
+    return sums.sort_index()
+
+
+def _numbers(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
 
 
 def _trend_rows(trends: pd.DataFrame | None, year: int) -> dict[tuple[str, str], tuple]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from landeval.config import FLAG_CODES, Config
 from landeval.labels import TREATMENT_LABELS
+from landeval.zoning._arrow import STRING, encode, str_array, to_str
 
 KEEP = "KEEP"
 """Treatment of parcels that no rule matches."""
@@ -66,15 +68,14 @@ def assign_treatments(flags: pd.Series, *, config: Config) -> pd.DataFrame:
     DataFrame
         :data:`TREATMENT_COLUMNS`, with the index of ``flags``.
     """
-    keys = flags.fillna("").astype(str)
-    uniq = pd.unique(keys.to_numpy())
-    decided = {k: decide(set(k.split(";")) - {""}, config=config) for k in uniq}
-    codes = pd.Index(uniq)
-    table = np.array([decided[k] for k in uniq], dtype=object).reshape(len(uniq), 4)
-    pos = codes.get_indexer(keys.to_numpy())
+    # One decision per distinct set of flags; a missing value is no flag at all.
+    codes, uniq = encode(str_array(flags))
+    keys = [*uniq, ""]
+    table = [decide(set(str(k).split(";")) - {""}, config=config) for k in keys]
+    pick = pa.array(np.where(codes < 0, len(uniq), codes))
     return pd.DataFrame(
         {
-            col: pd.array(table[pos, i] if len(uniq) else [], dtype="str")
+            col: to_str(pa.array([row[i] for row in table], type=STRING).take(pick))
             for i, col in enumerate(TREATMENT_COLUMNS)
         },
         index=flags.index,
