@@ -163,9 +163,8 @@ def _overlay(
 
 def _per_partition(parcels: dask_geopandas.GeoDataFrame, func: Callable, *, scheduler: str) -> list:
     """``func`` applied to every partition (as a GeoDataFrame), results in partition order."""
-    import dask  # noqa: PLC0415
+    import dask  # noqa: PLC0415 - installed with dask-geopandas, which made the frame
 
-    _dask_geopandas()
     with _keep_dtypes():
         tasks = [dask.delayed(func)(part) for part in parcels.to_delayed()]
         return list(dask.compute(*tasks, scheduler=scheduler))

@@ -686,32 +686,24 @@ def check_values(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
     1949–2100 (error), built or start years in the future (warning).
     """
     parts = []
-    for col in _NEVER_NEGATIVE.get(layer, ()):
-        if col in frame.columns:
+    negative_rules = (
+        (_NEVER_NEGATIVE, "error", ", 不可能", "请更正该值"),
+        (_NEGATIVE_SUSPICIOUS, "warning", "", "如为退税或亏损请忽略, 否则请更正"),
+    )
+    for columns, severity, remark, suggestion in negative_rules:
+        for col in columns.get(layer, ()):
+            if col not in frame.columns:
+                continue
             neg = frame[col] < 0
             parts.append(
                 _rows(
-                    "error",
+                    severity,
                     "VALUE_NEGATIVE",
                     layer,
                     _where(frame, layer, neg),
                     col,
-                    [f"{col} 为负数 ({v:g}), 不可能" for v in frame.loc[neg.fillna(False), col]],
-                    "请更正该值",
-                )
-            )
-    for col in _NEGATIVE_SUSPICIOUS.get(layer, ()):
-        if col in frame.columns:
-            neg = frame[col] < 0
-            parts.append(
-                _rows(
-                    "warning",
-                    "VALUE_NEGATIVE",
-                    layer,
-                    _where(frame, layer, neg),
-                    col,
-                    [f"{col} 为负数 ({v:g})" for v in frame.loc[neg.fillna(False), col]],
-                    "如为退税或亏损请忽略, 否则请更正",
+                    [f"{col} 为负数 ({v:g}){remark}" for v in frame.loc[neg.fillna(False), col]],
+                    suggestion,
                 )
             )
     this_year = pd.Timestamp.now().year

@@ -28,6 +28,7 @@ from landeval.maps.controls import (
     add_title,
 )
 from landeval.maps.encode import encode_geometries
+from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
 from landeval.maps.gcj02 import shift_geometries
 from landeval.maps.layers import DataLayer, Dataset, LayerStyle, PopupField, swatch_label
 from landeval.maps.simplify import county_outlines, display_geometry
@@ -238,6 +239,28 @@ def add_dataset(
         search=search,
         tooltip=tooltip,
     ).add_to(fmap)
+
+
+def add_parcel_dataset(
+    fmap: folium.Map,
+    ctx: MapContext,
+    *,
+    attributes: pd.DataFrame,
+    columns: dict,
+    popup: list[tuple[str, str]],
+) -> None:
+    """Add the parcels of a page: its own columns and popup, the shared title, search, tooltip."""
+    add_dataset(
+        fmap,
+        "parcels",
+        ctx.parcels,
+        attributes=attributes,
+        columns=columns,
+        popup=popup_fields(ctx.lang, popup),
+        title="parcel_id",
+        search=PARCEL_SEARCH,
+        tooltip=PARCEL_TOOLTIP,
+    )
 
 
 def _stable_ids(root: Element) -> None:

@@ -9,12 +9,12 @@ from landeval.labels import CLASS_LABELS, label
 from landeval.maps._base import (
     MapContext,
     add_context_layers,
-    add_dataset,
+    add_parcel_dataset,
     finish,
     new_map,
 )
 from landeval.maps.controls import LegendItem, LegendSection
-from landeval.maps.fields import PARCEL_POPUP, PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
+from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, swatch_label
 
 CLASS_COLORS: dict[str, str] = {
@@ -91,17 +91,7 @@ def efficiency_map_html(ctx: MapContext) -> str:
     for column, ramp in RAMPS.items():
         source = attrs[column] if column in attrs.columns else pd.Series([np.nan] * len(attrs))
         attrs[f"{column}_q"], bins[column] = quantile_classes(source, len(ramp))
-    add_dataset(
-        fmap,
-        "parcels",
-        ctx.parcels,
-        attributes=attrs,
-        columns=PARCEL_COLUMNS,
-        popup=popup_fields(ctx.lang, POPUP),
-        title="parcel_id",
-        search=PARCEL_SEARCH,
-        tooltip=PARCEL_TOOLTIP,
-    )
+    add_parcel_dataset(fmap, ctx, attributes=attrs, columns=PARCEL_COLUMNS, popup=POPUP)
     items = []
     for cat, color in CLASS_COLORS.items():
         if cat == "NONE" and not (attrs["cat"] == cat).any():

@@ -9,11 +9,11 @@ from landeval.maps._base import (
     MapContext,
     add_context_layers,
     add_dataset,
+    add_parcel_dataset,
     finish,
     new_map,
 )
 from landeval.maps.controls import LegendItem, LegendSection
-from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
 
 TIER_COLORS: dict[str, str] = {"2": "#b2182b", "6": "#ef8a62", "N": "#4393c3"}
@@ -74,10 +74,9 @@ def platform_map_html(ctx: MapContext) -> str:
     attrs = ctx.parcels.attributes.copy()
     if "tier" in attrs.columns:
         attrs["tier"] = attrs["tier"].astype(object).map(lambda t: None if pd.isna(t) else str(t))
-    add_dataset(
+    add_parcel_dataset(
         fmap,
-        "parcels",
-        ctx.parcels,
+        ctx,
         attributes=attrs,
         columns={
             "parcel_id": "text",
@@ -89,20 +88,14 @@ def platform_map_html(ctx: MapContext) -> str:
             "occupant_names": "text",
             "class": "text",
         },
-        popup=popup_fields(
-            ctx.lang,
-            [
-                ("county_name", "text"),
-                ("platform_name", "text"),
-                ("tier", "tier"),
-                ("area_mu", "num2"),
-                ("occupant_names", "text"),
-                ("class", "class"),
-            ],
-        ),
-        title="parcel_id",
-        search=PARCEL_SEARCH,
-        tooltip=PARCEL_TOOLTIP,
+        popup=[
+            ("county_name", "text"),
+            ("platform_name", "text"),
+            ("tier", "tier"),
+            ("area_mu", "num2"),
+            ("occupant_names", "text"),
+            ("class", "class"),
+        ],
     )
     text = "宗地（按所属平台层级着色）" if zh else "Parcels (by platform tier)"
     DataLayer(

@@ -103,11 +103,8 @@ def county_outlines(
     geoms = _polygonal(projected)
     codes = parcels[by].astype("string").fillna("").to_numpy()
     present = ~shapely.is_missing(geoms)
-    groups = [
-        (code, geoms[(codes == code) & present])
-        for code in sorted(set(codes))
-        if ((codes == code) & present).any()
-    ]
+    groups = [(code, geoms[(codes == code) & present]) for code in sorted(set(codes))]
+    groups = [(code, parts) for code, parts in groups if len(parts)]
     shapes = [_closed_outline(parts, gap_m) for _, parts in groups]
     rows = [
         {by: code, "geometry": shape}

@@ -7,12 +7,13 @@ from landeval.maps._base import (
     MapContext,
     add_context_layers,
     add_dataset,
+    add_parcel_dataset,
     finish,
     new_map,
     treatment_labels,
 )
 from landeval.maps.controls import LegendItem, LegendSection
-from landeval.maps.fields import PARCEL_POPUP, PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
+from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
 
 TREATMENT_COLORS: dict[str, str] = {
@@ -60,17 +61,7 @@ def treatment_map_html(ctx: MapContext) -> str:
     fmap = new_map(ctx, kind="treatment_map")
     reference = add_context_layers(fmap, ctx)
     attrs = ctx.parcels.attributes
-    add_dataset(
-        fmap,
-        "parcels",
-        ctx.parcels,
-        attributes=attrs,
-        columns=PARCEL_COLUMNS,
-        popup=popup_fields(ctx.lang, POPUP),
-        title="parcel_id",
-        search=PARCEL_SEARCH,
-        tooltip=PARCEL_TOOLTIP,
-    )
+    add_parcel_dataset(fmap, ctx, attributes=attrs, columns=PARCEL_COLUMNS, popup=POPUP)
     names = {**{c: label(TREATMENT_LABELS, c, ctx.lang) for c in TREATMENT_LABELS}}
     names.update(treatment_labels(ctx))
     codes = [r.code for r in ctx.config.treatments] + ["KEEP"]
