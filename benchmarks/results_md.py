@@ -42,8 +42,10 @@ def render(results: dict) -> str:
         "",
         "## Full run (`landeval run`, one process): wall time / peak RSS per stage",
         "",
-        "The store is written on a thread beside the exports, maps and report; its row is the "
-        "wait for it after them (its time alone is in the next table).",
+        "The store is written on a thread of its own while the stages run (the inputs beside "
+        "the scoring, each stage's tables beside the next, the last beside the exports), so "
+        "its CPU time shows in the stages it runs beside; its row is the wait for it at the "
+        "end (its time alone is in the next table).",
         "",
         "| stage | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),

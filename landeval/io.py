@@ -18,6 +18,8 @@ Examples
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,10 +31,19 @@ from landeval.findings import Finding
 from landeval.model import MONEY_COLUMNS
 from landeval.readers.canonical import canonicalize
 from landeval.readers.tables import SOURCE_ROW, read_raw_table
-from landeval.readers.vector import read_vector_file, split_layer
+from landeval.readers.vector import VectorSource, open_vector_file, read_features, split_layer
 from landeval.units import m2_to_mu
 
-__all__ = ["SOURCE_ROW", "add_area", "canonicalize", "read_table", "read_vector", "resolve"]
+__all__ = [
+    "SOURCE_ROW",
+    "OpenVector",
+    "add_area",
+    "canonicalize",
+    "open_vector",
+    "read_table",
+    "read_vector",
+    "resolve",
+]
 
 
 def resolve(spec: str, *, config: Config, base: Path | None = None) -> tuple[Path, str | None]:
@@ -100,11 +111,63 @@ def read_vector(
         The source is missing or unreadable, a required column is missing, or the layer has
         no CRS and none is assumed.
     """
+    return open_vector(spec, layer, config=config, base=base).result()
+
+
+@dataclass(frozen=True)
+class OpenVector:
+    """A vector layer opened by :func:`open_vector`; :meth:`result` finishes reading it."""
+
+    layer: str
+    config: Config
+    source: VectorSource
+    features: Future[gpd.GeoDataFrame] | None
+
+    def start(self, pool: Executor) -> OpenVector:
+        """The layer with its features being read on ``pool`` (a worker thread).
+
+        Reading the features is GDAL and GEOS work, mostly outside the GIL: on a worker
+        thread it overlaps with reading the tables. A source with measured (M) geometries
+        is read by :meth:`result` instead (see
+        :class:`~landeval.readers.vector.VectorSource`).
+        """
+        if self.source.measured or self.features is not None:
+            return self
+        return replace(self, features=pool.submit(read_features, self.source))
+
+    def result(self) -> tuple[gpd.GeoDataFrame, list[Finding]]:
+        """What :func:`read_vector` gives: waits for the features, canonicalises them.
+
+        Raises
+        ------
+        DataError
+            As :func:`read_vector`, for problems found after opening.
+        """
+        source, config = self.source, self.config
+        gdf = self.features.result() if self.features is not None else read_features(source)
+        frame, more = canonicalize(
+            gdf, self.layer, mapping=config.fields.get(self.layer), source=source.path.name
+        )
+        frame, crs_findings = resolve_crs(
+            frame, layer=self.layer, assume_crs=config.project.assume_crs
+        )
+        return frame, [*source.findings, *more, *crs_findings]
+
+
+def open_vector(spec: str, layer: str, *, config: Config, base: Path | None = None) -> OpenVector:
+    """Open and check a vector layer; :meth:`OpenVector.result` reads it.
+
+    ``open_vector(...).result()`` is :func:`read_vector`; :meth:`OpenVector.start` in
+    between reads the features on a worker thread.
+
+    Raises
+    ------
+    DataError
+        The source is missing or unreadable, or the layer does not exist.
+    """
     path, layer_name = resolve(spec, config=config, base=base)
-    gdf, findings = read_vector_file(path, layer=layer, layer_name=layer_name)
-    frame, more = canonicalize(gdf, layer, mapping=config.fields.get(layer), source=path.name)
-    frame, crs_findings = resolve_crs(frame, layer=layer, assume_crs=config.project.assume_crs)
-    return frame, [*findings, *more, *crs_findings]
+    source = open_vector_file(path, layer=layer, layer_name=layer_name)
+    return OpenVector(layer, config, source, None)
 
 
 def add_area(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +33,7 @@ from landeval.model import Inputs
 
 if TYPE_CHECKING:
     from landeval.mu_scoring import ScoringResult
-from landeval.store import STORE_NAME, read_tables, update_store, write_store
+from landeval.store import STORE_NAME, StoreWriter, read_tables, update_store
 
 StageHook = Callable[[str], contextlib.AbstractContextManager]
 """Called with a stage's name; the context it returns wraps the stage (progress display)."""
@@ -51,8 +50,9 @@ STAGES: dict[str, str] = {
 }
 """Stage keys and the names the progress display shows, in the order of a run.
 
-The store is written on a thread beside the exports, maps and report; its stage is the
-wait for it after them (the time it took on its own is in ``benchmarks/results.md``)."""
+The store is written on a thread of its own while the other stages run (:func:`run`); its
+stage is the wait for it at the end (the time it takes on its own is in
+``benchmarks/results.md``)."""
 
 OUTPUT_FILES: dict[str, str] = {
     "store": STORE_NAME,
@@ -99,7 +99,12 @@ def evaluation_year(config: Config, inputs: Inputs) -> int:
 
 
 def evaluate(
-    inputs: Inputs, config: Config, *, year: int | None = None, hook: StageHook = _no_hook
+    inputs: Inputs,
+    config: Config,
+    *,
+    year: int | None = None,
+    hook: StageHook = _no_hook,
+    on_tables: Callable[[dict[str, pd.DataFrame]], None] | None = None,
 ) -> Evaluation:
     """Run the raster, scoring and zoning stages on loaded inputs; pure, writes nothing.
 
@@ -113,6 +118,10 @@ def evaluate(
         Evaluation year; default :func:`evaluation_year`.
     hook : callable, optional
         Progress hook, called with each stage key.
+    on_tables : callable, optional
+        Called after each stage with the result tables that stage completes (those not
+        None), so that :func:`run` can store them while the next stage runs; every table of
+        the result is passed once.
 
     Returns
     -------
@@ -124,10 +133,19 @@ def evaluate(
 
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
+    done = on_tables or (lambda _tables: None)
     with hook("raster"):
         parcel_raster, raster_findings = raster_metrics(inputs, config)
+    done(_non_empty({"parcel_raster": parcel_raster}))
     with hook("scoring"):
         scoring = score(inputs, config)
+    done(
+        {
+            "firm_scores": scoring.firm_scores,
+            "allocation": scoring.allocation,
+            "parcel_scores": scoring.parcel_scores,
+        }
+    )
     with hook("zoning"):
         zoning = zone_parcels(
             parcels=inputs.parcels,
@@ -143,17 +161,20 @@ def evaluate(
             config=config,
             year=year,
         )
-    trends = pd.concat([scoring.trends, zoning.trends], ignore_index=True)
+    zoning_tables = {
+        "trends": pd.concat([scoring.trends, zoning.trends], ignore_index=True),
+        "parcel_eval": zoning.parcel_eval,
+        "platform_summary": zoning.platform_summary,
+        "balance_ledger": zoning.balance_ledger,
+        "balance_items": zoning.balance_items,
+    }
+    done(_non_empty(zoning_tables))
     tables = {
         "parcel_raster": parcel_raster,
         "firm_scores": scoring.firm_scores,
         "allocation": scoring.allocation,
         "parcel_scores": scoring.parcel_scores,
-        "trends": trends,
-        "parcel_eval": zoning.parcel_eval,
-        "platform_summary": zoning.platform_summary,
-        "balance_ledger": zoning.balance_ledger,
-        "balance_items": zoning.balance_items,
+        **zoning_tables,
     }
     findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
     return Evaluation(year=year, tables=tables, findings=findings)
@@ -280,21 +301,25 @@ def run(
     if has_errors(inputs.findings):
         msg = "the inputs have errors; fix them and run again (landeval validate lists them)"
         raise DataError(msg, findings=inputs.findings)
-    evaluation = evaluate(inputs, config, year=year, hook=hook)
-    lang = config.project.language
-    tables = {**inputs.tables(), **_non_empty(evaluation.tables)}
-    tables["findings"] = evaluation.findings
-    store_tables = {
-        **tables,
-        **run_info_tables(config, inputs, evaluation.year, started, utc_now()),
-    }
-    with atomic_dir(out) as staging, ThreadPoolExecutor(max_workers=1) as beside:
-        # The store is written on a second thread while the exports, maps and report are
-        # written here: DuckDB compresses and writes without holding the GIL, the writers
-        # are partly Python, and on two cores the two overlap (at a million parcels the
-        # store alone took ~30 s). Leaving this block waits for the thread either way, so
-        # a failure on either side still leaves the previous outputs whole.
-        store_job = beside.submit(write_store, staging / STORE_NAME, store_tables)
+    with atomic_dir(out) as staging, StoreWriter(staging / STORE_NAME) as store:
+        # The store is written on a thread of its own while the stages run: the inputs
+        # beside the scoring, each stage's tables beside the next stage, the last ones beside
+        # the exports, maps and report. DuckDB compresses and writes without holding the
+        # GIL and the stages leave the second core mostly idle, so on two cores most of the
+        # store's cost (~45 s CPU at a million parcels) disappears. Leaving this block waits
+        # for the store either way, so a failure on either side leaves the previous outputs
+        # whole.
+        store.put(inputs.tables())
+        evaluation = evaluate(inputs, config, year=year, hook=hook, on_tables=store.put)
+        lang = config.project.language
+        tables = {**inputs.tables(), **_non_empty(evaluation.tables)}
+        tables["findings"] = evaluation.findings
+        store.put(
+            {
+                "findings": evaluation.findings,
+                **run_info_tables(config, inputs, evaluation.year, started, utc_now()),
+            }
+        )
         files = write_outputs(
             tables,
             staging,
@@ -305,7 +330,7 @@ def run(
             hook=hook,
         )
         with hook("store"):
-            store_job.result()
+            store.wait()
     files = {k: out / p.relative_to(staging) for k, p in files.items()}
     files["store"] = out / STORE_NAME
     return RunResult(out_dir=out, year=evaluation.year, tables=tables, files=files)

@@ -11,6 +11,9 @@ the findings (which may still contain errors: the caller decides, see
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,9 +23,9 @@ from landeval.config import Config, load_config
 from landeval.crs import projected_crs_for
 from landeval.errors import DataError
 from landeval.findings import Finding, concat_findings, findings_frame
-from landeval.io import SOURCE_ROW, add_area, read_table, read_vector, resolve
+from landeval.io import SOURCE_ROW, OpenVector, add_area, open_vector, read_table, resolve
 from landeval.model import REQUIRED_LAYERS, TABLES, VECTOR_LAYERS, Inputs
-from landeval.validate import repair_geometries, validate_inputs
+from landeval.validate import repair_geometries, start_overlap_checks, validate_inputs
 
 
 def load_project(
@@ -70,78 +73,71 @@ def load_inputs(config: Config) -> Inputs:
     DataError
         A required layer is not configured, or an input cannot be used at all.
     """
-    findings: list[pd.DataFrame] = []
-    fatal: list[Finding] = []
     frames: dict[str, pd.DataFrame | None] = {}
     sources: dict[str, Path] = {}
-    for layer in (*VECTOR_LAYERS, *TABLES):
-        spec = getattr(config.inputs, layer)
-        if not spec:
-            if layer in REQUIRED_LAYERS:
-                fatal.append(
-                    Finding(
-                        "error",
-                        "INPUT_NOT_CONFIGURED",
-                        layer,
-                        None,
-                        None,
-                        f"没有配置必需的输入 {layer}",
-                        f'请在 landeval.toml 的 [inputs] 中设置 {layer} = "文件路径"',
-                    )
+    # Per layer: its findings or the finding that it cannot be used; gathered in layer order
+    # at the end, so that the order of work below does not show.
+    found: dict[str, pd.DataFrame] = {}
+    unusable: dict[str, Finding] = {}
+    geom_findings: list[pd.DataFrame] = []
+    geom_fatal: list[Finding] = []
+    overlaps: dict[str, Future[pd.DataFrame]] = {}
+    # Two threads: the vector layers' features are read (GDAL) on the worker while the
+    # first tables are read here; then, once the vector layers are prepared, the overlap
+    # checks (GEOS) run on the worker while the other tables are read and validated.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="landeval-load") as pool:
+        opened: dict[str, OpenVector] = {}
+        for layer in VECTOR_LAYERS:
+            spec = _configured(layer, config, frames, sources, unusable)
+            if spec is None:
+                continue
+            try:
+                opened[layer] = open_vector(spec, layer, config=config)
+            except DataError as exc:
+                frames[layer] = None
+                unusable[layer] = _unusable(layer, exc)
+        # Every layer is opened before any is read: opening records and filters warnings,
+        # which is not thread-safe.
+        opened = {layer: vector.start(pool) for layer, vector in opened.items()}
+        vectors_done = False
+        for layer in TABLES:
+            if not vectors_done and all(
+                v.features is None or v.features.done() for v in opened.values()
+            ):
+                overlaps = _finish_vectors(
+                    opened, frames, found, unusable, geom_findings, geom_fatal, pool
                 )
-            frames[layer] = None
-            continue
-        path, _part = resolve(spec, config=config)
-        sources[layer] = path
-        reader = read_vector if layer in VECTOR_LAYERS else read_table
-        try:
-            frame, found = reader(spec, layer, config=config)
-        except DataError as exc:
-            fatal.append(
-                Finding(
-                    "error",
-                    "INPUT_UNUSABLE",
-                    layer,
-                    None,
-                    None,
-                    str(exc),
-                    "请按提示修正文件或 landeval.toml",
-                )
+                vectors_done = True
+            spec = _configured(layer, config, frames, sources, unusable)
+            if spec is None:
+                continue
+            read = functools.partial(read_table, spec, layer, config=config)
+            _record(layer, read, frames, found, unusable)
+        if not vectors_done:
+            overlaps = _finish_vectors(
+                opened, frames, found, unusable, geom_findings, geom_fatal, pool
             )
-            frames[layer] = None
-            continue
-        findings.append(findings_frame(found))
-        frames[layer] = frame
-    rasters, raster_findings = _resolve_rasters(config)
-    fatal.extend(raster_findings)
-    if frames.get("parcels") is not None:
-        try:
-            frames, geom_findings = _prepare_vectors(frames)
-        except DataError as exc:
-            fatal.append(
-                Finding(
-                    "error",
-                    "INPUT_UNUSABLE",
-                    "parcels",
-                    None,
-                    "geometry",
-                    str(exc),
-                    "请检查宗地图层的坐标与坐标系",
-                )
+        frames = {layer: frames.get(layer) for layer in (*VECTOR_LAYERS, *TABLES)}
+        rasters, raster_findings = _resolve_rasters(config)
+        fatal = [unusable[layer] for layer in (*VECTOR_LAYERS, *TABLES) if layer in unusable]
+        fatal.extend(raster_findings)
+        fatal.extend(geom_fatal)
+        findings = [found[layer] for layer in (*VECTOR_LAYERS, *TABLES) if layer in found]
+        findings.extend(geom_findings)
+        all_findings = concat_findings(findings_frame(fatal), *findings)
+        if fatal:
+            all_findings = concat_findings(
+                all_findings,
+                validate_inputs(_without_none(frames), config=config, overlaps=overlaps),
             )
-        else:
-            findings.extend(geom_findings)
-    all_findings = concat_findings(findings_frame(fatal), *findings)
-    if fatal:
+            all_findings = name_files(all_findings, sources)
+            first = fatal[0]
+            more = f" (另有 {len(fatal) - 1} 个输入问题)" if len(fatal) > 1 else ""
+            msg = f"输入数据无法使用: [{first.layer}] {first.message}{more}"
+            raise DataError(msg, findings=all_findings)
         all_findings = concat_findings(
-            all_findings, validate_inputs(_without_none(frames), config=config)
+            all_findings, validate_inputs(frames, config=config, overlaps=overlaps)
         )
-        all_findings = name_files(all_findings, sources)
-        first = fatal[0]
-        more = f" (另有 {len(fatal) - 1} 个输入问题)" if len(fatal) > 1 else ""
-        msg = f"输入数据无法使用: [{first.layer}] {first.message}{more}"
-        raise DataError(msg, findings=all_findings)
-    all_findings = concat_findings(all_findings, validate_inputs(frames, config=config))
     all_findings = name_files(all_findings, sources)
     clean = {k: _drop_source_row(v) for k, v in frames.items()}
     return Inputs(
@@ -158,6 +154,91 @@ def load_inputs(config: Config) -> Inputs:
         findings=all_findings,
         sources=sources,
     )
+
+
+def _configured(
+    layer: str,
+    config: Config,
+    frames: dict[str, pd.DataFrame | None],
+    sources: dict[str, Path],
+    unusable: dict[str, Finding],
+) -> str | None:
+    """The layer's input spec, its path recorded in ``sources``; None if not configured."""
+    spec = getattr(config.inputs, layer)
+    if not spec:
+        if layer in REQUIRED_LAYERS:
+            unusable[layer] = Finding(
+                "error",
+                "INPUT_NOT_CONFIGURED",
+                layer,
+                None,
+                None,
+                f"没有配置必需的输入 {layer}",
+                f'请在 landeval.toml 的 [inputs] 中设置 {layer} = "文件路径"',
+            )
+        frames[layer] = None
+        return None
+    sources[layer] = resolve(spec, config=config)[0]
+    return spec
+
+
+def _record(
+    layer: str,
+    read: Callable[[], tuple[pd.DataFrame, list[Finding]]],
+    frames: dict[str, pd.DataFrame | None],
+    found: dict[str, pd.DataFrame],
+    unusable: dict[str, Finding],
+) -> None:
+    """Call ``read`` and keep the layer's frame and findings, or why it cannot be used."""
+    try:
+        frame, notes = read()
+    except DataError as exc:
+        frames[layer] = None
+        unusable[layer] = _unusable(layer, exc)
+        return
+    found[layer] = findings_frame(notes)
+    frames[layer] = frame
+
+
+def _unusable(layer: str, exc: DataError) -> Finding:
+    return Finding(
+        "error", "INPUT_UNUSABLE", layer, None, None, str(exc), "请按提示修正文件或 landeval.toml"
+    )
+
+
+def _finish_vectors(  # noqa: PLR0917 - fills the caller's accumulators
+    opened: dict[str, OpenVector],
+    frames: dict[str, pd.DataFrame | None],
+    found: dict[str, pd.DataFrame],
+    unusable: dict[str, Finding],
+    geom_findings: list[pd.DataFrame],
+    geom_fatal: list[Finding],
+    pool: Executor,
+) -> dict[str, Future[pd.DataFrame]]:
+    """Finish reading the vector layers, prepare them, start their overlap checks."""
+    for layer, vector in opened.items():
+        _record(layer, vector.result, frames, found, unusable)
+    if frames.get("parcels") is None:
+        return {}
+    vectors = {layer: frames.get(layer) for layer in VECTOR_LAYERS}
+    try:
+        prepared, repaired = _prepare_vectors(vectors)
+    except DataError as exc:
+        geom_fatal.append(
+            Finding(
+                "error",
+                "INPUT_UNUSABLE",
+                "parcels",
+                None,
+                "geometry",
+                str(exc),
+                "请检查宗地图层的坐标与坐标系",
+            )
+        )
+        return {}
+    frames.update(prepared)
+    geom_findings.extend(repaired)
+    return start_overlap_checks(prepared, pool)
 
 
 def name_files(findings: pd.DataFrame, sources: dict[str, Path]) -> pd.DataFrame:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -166,6 +166,25 @@ def _isin(series: pd.Series, values: Iterable[object]) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index)
 
 
+def _lookup(keys: pd.Series, ids: pd.Series, values: pd.Series) -> np.ndarray:
+    """The float value of each text key, through Arrow's hash lookup.
+
+    ``keys.map(pd.Series(values.to_numpy(), index=ids))`` as a float array, for unique
+    ``ids``; a key not among them (or missing) gives NaN. pandas maps Arrow strings through
+    Python objects, which takes a second for a million keys.
+    """
+    out = np.full(len(keys), np.nan)
+    if not len(keys) or not len(ids):
+        return out
+    left = pa.array(keys.astype("str"))
+    right = pa.array(ids.astype("str")).cast(left.type)
+    pos = pc.index_in(left, value_set=right, skip_nulls=True)
+    found = np.asarray(pc.is_valid(pos).to_numpy(zero_copy_only=False), dtype=bool)
+    where = np.asarray(pos.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    out[found] = values.to_numpy(dtype=float, na_value=np.nan)[where[found]]
+    return out
+
+
 def _where(frame: pd.DataFrame, layer: str, mask: pd.Series) -> list[str]:
     selected = mask.fillna(False).to_numpy(dtype=bool)
     if not selected.any():
@@ -204,7 +223,7 @@ def repair_geometries(
         geoms = geoms.copy()
         geoms[has_zm] = shapely.force_2d(geoms[has_zm])
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    invalid = ~missing & ~shapely.is_valid(geoms)
+    invalid = ~missing & ~_chunked(shapely.is_valid, geoms)
     reasons = shapely.is_valid_reason(geoms[invalid]) if invalid.any() else np.array([])
     fixed = geoms.copy()
     if invalid.any():
@@ -408,7 +427,12 @@ def _padded_rings(geoms: np.ndarray, *, hull: bool) -> tuple[np.ndarray, np.ndar
     """
     shapes = shapely.convex_hull(geoms) if hull else geoms
     usable = shapely.get_type_id(shapes) == 3  # Polygon
-    rings = shapely.get_exterior_ring(np.where(usable, shapes, None))
+    rings = np.where(usable, shapes, None)
+    # A polygon's coordinates are its exterior ring's when it has no holes (nearly all,
+    # hulls always): the ring is extracted only from the others.
+    holes = usable & (shapely.get_num_interior_rings(rings) > 0)
+    if holes.any():
+        rings[holes] = shapely.get_exterior_ring(rings[holes])
     coords, which = shapely.get_coordinates(rings, return_index=True)
     sizes = np.bincount(which, minlength=len(geoms))
     counts = sizes - 1
@@ -473,6 +497,15 @@ def _halfplane_areas(
     areas = np.abs(cross.sum(axis=2)) / 2.0  # (P, H)
     areas[np.arange(hull.shape[1])[None, :] >= n_hull[:, None]] = np.inf
     return areas.min(axis=1)
+
+
+def _chunked(func, geoms: np.ndarray) -> np.ndarray:
+    """``func(geoms)`` in chunks on threads (shapely releases the GIL), results in order."""
+    starts = range(0, len(geoms), _PAIR_CHUNK)
+    if len(starts) <= 1:
+        return func(geoms)
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        return np.concatenate(list(pool.map(lambda i: func(geoms[i : i + _PAIR_CHUNK]), starts)))
 
 
 def _pairwise(func, geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -633,7 +666,8 @@ def check_keys(
     dup_msgs: list[str] = []
     if dup.any():
         sizes = frame.groupby(key, dropna=False)[key[0]].transform("size")[dup]
-        dup_keys = frame.loc[dup, key].astype("str").agg("/".join, axis=1)
+        # A missing part of a key (a blank year) reads "空" rather than breaking the join.
+        dup_keys = frame.loc[dup, key].astype("str").fillna("空").agg("/".join, axis=1)
         dup_msgs = [f"{k} 出现 {n} 次" for k, n in zip(dup_keys, sizes, strict=True)]
     return concat_findings(
         _rows(
@@ -852,9 +886,8 @@ def check_firm_years(
     - firm-year rows whose firm is not in the register: warning (not evaluated);
     - firms in the register with no tax and no output at all: info.
     """
-    tax_keys = firm_tax[["uscc", "year"]].dropna().drop_duplicates()
-    out_keys = firm_output[["uscc", "year"]].dropna().drop_duplicates()
-    both = tax_keys.merge(out_keys, how="outer", on=["uscc", "year"], indicator=True)
+    keys = _FirmYearKeys(firm_tax, firm_output)
+    tax_keys, out_keys = keys.tax, keys.output
     below: pd.Series | list[str] = []
     if firms is not None and "scale" in firms.columns:
         below = firms.loc[firms["scale"] == "below", "uscc"]
@@ -863,7 +896,7 @@ def check_firm_years(
         ("left_only", "TAX_WITHOUT_OUTPUT", "有税收数据但没有统计产出数据"),
         ("right_only", "OUTPUT_WITHOUT_TAX", "有统计产出数据但没有税收数据"),
     ):
-        rows = both[both["_merge"] == side]
+        rows = keys.only_in("tax" if side == "left_only" else "output")
         is_below = _isin(rows["uscc"], below)
         flagged = rows[~is_below]
         parts.append(
@@ -888,24 +921,31 @@ def check_firm_years(
                     f"{int(is_below.sum())} 个规下企业-年度只有税收数据 (规下企业按税收和电耗评价)",
                 )
             )
-    years = pd.concat([tax_keys, out_keys]).drop_duplicates()
     # Impossible years (20233) are YEAR_IMPOSSIBLE errors; they must not open a gap of
     # eighteen thousand years here.
-    years = years[years["year"].between(MIN_YEAR, MAX_YEAR)]
-    span = years.groupby("uscc")["year"].agg(["min", "max", "count"])
+    code, year = keys.union()
+    plausible = (year >= MIN_YEAR) & (year <= MAX_YEAR)
+    code, year = code[plausible], year[plausible]
+    span = pd.DataFrame({"code": code, "year": year}).groupby("code")["year"]
+    span = span.agg(["min", "max", "count"])
     gaps = span[(span["max"] - span["min"] + 1) > span["count"]]
     if len(gaps):
-        have = years[_isin(years["uscc"], gaps.index)].groupby("uscc")["year"].agg(set)
+        # In the order of the firms' codes, as a group-by on the text gives.
+        gap_uscc = keys.text(gaps.index.to_numpy())
+        order = np.argsort(gap_uscc, kind="stable")
+        gaps = gaps.iloc[order]
+        in_gap = np.isin(code, gaps.index.to_numpy())
+        have = pd.Series(year[in_gap]).groupby(code[in_gap]).agg(set)
         msgs = [
-            _gap_message([y for y in range(int(r["min"]), int(r["max"]) + 1) if y not in have[u]])
-            for u, r in gaps.iterrows()
+            _gap_message([y for y in range(int(lo), int(hi) + 1) if y not in have[c]])
+            for c, lo, hi in zip(gaps.index, gaps["min"], gaps["max"], strict=True)
         ]
         parts.append(
             _rows(
                 "warning",
                 "YEAR_MISSING",
                 "firm_tax",
-                gaps.index.tolist(),
+                gap_uscc[order].tolist(),
                 "year",
                 msgs,
                 "请补充缺失年度的数据",
@@ -913,8 +953,8 @@ def check_firm_years(
         )
     if firms is not None:
         register = firms["uscc"]
-        for layer, keys in (("firm_tax", tax_keys), ("firm_output", out_keys)):
-            unknown = keys[~_isin(keys["uscc"], register)]["uscc"].drop_duplicates()
+        for layer, frame in (("firm_tax", tax_keys), ("firm_output", out_keys)):
+            unknown = frame[~_isin(frame["uscc"], register)]["uscc"].drop_duplicates()
             parts.append(
                 _rows(
                     "warning",
@@ -926,7 +966,7 @@ def check_firm_years(
                     "请在企业名录中补充该企业",
                 )
             )
-        with_data = years["uscc"]
+        with_data = pd.Series(keys.text(np.unique(code)), dtype="str")
         silent = firms.loc[firms["uscc"].notna() & ~_isin(firms["uscc"], with_data), "uscc"]
         parts.append(
             _rows(
@@ -940,6 +980,72 @@ def check_firm_years(
             )
         )
     return concat_findings(*parts)
+
+
+class _FirmYearKeys:
+    """The distinct (uscc, year) keys of the tax and output tables, as integer codes.
+
+    pandas hashes Arrow text through Python objects (seconds for millions of rows); here
+    the text is encoded once by Arrow, with one code per distinct uscc shared by both
+    tables, and every set operation runs on integers.
+
+    Attributes
+    ----------
+    tax, output : DataFrame
+        ``frame[["uscc", "year"]].dropna().drop_duplicates()`` of each table (same rows,
+        order and index).
+    """
+
+    def __init__(self, firm_tax: pd.DataFrame, firm_output: pd.DataFrame) -> None:
+        frames = [f[["uscc", "year"]].dropna() for f in (firm_tax, firm_output)]
+        texts = [pa.chunked_array(pa.array(f["uscc"].astype("str"))) for f in frames]
+        texts = [t.cast(pa.large_string()).combine_chunks() for t in texts]
+        encoded = pc.dictionary_encode(pa.concat_arrays(texts))
+        self._dictionary = encoded.dictionary
+        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        years = [f["year"].to_numpy(dtype=np.int64) for f in frames]
+        distinct_years, year_codes = np.unique(np.concatenate(years), return_inverse=True)
+        # One integer per (uscc, year): the uscc code times the number of distinct years,
+        # plus the year's rank.
+        keys = codes * len(distinct_years) + year_codes.reshape(-1)
+        n_tax = len(frames[0])
+        kept = []
+        for i, (frame, part) in enumerate(
+            zip(frames, (slice(0, n_tax), slice(n_tax, None)), strict=True)
+        ):
+            first = ~pd.Series(keys[part]).duplicated().to_numpy()
+            kept.append((frame[first], codes[part][first], years[i][first], keys[part][first]))
+        (self.tax, t_code, t_year, self._tax_key), (self.output, o_code, o_year, self._out_key) = (
+            kept
+        )
+        self._codes = (t_code, o_code)
+        self._years = (t_year, o_year)
+
+    def only_in(self, side: str) -> pd.DataFrame:
+        """The keys of one table missing from the other, sorted by uscc then year.
+
+        ``side`` is ``"tax"`` or ``"output"``; the order is that of an outer merge.
+        """
+        mine, other, frame = (
+            (self._tax_key, self._out_key, self.tax)
+            if side == "tax"
+            else (self._out_key, self._tax_key, self.output)
+        )
+        rows = frame[~np.isin(mine, other)]
+        return rows.sort_values(["uscc", "year"], kind="stable")
+
+    def union(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct (uscc code, year) pairs of both tables."""
+        code = np.concatenate(self._codes)
+        year = np.concatenate(self._years)
+        key = np.concatenate([self._tax_key, self._out_key])
+        first = ~pd.Series(key).duplicated().to_numpy()
+        return code[first], year[first]
+
+    def text(self, codes: np.ndarray) -> np.ndarray:
+        """The uscc text of codes."""
+        taken = self._dictionary.take(pa.array(np.asarray(codes, dtype=np.int64)))
+        return np.asarray(taken.to_pylist(), dtype=object)
 
 
 def _gap_message(missing: list[int]) -> str:
@@ -1015,17 +1121,19 @@ def _check_leases(
     leases = occupancy[occupancy["relation"] == "lease"]
     if leases.empty:
         return findings_frame()
-    area = parcels.drop_duplicates("parcel_id").set_index("parcel_id")["area_m2"]
+    # Only the two columns: dropping duplicates of the whole layer would copy its geometry.
+    # The ids stay a column: pandas builds a hash table of a text index on many operations.
+    area = parcels[["parcel_id", "area_m2"]].drop_duplicates("parcel_id")
     # Parcels with no area (points, empty geometries) are errors of their own already.
-    area = area[area >= 1.0]
-    leases = leases[_isin(leases["parcel_id"], area.index)]
+    area = area[(area["area_m2"] >= 1.0).to_numpy(dtype=bool)]
+    leases = leases[_isin(leases["parcel_id"], area["parcel_id"])]
     year_list = sorted({int(y) for y in years})
     if not year_list:
         named = pd.concat([leases["from_year"], leases["to_year"]]).dropna()
         year_list = sorted({int(y) for y in named}) or [0]
     lo = leases["from_year"].astype("Float64").fillna(-np.inf).to_numpy(dtype=float)
     hi = leases["to_year"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
-    parcel_area = leases["parcel_id"].map(area).to_numpy(dtype=float)
+    parcel_area = _lookup(leases["parcel_id"], area["parcel_id"], area["area_m2"])
     leased = leases["area_m2"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     leased = np.where(np.isnan(leased), parcel_area, leased)
     ys = np.asarray(year_list, dtype=float)
@@ -1039,7 +1147,7 @@ def _check_leases(
         }
     )
     sums = per.groupby(["parcel_id", "year"], as_index=False)["leased"].sum()
-    sums["area"] = sums["parcel_id"].map(area)
+    sums["area"] = _lookup(sums["parcel_id"], area["parcel_id"], area["area_m2"])
     over = sums[sums["leased"] > sums["area"] * 1.001 + 1.0]
     return _rows(
         "error",
@@ -1094,7 +1202,39 @@ def check_empty(tables: Mapping[str, pd.DataFrame | None]) -> pd.DataFrame:
     )
 
 
-def validate_inputs(tables: Mapping[str, pd.DataFrame | None], *, config: Config) -> pd.DataFrame:
+OVERLAP_SEVERITY: dict[str, str] = {"parcels": "warning", "platforms": "info"}
+"""The layers :func:`validate_inputs` checks for overlaps, with the severity of a finding."""
+
+
+def start_overlap_checks(
+    tables: Mapping[str, pd.DataFrame | None], pool: Executor
+) -> dict[str, Future[pd.DataFrame]]:
+    """Submit the overlap checks of :func:`validate_inputs` to ``pool``.
+
+    The overlap check is most of the geometry work of validation and runs in GEOS and
+    numpy, which release the GIL: started as soon as the vector layers are ready, it runs
+    on the second core while the tables are read. Pass the result to
+    :func:`validate_inputs` (``overlaps=``) with the same frames.
+
+    Returns
+    -------
+    dict
+        Layer → future of ``check_overlaps(frame, layer=..., severity=...)``, for the layers
+        of :data:`OVERLAP_SEVERITY` present in ``tables``.
+    """
+    return {
+        layer: pool.submit(check_overlaps, frame, layer=layer, severity=severity)
+        for layer, severity in OVERLAP_SEVERITY.items()
+        if (frame := tables.get(layer)) is not None
+    }
+
+
+def validate_inputs(
+    tables: Mapping[str, pd.DataFrame | None],
+    *,
+    config: Config,
+    overlaps: Mapping[str, Future[pd.DataFrame]] | None = None,
+) -> pd.DataFrame:
     """Run every check over loaded, canonical inputs; return all findings.
 
     Parameters
@@ -1105,18 +1245,29 @@ def validate_inputs(tables: Mapping[str, pd.DataFrame | None], *, config: Config
         repaired (:func:`repair_geometries`), as :func:`landeval.project.load_inputs` does.
     config : Config
         The project configuration (counties).
+    overlaps : mapping, optional
+        The overlap checks already started on these same frames
+        (:func:`start_overlap_checks`); a layer not in it is checked here.
 
     Returns
     -------
     DataFrame
         The findings, sorted by severity.
     """
-    parts: list[pd.DataFrame] = [check_empty(tables)]
+    started = overlaps or {}
+
+    def overlap(layer: str, frame: pd.DataFrame) -> pd.DataFrame | Future[pd.DataFrame]:
+        # A check already started is waited for at the end, after the other checks.
+        if layer in started:
+            return started[layer]
+        return check_overlaps(frame, layer=layer, severity=OVERLAP_SEVERITY[layer])
+
+    parts: list[pd.DataFrame | Future[pd.DataFrame]] = [check_empty(tables)]
     get = tables.get
     parcels, firms = get("parcels"), get("firms")
     tax, output = get("firm_tax"), get("firm_output")
     if parcels is not None:
-        parts += [check_parcels(parcels, config=config), check_overlaps(parcels)]
+        parts += [check_parcels(parcels, config=config), overlap("parcels", parcels)]
     if firms is not None:
         parts += [
             check_keys(firms, layer="firms"),
@@ -1159,11 +1310,11 @@ def validate_inputs(tables: Mapping[str, pd.DataFrame | None], *, config: Config
             ]
     platforms = get("platforms")
     if platforms is not None:
-        parts.append(check_overlaps(platforms, layer="platforms", severity="info"))
+        parts.append(overlap("platforms", platforms))
     control = get("control_line")
     if control is not None:
         parts.append(check_county_codes(control, layer="control_line", config=config))
     veto = get("veto")
     if veto is not None:
         parts.append(check_veto(veto, firms))
-    return concat_findings(*parts)
+    return concat_findings(*(p.result() if isinstance(p, Future) else p for p in parts))

@@ -142,7 +142,9 @@ def test_disk_full_in_a_writer_is_a_clear_message_not_a_traceback(
 
 
 def test_disk_full_in_the_store(previous_run, monkeypatch):
-    monkeypatch.setattr(pipeline, "write_store", _disk_full)
+    import landeval.store
+
+    monkeypatch.setattr(landeval.store, "_put_tables", _disk_full)
     with pytest.raises(OSError, match="No space left"):
         pipeline.run(previous_run["project"], previous_run["out"], maps=False)
     _assert_untouched(previous_run)

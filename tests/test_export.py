@@ -22,7 +22,7 @@ from landeval.export._cells import (
     display_width,
     neutralise,
 )
-from landeval.export._tables import action_table, summary_table
+from landeval.export._tables import action_table, action_tables, summary_table
 
 # Hand-computed in tests/_fixtures_results.py
 EXPECTED = {
@@ -303,6 +303,29 @@ def test_flags_given_as_text_codes(tables):
     parcels["flags"] = [",".join(f) for f in parcels["flags"]]
     table = action_table(parcels, treatments=["REBUILD"])
     assert table.frame["低效标识"].iloc[0] == "容积率低于行业标准、C类企业用地、建筑年代久远"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_action_tables_equal_one_action_table_per_treatment(tables, lang):
+    parcels = tables["parcel_eval"].copy()
+    # ties on every sort key (same county, area and code) keep the input order, and a
+    # treatment no parcel has gives an empty table with the same columns and types
+    tie = parcels.iloc[[0, 0]].assign(treatment=["EXIT", "REBUILD"])
+    parcels = pd.concat([parcels, tie, parcels.iloc[[1]]], ignore_index=True)
+    codes = ["REBUILD", "UPGRADE", "CONVERT", "EXIT", "NOBODY"]
+    split = action_tables(parcels, lang=lang, treatments=codes)
+    assert list(split) == codes
+    for code in codes:
+        one = action_table(parcels, lang=lang, treatments=[code])
+        assert split[code].kinds == one.kinds
+        pd.testing.assert_frame_equal(split[code].frame, one.frame, check_exact=True)
+    assert len(split["NOBODY"].frame) == 0
+
+
+def test_action_tables_without_columns():
+    split = action_tables(pd.DataFrame({"treatment": ["EXIT", None]}), treatments=["EXIT"])
+    one = action_table(pd.DataFrame({"treatment": ["EXIT", None]}), treatments=["EXIT"])
+    pd.testing.assert_frame_equal(split["EXIT"].frame, one.frame, check_exact=True)
 
 
 def test_summary_table_kinds(tables):

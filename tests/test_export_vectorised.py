@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import zipfile
 
 import duckdb
 import numpy as np
@@ -141,3 +142,32 @@ def test_csv_text_fields_are_quoted_like_the_csv_module():
             ["x", "" if text is None else neutralise(text)]
         )
         assert "x," + field + "\r\n" == buffer.getvalue()
+
+
+@pytest.mark.parametrize("with_negative_zero", [False, True])
+def test_repeated_numbers_are_formatted_once_and_read_back(
+    tmp_path, monkeypatch, with_negative_zero
+):
+    # few distinct numbers in a long column take the once-per-distinct-value path (but
+    # not with -0.0, which is written "-0" like Python's formatting writes it)
+    monkeypatch.setattr(_xlsx, "_CHUNK_ROWS", 4)
+    values = [v for v in NUMBERS if not (v == 0 and math.copysign(1, v) < 0)]
+    numbers = (values + ([-0.0] if with_negative_zero else [])) * 5
+    cols = [Column("n", numbers, number_format="0.00"), Column("t", ["x"] * len(numbers))]
+    formatted: list[int] = []
+    shown_numbers = _xlsx._shown_numbers
+
+    def spy(columns, con):
+        formatted.extend(len(c) for c in columns)
+        return shown_numbers(columns, con)
+
+    monkeypatch.setattr(_xlsx, "_shown_numbers", spy)
+    path = write_xlsx(tmp_path / "n.xlsx", [Sheet("s", [(0, cols)])])
+    # once per distinct value, or once per cell
+    assert sum(formatted) == (len(numbers) if with_negative_zero else len(set(values)) - 1)
+    rows = list(openpyxl.load_workbook(path)["s"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [None if math.isnan(v) else float(f"{v:.16G}") for v in numbers]
+    assert [r[1] for r in rows] == ["x"] * len(numbers)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert ("<v>-0</v>" in xml) is with_negative_zero

@@ -130,3 +130,36 @@ def test_column_letters_and_widths():
     ]  # fmt: skip
     assert excel_width(8.43) == pytest.approx(9.140625)
     assert excel_width(0) == 0.0
+
+
+@pytest.mark.parametrize("chunk_rows", [2, 20_000])
+def test_cells_after_missing_cells_and_gaps_keep_their_column(tmp_path, monkeypatch, chunk_rows):
+    # a cell carries its reference only where a reader cannot count it: after a missing
+    # cell, after a gap between blocks, and in a block that does not start at column A
+    monkeypatch.setattr(_xlsx, "_CHUNK_ROWS", chunk_rows)
+    blocks = [
+        (
+            1,
+            [
+                Column("a", [None, "a2", None, "a4", None]),
+                Column("b", [1.0, None, None, 4.0, None], number_format="0"),
+                Column("c", ["c1", "c2", None, None, None]),
+            ],
+        ),
+        (5, [Column("d", ["d1", None, "d3", "d4", None]), Column("e", ["e1"] * 4 + [None])]),
+    ]
+    path = write_xlsx(tmp_path / "g.xlsx", [Sheet("s", blocks)])
+    for read_only in (False, True):
+        ws = openpyxl.load_workbook(path, read_only=read_only)["s"]
+        rows = [tuple(c.value for c in r) for r in ws.iter_rows(min_row=2, max_col=7)]
+        # (the last row has no cells: openpyxl reads it as empty or not at all)
+        assert rows[:4] == [
+            (None, None, 1, "c1", None, "d1", "e1"),
+            (None, "a2", None, "c2", None, None, "e1"),
+            (None, None, None, None, None, "d3", "e1"),
+            (None, "a4", 4, None, None, "d4", "e1"),
+        ]
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    # the cell right after its present left neighbour goes without a reference
+    assert '<row r="5"><c r="B5" t="inlineStr"><is><t>a4</t></is></c><c s="' in xml

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import shutil
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from shapely.geometry import box
 
 from landeval.config import default_config
 from landeval.errors import DataError
-from landeval.io import add_area, read_vector
+from landeval.io import add_area, open_vector, read_vector
 from landeval.readers.encoding import shapefile_encoding
-from landeval.readers.vector import read_vector_file
+from landeval.readers.vector import open_vector_file, read_vector_file
 from landeval.validate import repair_geometries
 
 MESSY = Path(__file__).parent / "data" / "messy"
@@ -59,7 +64,7 @@ def test_cpg_and_ldid_are_honoured(tmp_path):
 
 
 def test_utf8_shapefile_detected(tmp_path):
-    gdf = gpd.GeoDataFrame({"名称": ["柯桥"]}, geometry=[box(0, 0, 1, 1)], crs=4549)
+    gdf = gpd.GeoDataFrame({"名称": ["柯桥"]}, geometry=[box(5e5, 33e5, 5.1e5, 33.1e5)], crs=4549)
     path = tmp_path / "u.shp"
     pyogrio.write_dataframe(gdf, path, driver="ESRI Shapefile", encoding="UTF-8")
     path.with_suffix(".cpg").unlink()
@@ -97,7 +102,7 @@ def test_layer_syntax_and_unknown_layer():
 
 def test_several_layers_pick_the_named_one(tmp_path):
     gpkg = tmp_path / "all.gpkg"
-    a = gpd.GeoDataFrame({"x": [1]}, geometry=[box(0, 0, 1, 1)], crs=4549)
+    a = gpd.GeoDataFrame({"x": [1]}, geometry=[box(5e5, 33e5, 5.1e5, 33.1e5)], crs=4549)
     a.to_file(gpkg, layer="other", driver="GPKG")
     shutil.copy(MESSY / "base" / "parcels.gpkg", tmp_path / "p.gpkg")
     parcels = gpd.read_file(tmp_path / "p.gpkg")
@@ -172,3 +177,42 @@ def test_non_polygon_and_empty_geometries_in_other_layers():
     got = sorted(zip(findings["severity"], findings["code"], findings["row_id"], strict=True))
     assert got == [("error", "GEOMETRY_NOT_POLYGON", "L2"), ("warning", "GEOMETRY_EMPTY", "L3")]
     assert fixed.geometry.iloc[1].is_empty
+
+
+def _write_m_parcels(path: Path) -> None:
+    wkb = shapely.to_wkb(
+        shapely.from_wkt(["POLYGON M ((5e5 33e5 1, 5e5 33.1e5 1, 5.1e5 33e5 1, 5e5 33e5 1))"]),
+        flavor="iso",
+    )
+    with warnings.catch_warnings():  # GDAL notes the M values of a layer declared without
+        warnings.simplefilter("ignore")
+        pyogrio.raw.write(  # geopandas writes extended WKB, which GDAL refuses for M
+            path,
+            geometry=wkb,
+            field_data=[np.array([v], dtype=object) for v in ("P1", "330603", "100101")],
+            fields=["parcel_id", "county_code", "land_use"],
+            geometry_type="Polygon",
+            crs="EPSG:4549",
+            driver="GPKG",
+            layer="parcels",
+        )
+
+
+def test_measured_layers_are_read_on_the_calling_thread_without_the_gdal_warning(tmp_path):
+    path = tmp_path / "parcels_m.gpkg"
+    _write_m_parcels(path)
+    plain = tmp_path / "parcels.gpkg"
+    attrs = {"parcel_id": ["P1"], "county_code": ["330603"], "land_use": ["100101"]}
+    gpd.GeoDataFrame(attrs, geometry=[box(5e5, 33e5, 5.1e5, 33.1e5)], crs=4549).to_file(plain)
+    assert open_vector_file(path, layer="parcels").measured
+    assert not open_vector_file(plain, layer="parcels").measured
+    cfg = default_config()
+    with ThreadPoolExecutor(max_workers=1) as pool, warnings.catch_warnings():
+        warnings.simplefilter("error")  # neither the M note nor anything else may escape
+        for spec in (str(path), str(plain)):
+            vector = open_vector(spec, "parcels", config=cfg).start(pool)
+            assert (vector.features is None) == (spec == str(path))
+            frame, findings = vector.result()
+            alone, alone_findings = read_vector(spec, "parcels", config=cfg)
+            pd.testing.assert_frame_equal(frame, alone)
+            assert findings == alone_findings

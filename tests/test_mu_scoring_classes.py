@@ -97,3 +97,41 @@ def test_input_not_mutated():
     before = frame.copy()
     _classes(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_min_ranks_descending_matches_pandas_grouped_rank():
+    import numpy as np
+
+    from landeval.mu_scoring.classes import min_ranks_descending
+
+    rng = np.random.default_rng(11)
+    values = rng.integers(0, 6, size=400).astype("float64") / 2
+    values[rng.random(400) < 0.1] = np.nan
+    values[:3] = [-0.0, 0.0, 0.0]
+    groups = rng.integers(0, 5, size=400).astype("float64")
+    groups[:3] = 0.0
+    groups[rng.random(400) < 0.05] = np.nan
+    expected = pd.Series(values).groupby(groups).rank(method="min", ascending=False)
+    np.testing.assert_array_equal(min_ranks_descending(values, groups), expected.to_numpy())
+    assert min_ranks_descending(np.array([]), np.array([])).tolist() == []
+    assert np.isnan(min_ranks_descending(np.array([np.nan]), np.array([0.0]))).all()
+
+
+def test_group_year_ids_leave_out_missing_groups_like_pandas():
+    import numpy as np
+
+    from landeval.mu_scoring.groups import group_year_ids
+
+    fy = pd.DataFrame(
+        {
+            "group": pd.Series(["a|x", "b|x", None, "a|x", "b|x"], dtype="str"),
+            "year": [2023, 2023, 2023, 2024, 2023],
+        }
+    )
+    ids = group_year_ids(fy)
+    assert ids[0] == ids[0] and ids[1] == ids[4]
+    assert len({ids[0], ids[1], ids[3]}) == 3
+    assert np.isnan(ids[2])
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0])
+    expected = values.groupby([fy["group"], fy["year"]]).transform("sum")
+    np.testing.assert_array_equal(values.groupby(ids).transform("sum"), expected)

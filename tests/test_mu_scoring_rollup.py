@@ -148,3 +148,19 @@ def test_parcel_scores_without_occupants_or_parcels():
     )
     assert len(none) == 0
     assert list(none.columns) == [*RESULT_COLUMNS["parcel_scores"], "county_code"]
+
+
+def test_allocation_and_parcels_do_not_depend_on_input_row_order():
+    # Sorted land takes the short path (order by row number); shuffled land and a
+    # shuffled allocation must give the same tables.
+    alloc, ps = _run()
+    land = LAND.sort_values(["year", "parcel_id", "uscc", "relation"]).reset_index(drop=True)
+    for frame in (land, LAND.iloc[::-1].reset_index(drop=True)):
+        pd.testing.assert_frame_equal(
+            allocate(frame, firm_scores=SCORES, firms=FIRMS), alloc, check_exact=True
+        )
+    shuffled = alloc.iloc[[3, 0, 4, 1, 2]].reset_index(drop=True)
+    out = parcel_scores(
+        parcels=PARCELS, allocation=shuffled, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    pd.testing.assert_frame_equal(out, ps, check_exact=True)

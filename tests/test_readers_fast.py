@@ -18,7 +18,18 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landeval.readers.canonical import PY_WHITESPACE, has_space, nfkc, parse_numbers
+from landeval.readers.canonical import (
+    PY_WHITESPACE,
+    _clean_text,
+    _on_subset,
+    _strip_separators,
+    _to_number,
+    has_space,
+    nfkc,
+    parse_numbers,
+    plain_cells,
+)
+from landeval.readers.encoding import decode_head, is_utf8
 from landeval.readers.tables import (
     _TOTAL_WORDS,
     _blank,
@@ -28,7 +39,7 @@ from landeval.readers.tables import (
     _read_csv_pandas,
     _total_labels,
 )
-from landeval.validate import _overlap_upper_bounds
+from landeval.validate import _overlap_upper_bounds, _padded_rings
 
 # --- CSV ------------------------------------------------------------------------------------
 
@@ -206,6 +217,110 @@ def test_parse_numbers_equals_to_numeric(cells):
     assert _same(got.to_numpy(), _reference(series))
 
 
+def _to_number_reference(series: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:
+    """What ``_to_number`` did before it skipped cleaning plain cells: clean every cell."""
+    text = _clean_text(series)
+    cleaned = _strip_separators(text)
+    if integer:
+        cleaned = _on_subset(cleaned, cleaned.str.endswith("年"), lambda s: s.str.slice(stop=-1))
+    values = parse_numbers(cleaned)
+    present = text.notna()
+    limit = 2.0**53 if integer else np.inf
+    values = values.where(values.abs() < limit)
+    bad = present & values.isna()
+    if integer:
+        not_whole = values.notna() & (values - values.round()).abs().gt(1e-9)
+        return values.mask(not_whole).round().astype("Int64"), bad | not_whole
+    return values, bad
+
+
+_MESSY_NUMBERS = [
+    *_EDGE_NUMBERS,
+    "１２３",
+    " 12 ",
+    "1,234",
+    "1 234.5",
+    "2023年",
+    "—",
+    "NULL",
+    "n/a",
+    "",
+    "　7",
+    "-0",
+    "12.",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_MESSY_NUMBERS),
+            st.integers(-(10**17), 10**17).map(str),
+            st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
+            st.none(),
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    st.booleans(),
+)
+def test_to_number_cleans_only_what_is_not_plain_and_gives_the_same(cells, integer):
+    series = pd.Series(cells, dtype="str", index=range(5, 5 + len(cells)))
+    values, bad = _to_number(series, integer=integer)
+    ref_values, ref_bad = _to_number_reference(series, integer=integer)
+    pd.testing.assert_series_equal(values, ref_values, check_exact=True)
+    pd.testing.assert_series_equal(bad, ref_bad, check_exact=True, check_names=False)
+    plain = plain_cells(series)
+    assert (_clean_text(series)[plain] == series[plain]).all()  # what the fast path assumes
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"abc",
+        "名称,年度".encode(),
+        "𝔘x".encode(),
+        b"\xed\xa0\x80",  # a surrogate
+        b"\xc0\xaf",  # overlong
+        b"\xf4\x90\x80\x80",  # above U+10FFFF
+        b"\xe4\xb8",  # cut character
+        b"\xff\xfe\x41\x00",  # UTF-16 BOM
+        "名称".encode("gbk"),
+        b"\xef\xbb\xbfab",
+    ],
+)
+def test_is_utf8_agrees_with_python_decoding(raw):
+    for start in range(len(raw) + 1):
+        try:
+            raw[start:].decode("utf-8")
+        except UnicodeDecodeError:
+            expected = False
+        else:
+            expected = True
+        assert is_utf8(raw, start) is expected, (raw, start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=40))
+def test_is_utf8_agrees_with_python_decoding_on_any_bytes(raw):
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        expected = False
+    else:
+        expected = True
+    assert is_utf8(raw) is expected
+
+
+def test_decode_head_is_the_first_characters():
+    raw = ("中a𝔘\n" * 60).encode()
+    for start in (0, 3):
+        for n in range(0, 250, 7):
+            assert decode_head(raw, start, n) == raw[start:].decode("utf-8")[:n]
+
+
 # --- text -------------------------------------------------------------------------------------
 
 
@@ -264,3 +379,12 @@ def test_overlap_bound_of_neighbours_is_zero_and_of_overlaps_at_least_the_area()
     assert bound[0] == 0.0  # neighbours sharing an edge
     assert (bound[1:] >= 0.25).all()  # the overlaps are 0.25 each
     assert (bound[1:] <= 0.5).all()
+
+
+def test_padded_rings_of_a_polygon_with_a_hole_are_its_exterior():
+    holed = shapely.box(0, 0, 50, 50).difference(shapely.box(10, 10, 20, 20))
+    geoms = np.array([holed, shapely.box(0, 0, 1, 2), None, shapely.Polygon()], dtype=object)
+    rings, counts = _padded_rings(geoms, hull=False)
+    assert counts.tolist() == [4, 4, 0, 0]
+    exterior = shapely.get_coordinates(shapely.get_exterior_ring(holed))[:4]
+    assert np.array_equal(rings[0, :4], exterior)

@@ -6,6 +6,7 @@ import shapely
 
 from landeval._atomic import atomic_dir, atomic_path
 from landeval.store import (
+    StoreWriter,
     _arrow_or_frame,
     _plain,
     list_tables,
@@ -53,6 +54,43 @@ def test_failed_write_leaves_previous_store(tmp_path, frames):
     before = path.read_bytes()
     with pytest.raises(ValueError, match="identifier"):
         write_store(path, {"bad name": firms})
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_store_writer_writes_puts_in_order_a_later_name_replacing_an_earlier(tmp_path, frames):
+    parcels, firms = frames
+    path = tmp_path / "s.duckdb"
+    with StoreWriter(path) as store:
+        store.put({"parcels": parcels, "firms": firms})
+        store.put({"firms": pd.DataFrame({"uscc": ["X"], "name": ["新"]})})
+        store.wait()
+        assert not path.exists()  # only renamed into place when the block ends
+    tables = read_tables(path)
+    assert tables["firms"]["uscc"].tolist() == ["X"]
+    assert tables["parcels"].geometry.equals(parcels.geometry)
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_store_writer_error_in_a_table_surfaces_and_keeps_the_previous_store(tmp_path, frames):
+    _, firms = frames
+    path = write_store(tmp_path / "s.duckdb", {"firms": firms})
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="identifier"), StoreWriter(path) as store:
+        store.put({"bad name": firms})
+        store.wait()
+        pytest.fail("wait() must raise the writing error")
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_store_writer_error_in_the_block_drops_queued_tables(tmp_path, frames):
+    parcels, firms = frames
+    path = write_store(tmp_path / "s.duckdb", {"firms": firms})
+    before = path.read_bytes()
+    with pytest.raises(KeyboardInterrupt), StoreWriter(path) as store:
+        store.put({"parcels": parcels})
+        raise KeyboardInterrupt
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.part"))
 

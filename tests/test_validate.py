@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import tomli_w
@@ -18,6 +20,7 @@ from landeval.findings import has_errors
 from landeval.io import add_area
 from landeval.project import load_project
 from landeval.validate import (
+    _lookup,
     check_allowed,
     check_county_codes,
     check_firm_years,
@@ -27,6 +30,7 @@ from landeval.validate import (
     check_parcels,
     check_uscc,
     check_values,
+    start_overlap_checks,
     validate_inputs,
 )
 
@@ -242,6 +246,13 @@ def test_keys_missing_and_duplicate_firm_years():
     ]
 
 
+def test_duplicate_firm_years_with_a_blank_year_are_reported_not_a_crash():
+    tax = pd.DataFrame({"uscc": ["A", "A", "B"], "year": [None, None, 2023.0], "tax": [1.0] * 3})
+    found = check_keys(tax, layer="firm_tax")
+    assert found["code"].tolist() == ["DUPLICATE_KEY", "DUPLICATE_KEY"]
+    assert found["message"].str.contains("A/空 出现 2 次").all()
+
+
 def test_allowed_values():
     platforms = pd.DataFrame({"platform_id": ["P1", "P2"], "tier": ["2", "7"]})
     found = check_allowed(platforms, layer="platforms")
@@ -300,6 +311,66 @@ def test_tax_output_presence_and_year_gaps():
     ]
     gap = found[found["code"] == "YEAR_MISSING"]
     assert gap["message"].iloc[0] == "缺少年度: 2022"
+
+
+def _firm_years_reference(tax: pd.DataFrame, output: pd.DataFrame) -> dict[str, list[str]]:
+    """Row ids of the firm-year findings the straightforward pandas way (merge, group-by)."""
+    tax_keys = tax[["uscc", "year"]].dropna().drop_duplicates()
+    out_keys = output[["uscc", "year"]].dropna().drop_duplicates()
+    both = tax_keys.merge(out_keys, how="outer", on=["uscc", "year"], indicator=True)
+    ids = {}
+    for side, code in (("left_only", "TAX_WITHOUT_OUTPUT"), ("right_only", "OUTPUT_WITHOUT_TAX")):
+        rows = both[both["_merge"] == side]
+        ids[code] = (rows["uscc"] + "/" + rows["year"].astype("str")).tolist()
+    years = pd.concat([tax_keys, out_keys]).drop_duplicates()
+    years = years[years["year"].between(1949, 2100)]
+    span = years.groupby("uscc")["year"].agg(["min", "max", "count"])
+    ids["YEAR_MISSING"] = span[(span["max"] - span["min"] + 1) > span["count"]].index.tolist()
+    return ids
+
+
+def test_firm_years_on_integer_codes_equals_the_pandas_way():
+    rng = np.random.default_rng(3)
+    codes = ["A1", "B2", "b2", "中", "Z", "a1", "A10", "A1 ", "9133"]
+    for trial in range(200):
+
+        def table(n):
+            year = rng.choice([2020, 2021, 2022, 2024, 20233, 1900, None], n)
+            return pd.DataFrame(
+                {
+                    "uscc": pd.array(rng.choice([*codes, None], n), dtype="str"),
+                    "year": pd.array(year, dtype="Int64"),
+                },
+                index=rng.permutation(n) * 2,
+            )
+
+        tax, output = table(rng.integers(0, 14)), table(rng.integers(0, 14))
+        firms = pd.DataFrame({"uscc": pd.array(codes[: rng.integers(0, 9)], dtype="str")})
+        found = check_firm_years(tax, output, firms if trial % 2 else None)
+        for code, ids in _firm_years_reference(tax, output).items():
+            assert found.loc[found["code"] == code, "row_id"].tolist() == ids, (trial, code)
+
+
+def test_lookup_maps_text_keys_to_values():
+    ids = pd.Series(["a", "b", "中"], dtype="str")
+    values = pd.Series([1.0, np.nan, 3.5])
+    keys = pd.Series(["中", "x", "a", None, "b"], dtype="str", index=[4, 3, 2, 1, 0])
+    got = _lookup(keys, ids, values)
+    assert np.array_equal(got, [3.5, np.nan, 1.0, np.nan, np.nan], equal_nan=True)
+    assert _lookup(keys.iloc[:0], ids, values).shape == (0,)
+    assert np.isnan(_lookup(keys, ids.iloc[:0], values.iloc[:0])).all()
+
+
+def test_overlap_checks_started_early_give_the_same_findings():
+    parcels = _parcels([box(0, 0, 100, 100), box(50, 0, 150, 100), box(300, 0, 400, 100)])
+    tables = {"parcels": parcels}
+    alone = validate_inputs(tables, config=CFG)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = start_overlap_checks(tables, pool)
+        assert set(started) == {"parcels"}
+        early = validate_inputs(tables, config=CFG, overlaps=started)
+    pd.testing.assert_frame_equal(early, alone)
+    assert "PARCEL_OVERLAP" in set(alone["code"])
 
 
 def test_occupancy_unknowns_and_leases():

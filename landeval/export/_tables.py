@@ -137,6 +137,41 @@ def action_table(
     return _build(rows, spec, lang=lang, parcel_eval=parcel_eval)
 
 
+def action_tables(
+    parcel_eval: pd.DataFrame, *, lang: str = "zh", treatments: Sequence[str]
+) -> dict[str, Table]:
+    """The action table of each treatment: ``action_table(treatments=[code])`` per code.
+
+    The parcels are selected, sorted and converted once and then split by treatment, which
+    gives the same rows in the same order (a stable sort keeps the order of equal keys, in
+    the whole as in each part) for a fraction of the work of one call per treatment.
+
+    Parameters
+    ----------
+    parcel_eval : DataFrame
+        The ``parcel_eval`` result table.
+    lang : {"zh", "en"}
+        Language of headers and labels.
+    treatments : sequence of str
+        Treatment codes, each the key of one table (in this order).
+    """
+    codes = list(treatments)
+    wanted = {c[0] for c in ACTION_COLUMNS} | {"flags_zh", "county_code", "area_mu", "parcel_id"}
+    wanted.add("treatment")  # to split by
+    shown = pd.DataFrame(parcel_eval[[c for c in parcel_eval.columns if c in wanted]])
+    treatment = _column(parcel_eval, "treatment")
+    rows = sort_parcels(shown[treatment.isin(codes).to_numpy(dtype=bool)])
+    table = _build(rows, ACTION_COLUMNS, lang=lang, parcel_eval=parcel_eval)
+    which = _column(rows, "treatment")
+    return {
+        code: Table(
+            table.frame[(which == code).to_numpy(dtype=bool)].reset_index(drop=True),
+            table.kinds,
+        )
+        for code in codes
+    }
+
+
 def summary_table(parcel_eval: pd.DataFrame, *, lang: str = "zh") -> Table:
     """Parcels and area (mu) per county and treatment, with row and column totals."""
     codes = treatment_codes(parcel_eval)

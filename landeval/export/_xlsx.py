@@ -4,12 +4,13 @@ Why not XlsxWriter: it writes cell by cell through Python calls (about 10 µs a 
 made ``actions.xlsx`` the slowest step of a run (a million parcels and firms are tens of
 millions of cells). Here the cell XML of a block of rows is built column by column with
 Arrow kernels (escaping, formula neutralising, cell references) and DuckDB (number
-formatting), joined into rows in C and streamed into the zip in chunks, compressed on a
-second thread while the next chunk is built; so memory stays flat and no Python code runs
-per cell. What the action lists need, and nothing more: inline strings, numbers with a
-number format, a bold filled bordered header row, a frozen header, an autofilter, column
-widths and the document title and author. The package layout follows what XlsxWriter
-writes (ECMA-376 SpreadsheetML), so Excel, WPS and openpyxl open it.
+formatting), joined into rows in C and streamed into the zip in chunks; blocks are built on
+two threads and compressed on a third while the next ones are built, so memory stays flat,
+both cores work and no Python code runs per cell. What the action lists need, and nothing
+more: inline strings, numbers with a number format, a bold filled bordered header row, a
+frozen header, an autofilter, column widths and the document title and author. The package
+layout follows what XlsxWriter writes (ECMA-376 SpreadsheetML), except that a cell carries
+its reference only where a reader cannot count it; Excel, WPS and openpyxl open it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ MAX_TEXT = 32_767
 """Characters Excel keeps in a cell; longer text is cut."""
 
 _CHUNK_ROWS = 20_000  # rows converted and compressed at a time: bounds the memory in use
+_BUILDERS = 2  # threads building chunks: the machines this runs on have two cores or more
 _BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0.00": 4}  # no numFmt entry needed for these
 _FIRST_CUSTOM_FORMAT = 164
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # \r too: XML would read it as \n
@@ -185,11 +188,11 @@ def _write_sheet_xml(fh, sheet: Sheet, styles: _Styles) -> str | None:
         for letter, (_, col) in zip(letters, columns, strict=True)
     )
     fh.write(f'<row r="1">{header_cells}</row>'.encode())
-    # compressing a chunk (zlib frees the GIL) overlaps building the next one; one chunk
+    # compressing a chunk (zlib frees the GIL) overlaps building the next ones; one chunk
     # waits at most, which bounds the memory in use
-    with duckdb.connect() as con, ThreadPoolExecutor(max_workers=1) as writer:
+    with ThreadPoolExecutor(max_workers=1) as writer:
         pending: Future | None = None
-        for chunk in _row_chunks(columns, letters, n_rows, styles, con):
+        for chunk in _row_chunks(columns, letters, n_rows, styles):
             if pending is not None:
                 pending.result()
             pending = writer.submit(fh.write, chunk)
@@ -223,54 +226,103 @@ def _row_chunks(
     letters: Sequence[str],
     n_rows: int,
     styles: _Styles,
-    con: duckdb.DuckDBPyConnection,
 ) -> Iterator[pa.Buffer]:
-    """The ``<row>`` XML of ``_CHUNK_ROWS`` rows at a time, as UTF-8 bytes."""
+    """The ``<row>`` XML of ``_CHUNK_ROWS`` rows at a time, as UTF-8 bytes, in order.
+
+    A cell carries its reference (``r="B7"``) only where a reader cannot infer it: after a
+    missing cell or a gap between blocks (readers count a cell without one as the next
+    column, as ECMA-376 allows). That is about a fifth less XML to build and compress.
+    """
     prepared = [_column_values(col, n_rows) for _, col in columns]
     numbers = [i for i, (_, col) in enumerate(columns) if col.number_format is not None]
-    # names, labels and codes repeat: such a column's cell XML is made once per distinct
-    # text and then spread by index, which saves most of the string work
+    # number formats are registered in column order, once the sheet has rows
+    number_heads = {
+        i: _s(f'<c s="{styles.index(columns[i][1].number_format)}"><v>')
+        for i in (numbers if n_rows else ())
+    }
+    # a cell needs its reference when it does not follow its left neighbour's column
+    positions = [i for i, _ in columns]
+    always_ref = [positions[k] != (positions[k - 1] + 1 if k else 0) for k in range(len(positions))]
+    # names, labels, codes, counts and standard values repeat: such a column's cell XML is
+    # made once per distinct value and then spread by index, which saves most of the work
     repeats: dict[int, tuple[pa.Array, pa.Array]] = {}
-    for i, (_, col) in enumerate(columns):
-        values = prepared[i]
-        if (
-            col.number_format is None
-            and len(values) >= 2 * _CHUNK_ROWS
-            and pc.count_distinct(values).as_py() * 4 <= len(values)
-        ):
-            encoded = pc.dictionary_encode(values)
-            repeats[i] = (_text_tails(encoded.dictionary, col), encoded.indices)
-    for lo in range(0, n_rows, _CHUNK_ROWS):
-        hi = min(lo + _CHUNK_ROWS, n_rows)
-        rows = pc.cast(pa.array(np.arange(lo + 2, hi + 2, dtype=np.int64)), _STR)
-        shown = _shown_numbers([prepared[i][lo:hi] for i in numbers], con)
-        cells = []
-        for i, (letter, (_, col)) in enumerate(zip(letters, columns, strict=True)):
-            head = _s(f'<c r="{letter}')
+    with duckdb.connect() as formatter:
+        for i, (_, col) in enumerate(columns):
+            values = prepared[i]
+            if len(values) < 2 * _CHUNK_ROWS:
+                continue
             if col.number_format is None:
-                if i in repeats:
-                    tails, indices = repeats[i]
-                    tail = tails.take(indices.slice(lo, hi - lo))
-                else:
-                    tail = _text_tails(prepared[i].slice(lo, hi - lo), col)
-                cells.append(pc.binary_join_element_wise(head, rows, tail, _s("")))
+                if pc.count_distinct(values).as_py() * 4 <= len(values):
+                    encoded = pc.dictionary_encode(values)
+                    repeats[i] = (_text_tails(encoded.dictionary, col), encoded.indices)
+                continue
+            # (not with -0.0, which hashing might take for 0.0: it is written "-0")
+            if np.any(np.signbit(values) & (values == 0)):
+                continue
+            number_array = pa.array(values, from_pandas=True)  # NaN as null: no cell
+            if pc.count_distinct(number_array).as_py() * 4 <= len(values):
+                encoded = pc.dictionary_encode(number_array)
+                (shown,) = _shown_numbers([encoded.dictionary.to_numpy()], formatter)
+                cell = pc.binary_join_element_wise(number_heads[i], shown, _s("</v></c>"), _s(""))
+                repeats[i] = (cell, encoded.indices)
+    formatted = [i for i in numbers if i not in repeats]  # per chunk
+
+    def build(lo: int, hi: int, con: duckdb.DuckDBPyConnection) -> pa.Buffer:
+        rows = pc.cast(pa.array(np.arange(lo + 2, hi + 2, dtype=np.int64)), _STR)
+        shown = _shown_numbers([prepared[i][lo:hi] for i in formatted], con)
+        cells: list[pa.Array] = []
+        for i, (_, col) in enumerate(columns):
+            if i in repeats:
+                tails, indices = repeats[i]
+                cell = tails.take(indices.slice(lo, hi - lo))
+            elif col.number_format is None:
+                cell = _text_tails(prepared[i].slice(lo, hi - lo), col)
             else:
-                s = styles.index(col.number_format)
-                cells.append(
-                    pc.binary_join_element_wise(
-                        head, rows, _s(f'" s="{s}"><v>'), shown.pop(0), _s("</v></c>"), _s("")
-                    )
+                cell = pc.binary_join_element_wise(
+                    number_heads[i], shown.pop(0), _s("</v></c>"), _s("")
                 )
+            if always_ref[i]:
+                cell = _with_reference(cell, letters[i], rows)
+            elif i and cells[-1].null_count:
+                after_gap = pc.and_(cells[-1].is_null(), cell.is_valid())
+                if pc.any(after_gap).as_py():
+                    cell = pc.replace_with_mask(
+                        cell,
+                        after_gap,
+                        _with_reference(cell.filter(after_gap), letters[i], rows.filter(after_gap)),
+                    )
+            cells.append(cell)
         # a missing cell (null) is no cell at all
         xml = pc.binary_join_element_wise(
             _s('<row r="'), rows, _s('">'), *cells, _s("</row>"), _s(""),
             null_handling="replace", null_replacement="",
         )  # fmt: skip
-        yield _string_bytes(xml)
+        return _string_bytes(xml)
+
+    def task(lo: int, hi: int) -> pa.Buffer:
+        with con.cursor() as cursor:  # a DuckDB connection per thread
+            return build(lo, hi, cursor)
+
+    # chunks are built on _BUILDERS threads (Arrow kernels and DuckDB free the GIL) and
+    # handed out in order; at most _BUILDERS chunks wait, which bounds the memory in use
+    with duckdb.connect() as con, ThreadPoolExecutor(max_workers=_BUILDERS) as pool:
+        pending: deque[Future] = deque()
+        for lo in range(0, n_rows, _CHUNK_ROWS):
+            pending.append(pool.submit(task, lo, min(lo + _CHUNK_ROWS, n_rows)))
+            if len(pending) >= _BUILDERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _with_reference(cells: pa.Array, letter: str, rows: pa.Array) -> pa.Array:
+    """``cells`` (``<c …``) with their reference ``r="B7"`` written in; null stays null."""
+    rest = pc.utf8_slice_codeunits(cells, 2)  # after "<c"
+    return pc.binary_join_element_wise(_s(f'<c r="{letter}'), rows, _s('"'), rest, _s(""))
 
 
 _STR = pa.large_string()
-_TEXT_OPEN = '" t="inlineStr"><is><t'
+_TEXT_OPEN = '<c t="inlineStr"><is><t'
 _PRESERVE = ' xml:space="preserve"'
 _TEXT_CLOSE = "</t></is></c>"
 # RE2 patterns of the checks in _clean: control characters XML cannot hold, and what
@@ -328,7 +380,7 @@ def _float_values(cells: Sequence[object]) -> np.ndarray:
 
 
 def _text_tails(text: pa.Array, col: Column) -> pa.Array:
-    """The XML of text cells after their reference ``<c r="A2``; null when missing."""
+    """The XML of text cells (without reference); null when missing."""
     text = _clean_array(_transformed(text, col))
     preserve = pc.match_substring_regex(text, _EDGE_SPACE)
     opening = pc.if_else(preserve, _s(_TEXT_OPEN + _PRESERVE + ">"), _s(_TEXT_OPEN + ">"))

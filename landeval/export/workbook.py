@@ -20,7 +20,7 @@ from landeval._atomic import atomic_path
 from landeval.export._cells import column_width, neutralise
 from landeval.export._tables import (
     Table,
-    action_table,
+    action_tables,
     county_names,
     findings_table,
     firm_table,
@@ -88,8 +88,8 @@ def write_workbook(
     sheets: list[tuple[str, list[tuple[Table, int]]]] = [
         (SHEET_NAMES["summary"][lang], [(summary_table(parcels, lang=lang), 0)])
     ]
-    for code in treatment_codes(parcels):
-        table = action_table(parcels, lang=lang, treatments=[code])
+    codes = treatment_codes(parcels)
+    for code, table in action_tables(parcels, lang=lang, treatments=codes).items():
         sheets.append((treatment_label(code, lang, parcels), [(table, 0)]))
     ledger = ledger_table(results.get("balance_ledger"), lang=lang)
     items = items_table(results.get("balance_items"), lang=lang)

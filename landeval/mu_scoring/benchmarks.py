@@ -49,7 +49,10 @@ def group_benchmarks(scored: pd.DataFrame, *, config: Config) -> tuple[pd.DataFr
         BENCHMARK_NOT_POSITIVE (info) for each group-year-indicator that is scored but whose
         benchmark is missing or ≤ 0 (its sub-score is 0 for the whole group).
     """
-    ev = scored[scored["evaluated"].to_numpy(dtype=bool)]
+    # Only the columns used: filtering the whole (wide) frame copied every text column.
+    ev = scored.loc[
+        scored["evaluated"].to_numpy(dtype=bool), ["group", "year", "scale", *INDICATORS]
+    ]
     weights = weights_frame(ev, config=config)
     used = weights > 0
     keys = [ev["group"], ev["year"]]

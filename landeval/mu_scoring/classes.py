@@ -9,6 +9,8 @@ Firm-years that are not evaluated are class T with their reason.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -17,6 +19,7 @@ import pyarrow.compute as pc
 from landeval.config import Config
 from landeval.findings import concat_findings
 from landeval.mu_scoring._frames import findings_from, fmt_array, is_in
+from landeval.mu_scoring.groups import group_year_ids
 
 # Guards p ≤ bound against float noise (p = rank / n is exact for the usual bounds anyway).
 _P_EPS = 1e-12
@@ -56,13 +59,14 @@ def assign_classes(
     # A shallow copy: copy-on-write keeps ``scored`` unchanged when columns are added.
     out = scored.copy(deep=False)
     ev = out["evaluated"].to_numpy(dtype=bool)
-    keys = [out["group"], out["year"]]
-    score = out["score"].where(ev)
-    rank = score.groupby(keys).rank(method="min", ascending=False)
+    keys = group_year_ids(out)
+    score = out["score"].where(ev).to_numpy(dtype="float64", na_value=np.nan)
+    rank = min_ranks_descending(score, keys)
     n = pd.Series(ev.astype("int64"), index=out.index).groupby(keys).transform("sum")
-    out["rank"] = rank.astype("Int64")
+    out["rank"] = pd.Series(rank, index=out.index).astype("Int64")
     out["n_in_group"] = n.where(ev).astype("Int64")
-    p = (rank / n).to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = rank / n.to_numpy(dtype="float64", na_value=np.nan)
 
     above = out["scale"].eq("above").fillna(False).to_numpy(dtype=bool)
     bounds = config.scoring.classes
@@ -101,6 +105,34 @@ def assign_classes(
         ),
     )
     return out, found
+
+
+def min_ranks_descending(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Rank of each value within its group, largest first, ties taking the smallest rank.
+
+    What ``Series.groupby(groups).rank(method="min", ascending=False)`` gives (NaN for a
+    missing value or group), through one numpy sort instead of pandas' grouped rank.
+
+    Examples
+    --------
+    >>> min_ranks_descending(np.array([3.0, 5.0, 3.0, np.nan, 1.0]),
+    ...                      np.array([0.0, 0.0, 0.0, 0.0, 1.0])).tolist()
+    [2.0, 1.0, 2.0, nan, 1.0]
+    """
+    rank = np.full(len(values), np.nan)
+    rows = np.flatnonzero(~np.isnan(values) & ~np.isnan(groups))
+    if not len(rows):
+        return rank
+    # By group, then value descending; equal values are neighbours within their group.
+    order = rows[np.lexsort((-values[rows], groups[rows]))]
+    v, g = values[order], groups[order]
+    pos = np.arange(len(order))
+    new_group = np.concatenate([[True], g[1:] != g[:-1]])
+    new_value = new_group | np.concatenate([[True], v[1:] != v[:-1]])
+    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
+    value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
+    rank[order] = value_start - group_start + 1
+    return rank
 
 
 def _veto_reasons(out: pd.DataFrame, veto: pd.DataFrame | None) -> tuple[pd.Series, pd.DataFrame]:
@@ -164,30 +196,26 @@ def _reasons(
         values = pa.array(column.array, type=pa.string(), from_pandas=True)
         return pc.fill_null(values.filter(pa.array(rows)), "")
 
-    def number(column: pd.Series, rows: np.ndarray, digits: int) -> pa.Array:
-        return fmt_array(column[rows], digits=digits)
+    def number(values: np.ndarray, rows: np.ndarray, digits: int) -> pa.Array:
+        return fmt_array(pd.Series(values[rows]), digits=digits)
 
     def join(*parts: pa.Array | str) -> pa.Array:
         return pc.binary_join_element_wise(*parts, "")
 
     # Not evaluated: the reason. Evaluated: score, rank and class.
     result = text(not_evaluated.astype("object"), np.ones(len(out), dtype=bool))
-    pct = pd.Series(p * 100, index=out.index)
-    rank = out["rank"].astype("float64")
-    n = out["n_in_group"].astype("float64")
+    columns = [
+        (out["score"].to_numpy(dtype="float64", na_value=np.nan), 1),
+        (out["rank"].to_numpy(dtype="float64", na_value=np.nan), 0),
+        (out["n_in_group"].to_numpy(dtype="float64", na_value=np.nan), 0),
+        (p * 100, 1),
+    ]
 
     def head(rows: np.ndarray) -> list[pa.Array | str]:
-        return [
-            "得分",
-            number(out["score"], rows, 1),
-            "，组内排名",
-            number(rank, rows, 0),
-            "/",
-            number(n, rows, 0),
-            "（前",
-            number(pct, rows, 1),
-            "%），",
-        ]
+        # The four numbers on two threads: numpy and Arrow's kernels release the GIL.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            score, rank, n, pct = pool.map(lambda c: number(c[0], rows, c[1]), columns)
+        return ["得分", score, "，组内排名", rank, "/", n, "（前", pct, "%），"]
 
     def veto(rows: np.ndarray) -> list[pa.Array | str]:
         return ["列入负面清单（", text(out["veto_reason"], rows), "）"]

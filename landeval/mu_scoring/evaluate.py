@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.config import Config
 from landeval.findings import concat_findings
 from landeval.model import RESULT_COLUMNS
 from landeval.mu_scoring._frames import (
+    all_threads,
     connect,
     fetch,
     findings_from,
@@ -28,7 +32,7 @@ from landeval.mu_scoring.firm_years import assemble_firm_years
 from landeval.mu_scoring.groups import group_keys
 from landeval.mu_scoring.indicators import compute_indicators
 from landeval.mu_scoring.land import firm_land
-from landeval.mu_scoring.rollup import allocate, parcel_scores
+from landeval.mu_scoring.rollup import ALLOCATED_VALUES, allocate, parcel_scores
 from landeval.mu_scoring.scores import score_firm_years
 from landeval.mu_scoring.trends import compute_trends
 
@@ -136,32 +140,44 @@ def _evaluate(
     fy, f_join = assemble_firm_years(
         firms=firms, firm_tax=firm_tax, firm_output=firm_output, land=land, years=years
     )
-    fy = compute_indicators(fy)
-    fy["group"] = group_keys(fy, config.scoring.group_by)
-    reasons = not_evaluated_reasons(fy, config=config)
-    fy["evaluated"] = reasons.isna().to_numpy()
-    benchmarks, f_bench = group_benchmarks(fy, config=config)
-    fy = score_firm_years(fy, benchmarks, config=config)
-    fy, f_class = assign_classes(fy, reasons=reasons, veto=veto, config=config)
-    firm_scores = _sorted_firm_scores(fy)
-    # The working frame is as big as firm_scores: free it (and land, once used) before the
-    # roll-up, which holds the run's peak memory.
-    del fy, reasons
-    f_no_data = _no_data_findings(land, firm_scores)
-    allocation = allocate(land, firm_scores=firm_scores, firms=firms)
-    del land
-    parcels_out = parcel_scores(
-        parcels=parcels,
-        allocation=allocation,
-        firm_scores=firm_scores,
-        firms=firms,
-        years=years,
-    )
-    trends = compute_trends(
-        allocation,
-        regions=_city_and_county_regions(parcels, city=config.project.city),
-        target_growth=config.trends.target_growth,
-    )
+    # The allocation and the no-data findings need only each firm-year's scale and money,
+    # known now: they run (mostly in DuckDB) on a second thread while this one scores and
+    # classes, and so do the trends after them. Their results do not depend on the
+    # firm-years' row order.
+    with ThreadPoolExecutor(max_workers=1) as side:
+        money = fy[["uscc", "year", "scale", *ALLOCATED_VALUES]]
+        no_data = side.submit(_no_data_findings, land, money)
+        allocated = side.submit(allocate, land, firm_scores=money, firms=firms)
+        # Trends need only the allocation: next on the same thread.
+        trends = side.submit(
+            lambda: compute_trends(
+                allocated.result(),
+                regions=_city_and_county_regions(parcels, city=config.project.city),
+                target_growth=config.trends.target_growth,
+            )
+        )
+        del land, money
+        fy = compute_indicators(fy)
+        fy["group"] = group_keys(fy, config.scoring.group_by)
+        reasons = not_evaluated_reasons(fy, config=config)
+        fy["evaluated"] = reasons.isna().to_numpy()
+        benchmarks, f_bench = group_benchmarks(fy, config=config)
+        fy = score_firm_years(fy, benchmarks, config=config)
+        fy, f_class = assign_classes(fy, reasons=reasons, veto=veto, config=config)
+        firm_scores = _sorted_firm_scores(fy)
+        # The working frame is as big as firm_scores: free it before the roll-up, which
+        # holds the run's peak memory.
+        del fy, reasons
+        f_no_data = no_data.result()
+        allocation = allocated.result()
+        parcels_out = parcel_scores(
+            parcels=parcels,
+            allocation=allocation,
+            firm_scores=firm_scores,
+            firms=firms,
+            years=years,
+        )
+        trends = trends.result()
     findings = concat_findings(f_land, f_join, f_bench, f_class, f_no_data)
     return ScoringResult(
         firm_scores=firm_scores,
@@ -173,18 +189,46 @@ def _evaluate(
 
 
 def _sorted_firm_scores(fy: pd.DataFrame) -> pd.DataFrame:
-    # Sorted in Arrow (pandas sorted the text keys slowly and copied every column twice).
-    keys = pa.table(
-        {
-            "year": fy["year"].to_numpy(),
-            "group": text_array(fy["group"]),
-            "_t": ~fy["evaluated"].to_numpy(dtype=bool),
-            "rank": pa.array(fy["rank"].array),
-            "uscc": text_array(fy["uscc"]),
-        }
-    )
-    order = sort_order(keys, keys.column_names).to_numpy()
+    keys = {
+        "year": fy["year"].to_numpy(),
+        "group": text_array(fy["group"]),
+        "_t": ~fy["evaluated"].to_numpy(dtype=bool),
+        "rank": pa.array(fy["rank"].array),
+        "uscc": text_array(fy["uscc"]),
+    }
+    if _sorted_by_year_and_text(keys["year"], keys["uscc"]):
+        # The firm-years come sorted by year and uscc: a stable sort on integer codes of the
+        # other keys leaves ties in uscc order, the order of a full sort, without sorting
+        # millions of texts.
+        # Ranks are exact in float64; missing ranks (class T) last.
+        rank = fy["rank"].to_numpy(dtype="float64", na_value=np.inf)
+        order = np.lexsort((rank, keys["_t"], _text_order(keys["group"]), keys["year"]))
+    else:
+        # Sorted in Arrow (pandas sorted the text keys slowly and copied every column twice).
+        table = pa.table(keys)
+        order = sort_order(table, table.column_names).to_numpy()
     return take_rows(fy, order, [*RESULT_COLUMNS["firm_scores"], *FIRM_SCORE_EXTRAS])
+
+
+def _sorted_by_year_and_text(year: np.ndarray, text: pa.Array) -> bool:
+    """Whether rows are strictly increasing by (year, text), text without missing values."""
+    n = len(year)
+    if n < 2:
+        return text.null_count == 0
+    if text.null_count or bool((np.diff(year) < 0).any()):
+        return False
+    same_year = year[1:] == year[:-1]
+    increasing = pc.less(text.slice(0, n - 1), text.slice(1)).to_numpy(zero_copy_only=False)
+    return bool((increasing | ~same_year).all())
+
+
+def _text_order(values: pa.Array) -> np.ndarray:
+    """Integer codes that sort as ``values`` do (code point order, missing last)."""
+    encoded = pc.dictionary_encode(values, null_encoding="encode")
+    dictionary = encoded.dictionary
+    place = np.empty(len(dictionary), dtype=np.int64)
+    place[sort_order(pa.table({"v": dictionary}), ["v"]).to_numpy()] = np.arange(len(dictionary))
+    return place[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _city_and_county_regions(parcels: pd.DataFrame, *, city: str) -> pd.DataFrame:
@@ -202,11 +246,17 @@ def _city_and_county_regions(parcels: pd.DataFrame, *, city: str) -> pd.DataFram
 
 
 def _no_data_findings(land: pd.DataFrame, firm_scores: pd.DataFrame) -> pd.DataFrame:
-    """Occupants holding land in a year with neither a tax nor an output row (info)."""
+    """Occupants holding land in a year with neither a tax nor an output row (info).
+
+    ``firm_scores`` may be any frame with one row per scored firm-year (uscc, year).
+    """
     con = connect(
         {"land": land[["uscc", "year", "parcel_id"]], "fs": firm_scores[["uscc", "year"]]}
     )
     try:
+        # No float sums: every thread may work (the lists are ordered, the result sorted on
+        # a unique key).
+        all_threads(con)
         # In SQL: pandas' merge and a Python join per firm-year took seconds at scale.
         lost = to_frame(fetch(con, _NO_DATA_SQL))
     finally:

@@ -8,7 +8,9 @@ finding. Duplicate (uscc, year) rows within one table are summed (a warning).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -19,6 +21,10 @@ from landeval.mu_scoring._frames import (
     connect,
     fetch,
     findings_from,
+    group_codes,
+    ordered_sums,
+    run_codes,
+    run_starts,
     sort_order,
     to_frame,
 )
@@ -50,21 +56,9 @@ FIRM_YEAR_COLUMNS: list[str] = [
 """Columns of :func:`assemble_firm_years`'s frame."""
 
 
-def _sum_sql(cols: Sequence[str]) -> str:
-    return ", ".join(f"sum({c}) AS {c}" for c in cols)
-
-
-# Step 1 (one thread: float sums in a fixed order): each table's sums per firm-year.
-_SUMS_SQL = """
-CREATE TEMP TABLE t AS
-    SELECT uscc, year, {tax_sums}, count(*) AS n_tax FROM tax GROUP BY uscc, year;
-CREATE TEMP TABLE o AS
-    SELECT uscc, year, {out_sums}, count(*) AS n_out FROM out GROUP BY uscc, year;
-CREATE TEMP TABLE l AS
-    SELECT uscc, year, sum(land_m2) AS land_m2 FROM land GROUP BY uscc, year;
-"""
-
-# Step 2 (any number of threads: joins and a sort on the unique key uscc, year).
+# The per-firm-year sums are made in numpy in a fixed row order (:func:`_firm_year_sums`,
+# :func:`land_per_firm_year`), so DuckDB may use every thread for the joins and the sort.
+# Joins and a sort on the unique key uscc, year (any number of threads).
 _JOIN_SQL = """
 WITH j AS (SELECT * FROM t FULL JOIN o USING (uscc, year))
 SELECT j.uscc, j.year,
@@ -109,22 +103,25 @@ def assemble_firm_years(
         TAX_WITHOUT_OUTPUT, OUTPUT_WITHOUT_TAX, DUPLICATE_FIRM_YEAR, FIRM_NOT_IN_REGISTRY and
         DUPLICATE_FIRM findings.
     """
-    tax = _table(firm_tax, TAX_VALUES)
-    out = _table(firm_output, OUTPUT_VALUES)
-    reg, dup_firms = _registry(firms)
+    # The tax and output sums on two threads (their sorts and sums run in Arrow and numpy,
+    # which release the GIL) while this one prepares the registry and the land.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        tax = pool.submit(_firm_year_sums, firm_tax, TAX_VALUES, count="n_tax")
+        out = pool.submit(_firm_year_sums, firm_output, OUTPUT_VALUES, count="n_out")
+        reg, dup_firms = _registry(firms)
+        lnd = land_per_firm_year(arrow_table(land[["uscc", "year", "land_m2"]]))
+        tax, out = tax.result(), out.result()
     if years is None:
         years = sorted(set(tax["year"].to_pylist()).union(out["year"].to_pylist()))
     yrs = pd.DataFrame({"year": pd.Series(sorted(set(years)), dtype="int64")})
-    lnd = land[["uscc", "year", "land_m2"]]
     sql = _JOIN_SQL.format(
         firm_cols=", ".join(f"f.{c}" for c in FIRM_ATTRIBUTES),
         values=", ".join(f"j.{c}" for c in (*TAX_VALUES, *OUTPUT_VALUES)),
     )
-    con = connect({"tax": tax, "out": out, "firms": reg, "land": lnd, "years": yrs})
+    tables = {"t": tax, "o": out, "l": lnd, "firms": reg, "years": yrs}
+    del tax, out, lnd
+    con = connect(tables)
     try:
-        con.execute(
-            _SUMS_SQL.format(tax_sums=_sum_sql(TAX_VALUES), out_sums=_sum_sql(OUTPUT_VALUES))
-        )
         all_threads(con)
         joined = to_frame(fetch(con, sql))
     finally:
@@ -171,9 +168,42 @@ def _table(frame: pd.DataFrame, values: Sequence[str]) -> pa.Table:
         out[c] = pd.to_numeric(src, errors="coerce").astype("float64").to_numpy()
     table = arrow_table(out[out["uscc"].notna() & out["year"].notna()])
     # A canonical row order: duplicate rows then add up identically however the input is
-    # shuffled (DuckDB sums in scan order on its single thread). Sorted in Arrow: pandas'
+    # shuffled (the sums add rows in this order). Sorted in Arrow: pandas'
     # lexsort on the text column took seconds.
     return table.take(sort_order(table, ["uscc", "year", *values]))
+
+
+def _firm_year_sums(frame: pd.DataFrame, values: Sequence[str], *, count: str) -> pa.Table:
+    """uscc, year, the sum of each value column and the row count per firm-year.
+
+    The rows are sorted by value first (:func:`_table`), so each firm-year is a run of rows,
+    summed in that order (as DuckDB's ``sum`` on one thread over the same rows).
+    """
+    table = _table(frame, values)
+    starts = run_starts(table, ["uscc", "year"])
+    codes = run_codes(starts, table.num_rows)
+    sums = {c: ordered_sums(table[c], codes, len(starts)) for c in values}
+    rows = np.diff(np.append(starts, table.num_rows))
+    firsts = table.select(["uscc", "year"]).take(pa.array(starts, type=pa.int64()))
+    return pa.table(
+        {
+            "uscc": firsts["uscc"],
+            "year": firsts["year"],
+            **sums,
+            count: pa.array(rows, type=pa.int64()),
+        }
+    )
+
+
+def land_per_firm_year(land: pa.Table) -> pa.Table:
+    """uscc, year and ``land_m2``: each firm-year's land summed over its parcels.
+
+    Summed in the row order of ``land`` (sorted by year, parcel_id, uscc, relation), as
+    DuckDB's ``sum`` on one thread over the same rows.
+    """
+    codes, firsts = group_codes(land, ["uscc", "year"])
+    keys = land.select(["uscc", "year"]).take(pa.array(firsts, type=pa.int64()))
+    return keys.append_column("land_m2", ordered_sums(land["land_m2"], codes, len(firsts)))
 
 
 def _registry(firms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -10,8 +10,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.config import INDICATORS, Config
+from landeval.mu_scoring._frames import group_codes, text_array
 
 GROUP_SEPARATOR = "|"
 
@@ -62,11 +65,34 @@ def weights_frame(frame: pd.DataFrame, *, config: Config) -> pd.DataFrame:
     Indicators without a weight for the firm's scale get 0 (they are not scored). Rows with
     an unknown scale get 0 everywhere (such firms are not evaluated).
     """
-    above = frame["scale"].eq("above").fillna(False).to_numpy(dtype=bool)
-    below = frame["scale"].eq("below").fillna(False).to_numpy(dtype=bool)
+    # Compared in Arrow: pandas' eq and fillna on a million texts took a second each.
+    scale = text_array(frame["scale"])
+    above = pc.fill_null(pc.equal(scale, "above"), False).to_numpy(zero_copy_only=False)
+    below = pc.fill_null(pc.equal(scale, "below"), False).to_numpy(zero_copy_only=False)
     out = {}
     for ind in INDICATORS:
         w_above = config.scoring.weights.get(ind, 0.0)
         w_below = config.scoring.below_scale_weights.get(ind, 0.0)
         out[ind] = np.where(above, w_above, np.where(below, w_below, 0.0))
     return pd.DataFrame(out, index=frame.index)
+
+
+def group_year_ids(frame: pd.DataFrame) -> np.ndarray:
+    """A number per row for its (``group``, ``year``): equal for equal pairs.
+
+    NaN where either is missing, so that a pandas group-by leaves the row out, as it does
+    when grouping on the columns themselves. For group-bys that do not need the groups
+    sorted by name (ranks, transforms): grouping on one number is several times faster than
+    on text and a year.
+
+    Examples
+    --------
+    >>> fy = pd.DataFrame({"group": ["b", "a", None, "b"], "year": [2023, 2023, 2023, 2023]})
+    >>> group_year_ids(fy).tolist()
+    [0.0, 1.0, nan, 0.0]
+    """
+    group = text_array(frame["group"])
+    year = pa.array(frame["year"].array, type=pa.int64(), from_pandas=True)
+    ids = group_codes(pa.table({"group": group, "year": year}), ["group", "year"])[0]
+    missing = pc.or_(group.is_null(), year.is_null()).to_numpy(zero_copy_only=False)
+    return np.where(missing, np.nan, ids.astype("float64"))

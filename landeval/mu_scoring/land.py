@@ -17,16 +17,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.findings import concat_findings
 from landeval.mu_scoring._frames import (
+    all_threads,
     arrow_table,
     connect,
     fetch,
     findings_from,
+    group_codes,
     is_in,
+    ordered_sums,
+    run_codes,
+    run_starts,
     sort_order,
     to_frame,
 )
@@ -37,47 +44,60 @@ LAND_COLUMNS: list[str] = ["uscc", "year", "parcel_id", "relation", "land_m2"]
 # Relative tolerance when comparing summed areas with a parcel's area (float sums).
 _AREA_RTOL = 1e-9
 
-# Step 1: the valid occupancy rows of each year (v) and each parcel-year's totals (pf).
-_PARCEL_YEAR_SQL = """
+# DuckDB runs on every thread here: the float sums are made in numpy, each adding its rows
+# in a fixed order, so they have the same bits whatever order the threads join rows in (see
+# :func:`_parcel_sums`, :func:`_land_sums`). That order is by parcel row (``_prow``), then
+# from the last canonical occupancy position (``_pos``) to the first: the order the earlier
+# single-threaded DuckDB join fed its sums, so the results keep their exact bits.
+
+# Step 1: the valid occupancy rows of each year (v).
+_VALID_SQL = """
 CREATE TEMP TABLE v AS
 WITH
 y AS (SELECT DISTINCT CAST(year AS BIGINT) AS year FROM years),
 p AS (
-    SELECT CAST(parcel_id AS VARCHAR) AS parcel_id, CAST(area_m2 AS DOUBLE) AS parcel_m2
+    SELECT CAST(parcel_id AS VARCHAR) AS parcel_id, CAST(area_m2 AS DOUBLE) AS parcel_m2,
+           _prow, _pcode
     FROM parcels
-),
-valid AS (
-    SELECT o._row, o.uscc, o.parcel_id, o.relation, o.area_m2, y.year, p.parcel_m2
-    FROM occ AS o
-    JOIN p USING (parcel_id)
-    JOIN y
-      ON (o.from_year IS NULL OR o.from_year <= y.year)
-     AND (o.to_year IS NULL OR o.to_year >= y.year)
-    WHERE o._ok
 )
-SELECT * FROM valid;
+SELECT o._pos, p._prow, p._pcode, o.uscc, o.parcel_id, o.relation, o.area_m2, y.year,
+       p.parcel_m2
+FROM occ AS o
+JOIN p USING (parcel_id)
+JOIN y
+  ON (o.from_year IS NULL OR o.from_year <= y.year)
+ AND (o.to_year IS NULL OR o.to_year >= y.year)
+WHERE o._ok
+"""
+
+# Step 2a: what each valid row adds to its parcel-year's totals, in the summing order (summed
+# and counted in numpy by parcel code and year: :func:`_parcel_sums`; sorting integers, not
+# millions of parcel ids).
+_PARCEL_ROWS_SQL = """
+SELECT _pcode, year,
+       CASE WHEN relation = 'lease' THEN coalesce(area_m2, parcel_m2) END AS leased_raw,
+       CASE WHEN relation = 'own' THEN area_m2 END AS explicit_raw,
+       relation = 'own' AND area_m2 IS NULL AS implicit
+FROM v
+ORDER BY _prow, _pos DESC
+"""
+
+# Step 2b: each parcel-year's totals (pf), from the sums of step 2a (ps) and the number of
+# distinct owners without an area.
+_PARCEL_YEAR_SQL = """
 CREATE TEMP TABLE pf AS
 WITH
-lease_tot AS (
-    SELECT parcel_id, year, any_value(parcel_m2) AS parcel_m2,
-           sum(coalesce(area_m2, parcel_m2)) AS leased_raw
-    FROM v WHERE relation = 'lease' GROUP BY parcel_id, year
-),
-own_tot AS (
-    SELECT parcel_id, year, any_value(parcel_m2) AS parcel_m2,
-           coalesce(sum(area_m2), 0.0) AS explicit_raw,
-           count(*) FILTER (WHERE area_m2 IS NULL) AS n_implicit,
-           count(DISTINCT uscc) FILTER (WHERE area_m2 IS NULL) AS n_implicit_firms
-    FROM v WHERE relation = 'own' GROUP BY parcel_id, year
+implicit AS (
+    SELECT parcel_id, year, count(DISTINCT uscc) AS n_implicit_firms
+    FROM v WHERE relation = 'own' AND area_m2 IS NULL GROUP BY parcel_id, year
 ),
 pt AS (
-    SELECT parcel_id, year,
-           coalesce(o.parcel_m2, l.parcel_m2) AS parcel_m2,
-           coalesce(o.explicit_raw, 0.0) AS explicit_raw,
-           coalesce(o.n_implicit, 0) AS n_implicit,
-           coalesce(o.n_implicit_firms, 0) AS n_implicit_firms,
-           coalesce(l.leased_raw, 0.0) AS leased_raw
-    FROM own_tot AS o FULL JOIN lease_tot AS l USING (parcel_id, year)
+    SELECT parcel_id, year, ps.parcel_m2,
+           coalesce(ps.explicit_raw, 0.0) AS explicit_raw,
+           ps.n_implicit,
+           coalesce(i.n_implicit_firms, 0) AS n_implicit_firms,
+           coalesce(ps.leased_raw, 0.0) AS leased_raw
+    FROM ps LEFT JOIN implicit AS i USING (parcel_id, year)
 ),
 pc AS (
     SELECT *,
@@ -100,24 +120,19 @@ final AS (
 SELECT * FROM final;
 """
 
-# Step 2: each valid row's land: leases scaled, owners net of what is leased out.
+# Step 3: each valid row's land: leases scaled, owners net of what is leased out; in the
+# order of the result, each firm-year-parcel-relation's rows in a run in the summing order
+# (summed in numpy).
 _LAND_SQL = """
-WITH
-rows AS (
-    SELECT v.uscc, v.year, v.parcel_id, v.relation,
-           CASE WHEN v.relation = 'lease'
-                THEN coalesce(v.area_m2, v.parcel_m2) * pf.lease_scale
-                WHEN v.area_m2 IS NULL
-                THEN pf.remainder / pf.n_implicit * pf.owner_factor
-                ELSE v.area_m2 * pf.explicit_scale * pf.owner_factor
-           END AS land_m2
-    FROM v JOIN pf USING (parcel_id, year)
-)
-SELECT uscc, year, parcel_id, relation, sum(land_m2) AS land_m2
-FROM rows
-GROUP BY uscc, year, parcel_id, relation
-HAVING sum(land_m2) > 0
-ORDER BY year, parcel_id, uscc, relation
+SELECT v.uscc, v.year, v.parcel_id, v.relation,
+       CASE WHEN v.relation = 'lease'
+            THEN coalesce(v.area_m2, v.parcel_m2) * pf.lease_scale
+            WHEN v.area_m2 IS NULL
+            THEN pf.remainder / pf.n_implicit * pf.owner_factor
+            ELSE v.area_m2 * pf.explicit_scale * pf.owner_factor
+       END AS land_m2
+FROM v JOIN pf USING (parcel_id, year)
+ORDER BY v.year, v.parcel_id, v.uscc, v.relation, v._prow, v._pos DESC
 """
 
 _PARCEL_ISSUES_SQL = """
@@ -165,13 +180,28 @@ def firm_land(
                 pd.to_numeric(parcels["area_m2"], errors="coerce").to_numpy(dtype="float64"),
                 from_pandas=True,
             ),
+            "_prow": np.arange(len(parcels), dtype=np.int64),
+        }
+    )
+    # Equal parcel ids share a code; each code's first row gives its id and area.
+    encoded = pc.dictionary_encode(par["parcel_id"], null_encoding="encode").combine_chunks()
+    pcode = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    par = par.append_column("_pcode", pa.array(pcode))
+    first = np.unique(pcode, return_index=True)[1] if len(pcode) else np.zeros(0, np.int64)
+    codes = pa.table(
+        {
+            "parcel_id": encoded.dictionary,
+            "parcel_m2": par["area_m2"].take(pa.array(first, type=pa.int64())),
         }
     )
     yrs = pd.DataFrame({"year": pd.Series(list(years), dtype="int64")})
     con = connect({"parcels": par, "occ": occ, "years": yrs})
     try:
+        all_threads(con)
+        con.execute(_VALID_SQL)
+        con.register("ps", _parcel_sums(fetch(con, _PARCEL_ROWS_SQL), codes))
         con.execute(_PARCEL_YEAR_SQL)
-        land = to_frame(fetch(con, _LAND_SQL))
+        land = to_frame(_land_sums(fetch(con, _LAND_SQL)))
         issues = _parcel_findings(con)
     finally:
         con.close()
@@ -186,6 +216,39 @@ def firm_land(
         columns=LAND_COLUMNS,
     )
     return land, concat_findings(bad, issues)
+
+
+def _parcel_sums(rows: pa.Table, parcels: pa.Table) -> pa.Table:
+    """Per parcel-year of step 2a: area, leased and explicitly owned area, implicit owners.
+
+    ``rows`` are in the summing order; each sum adds its parcel-year's values in that order
+    (as DuckDB's ``sum`` on one thread did), so it does not depend on threads; the leased and
+    owned areas are null where no row has one. ``parcels`` gives the id and area of each
+    parcel code (a parcel id repeated in the parcels table has the area of its first row).
+    """
+    codes, first = group_codes(rows, ["_pcode", "year"])
+    keys = rows.select(["_pcode", "year"]).take(pa.array(first, type=pa.int64()))
+    out = parcels.take(keys["_pcode"]).append_column("year", keys["year"])
+    for c in ("leased_raw", "explicit_raw"):
+        out = out.append_column(c, ordered_sums(rows[c], codes, len(first)))
+    implicit = rows["implicit"].to_numpy().astype(np.int64)
+    n_implicit = np.bincount(codes, weights=implicit, minlength=len(first)).astype(np.int64)
+    return out.append_column("n_implicit", pa.array(n_implicit))
+
+
+def _land_sums(rows: pa.Table) -> pa.Table:
+    """Land per firm, year, parcel and relation (positive only), from the rows of step 3.
+
+    The rows are in the result's order with each group's rows in a run in the summing order,
+    summed in that order; groups whose land is not positive are dropped.
+    """
+    keys = ["uscc", "year", "parcel_id", "relation"]
+    starts = run_starts(rows, keys)
+    codes = run_codes(starts, rows.num_rows)
+    out = rows.select(keys).take(pa.array(starts, type=pa.int64()))
+    land = ordered_sums(rows["land_m2"], codes, len(starts))
+    out = out.append_column("land_m2", land)
+    return out.filter(pc.fill_null(pc.greater(land, 0.0), False))
 
 
 def _clean_occupancy(
@@ -271,7 +334,10 @@ def _clean_occupancy(
     order = sort_order(
         table, ["uscc", "parcel_id", "relation", "area_m2", "from_year", "to_year", "_row"]
     )
-    return table.take(order), concat_findings(*found)
+    # ``_pos``: the place in that order, which fixes the order every sum adds its rows in.
+    table = table.take(order)
+    table = table.append_column("_pos", pa.array(np.arange(n, dtype=np.int64)))
+    return table, concat_findings(*found)
 
 
 def _parcel_findings(con) -> pd.DataFrame:

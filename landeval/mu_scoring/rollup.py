@@ -9,6 +9,7 @@ of it (ties: the higher score, then the smaller uscc), and all occupants are lis
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -16,19 +17,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from landeval.model import RESULT_COLUMNS
-from landeval.mu_scoring._frames import all_threads, connect, fetch, to_frame
+from landeval.mu_scoring._frames import (
+    all_threads,
+    arrow_table,
+    connect,
+    fetch,
+    group_codes,
+    is_sorted,
+    ordered_sums,
+    run_codes,
+    run_starts,
+    to_frame,
+)
+from landeval.mu_scoring.firm_years import land_per_firm_year
 from landeval.units import M2_PER_MU
 
 ALLOCATED_VALUES: tuple[str, ...] = ("tax", "value_added", "revenue", "rd_expense")
 """Money columns split over a firm's parcels (revenue and rd_expense are extra columns)."""
 
-# Step 1 (one thread: float sums in a fixed order): each firm-year's land.
-_FIRM_LAND_SQL = """
-CREATE TEMP TABLE tot AS
-SELECT uscc, year, sum(land_m2) AS firm_m2 FROM land GROUP BY uscc, year
-"""
-
-# Step 2 (any number of threads: row-wise arithmetic, joins and a sort on a total order).
+# Each firm-year's land ``tot`` is summed in numpy in a fixed order (as the occupants' sums
+# below), so DuckDB may use every thread: row-wise arithmetic, joins, a sort on a total order.
 _ALLOC_SQL = """
 SELECT l.uscc, l.year, l.parcel_id, l.relation, l.land_m2,
        l.land_m2 / tot.firm_m2 AS share,
@@ -38,16 +46,9 @@ FROM land AS l
 JOIN tot USING (uscc, year)
 LEFT JOIN fs ON fs.uscc = l.uscc AND fs.year = l.year
 LEFT JOIN firms AS f ON f.uscc = l.uscc
-ORDER BY l.year, l.parcel_id, l.uscc, l.relation, l._row
+ORDER BY {order}
 """
-
-# Parcel scores, step 1 (one thread: float sums): each occupant's land and money per parcel.
-_OCCUPANT_SUMS_SQL = """
-CREATE TEMP TABLE occ AS
-SELECT parcel_id, year, uscc,
-       sum(land_m2) AS land_m2, sum(tax) AS tax, sum(value_added) AS value_added
-FROM alloc GROUP BY parcel_id, year, uscc
-"""
+_ALLOC_KEYS: list[str] = ["year", "parcel_id", "uscc", "relation"]
 
 # Step 1b: each parcel-year's occupants, ranked: most land first, then the higher score, then
 # the smaller uscc (a deterministic order for lists and for the main occupant).
@@ -110,11 +111,18 @@ def allocate(land: pd.DataFrame, *, firm_scores: pd.DataFrame, firms: pd.DataFra
     lnd = land[["uscc", "year", "parcel_id", "relation", "land_m2"]].assign(
         _row=np.arange(len(land))
     )
-    con = connect({"land": lnd, "fs": fs, "firms": reg})
+    table = arrow_table(lnd)
+    tot = land_per_firm_year(table.select(["uscc", "year", "land_m2"]))
+    tot = tot.rename_columns(["uscc", "year", "firm_m2"])
+    # Land as firm_land returns it is in the result's order already: then sorting on the row
+    # number alone gives the same order, without comparing millions of texts.
+    keys = _ALLOC_KEYS if not is_sorted(table, _ALLOC_KEYS) else []
+    order = ", ".join([*(f"l.{k}" for k in keys), "l._row"])
+    con = connect({"land": table, "tot": tot, "fs": fs, "firms": reg})
+    del table
     try:
-        con.execute(_FIRM_LAND_SQL)
         all_threads(con)
-        out = to_frame(fetch(con, _ALLOC_SQL.format(money=money)))
+        out = to_frame(fetch(con, _ALLOC_SQL.format(money=money, order=order)))
     finally:
         con.close()
     cols = [*RESULT_COLUMNS["allocation"], *ALLOCATED_VALUES[2:]]
@@ -174,10 +182,9 @@ def parcel_scores(
     reg = _registry(firms)
     yrs = pd.DataFrame({"year": pd.Series(sorted(set(years)), dtype="int64")})
     yrs["_y"] = np.arange(len(yrs))
-    alloc = allocation[["uscc", "year", "parcel_id", "land_m2", "tax", "value_added"]]
-    con = connect({"parcels": par, "years": yrs, "alloc": alloc, "fs": fs, "firms": reg})
+    occ = _occupant_sums(allocation)
+    con = connect({"parcels": par, "years": yrs, "occ": occ, "fs": fs, "firms": reg})
     try:
-        con.execute(_OCCUPANT_SUMS_SQL)
         all_threads(con)
         ranked = fetch(con, _OCCUPANTS_SQL)
         agg, main = _occupant_lists(ranked)
@@ -210,6 +217,26 @@ def parcel_scores(
     for c in ("tax_per_mu", "va_per_mu"):
         out[c] = pd.to_numeric(out[c]).astype("float64").fillna(np.nan)
     return out[[*RESULT_COLUMNS["parcel_scores"], "county_code"]].reset_index(drop=True)
+
+
+def _occupant_sums(allocation: pd.DataFrame) -> pa.Table:
+    """Step 1: each occupant's land, tax and value added per parcel-year.
+
+    Summed in the allocation's row order (as DuckDB's ``sum`` on one thread over the same
+    rows), so the sums do not depend on the threads that join and sort afterwards.
+    """
+    table = arrow_table(allocation[["parcel_id", "year", "uscc", "land_m2", "tax", "value_added"]])
+    keys = ["year", "parcel_id", "uscc"]
+    if is_sorted(table, keys):
+        # As :func:`allocate` returns it: each occupant's rows are a run (no hashing).
+        firsts = run_starts(table, keys)
+        codes = run_codes(firsts, table.num_rows)
+    else:
+        codes, firsts = group_codes(table, keys)
+    keys = table.select(["parcel_id", "year", "uscc"]).take(pa.array(firsts, type=pa.int64()))
+    for c in ("land_m2", "tax", "value_added"):
+        keys = keys.append_column(c, ordered_sums(table[c], codes, len(firsts)))
+    return keys
 
 
 def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
@@ -262,19 +289,7 @@ def _run_sums(values: pa.ChunkedArray, starts: np.ndarray, n: int) -> pa.Array:
     Added one element at a time in row order, from 0.0 (as a sequential loop or Arrow's
     grouped sum does): numpy's pairwise ``add.reduceat`` could differ in the last digit.
     """
-    v = values.to_numpy(zero_copy_only=False).astype("float64")
-    valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
-    counts = np.diff(np.append(starts, n))
-    total = np.zeros(len(starts))
-    seen = np.zeros(len(starts), dtype=bool)
-    # One vectorised step per position in the runs (a parcel has a handful of occupants).
-    for k in range(int(counts.max(initial=0))):
-        runs = np.flatnonzero(counts > k)
-        idx = starts[runs] + k
-        ok = valid[idx]
-        total[runs[ok]] += v[idx[ok]]
-        seen[runs[ok]] = True
-    return pa.array(total, mask=~seen)
+    return ordered_sums(values, run_codes(starts, n), len(starts))
 
 
 def _run_counts(values: pa.ChunkedArray, starts: np.ndarray) -> pa.Array:
@@ -294,9 +309,14 @@ def _take_columns(table: pa.Table, key: pa.ChunkedArray) -> pa.Table:
     order = pa.array(np.argsort(key.to_numpy(), kind="stable"))
     names = table.column_names
     columns = []
-    while table.num_columns:
-        columns.append(table.column(0).take(order))
-        table = table.remove_column(0)
+    # Two columns at a time (Arrow's take releases the GIL): at most two are held twice.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        while table.num_columns:
+            pair = [table.column(i) for i in range(min(2, table.num_columns))]
+            for _ in pair:
+                table = table.remove_column(0)
+            columns.extend(pool.map(lambda column: column.take(order), pair))
+            del pair
     return pa.table(columns, names=names)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from landeval.config import INDICATORS, Config
-from landeval.mu_scoring.groups import weights_frame
+from landeval.mu_scoring.groups import group_year_ids, weights_frame
 
 SUB_COLUMNS: list[str] = [f"sub_{i}" for i in INDICATORS]
 
@@ -65,7 +65,7 @@ def score_firm_years(
         raw[ind] = np.where(has, np.where(bench > 0, w * ratio, 0.0), np.nan)
     raw = pd.DataFrame(raw, index=out.index)
     # The group's mean sub-score over firms that have the indicator fills the gaps.
-    means = raw.groupby([out["group"], out["year"]]).transform("mean")
+    means = raw.groupby(group_year_ids(out)).transform("mean")
     total = np.zeros(len(out))
     for ind in INDICATORS:
         w = weights[ind].to_numpy(dtype="float64")

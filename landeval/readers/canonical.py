@@ -327,15 +327,13 @@ def _to_number(series: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Serie
         values = series.astype("float64")
         present = values.notna()
     elif isinstance(series.dtype, pd.StringDtype):
-        # Text cells only (CSV): no per-cell Python objects on the way.
-        text = _clean_text(series)
-        cleaned = _strip_separators(text)
-        if integer:
-            cleaned = _on_subset(
-                cleaned, cleaned.str.endswith("年"), lambda s: s.str.slice(stop=-1)
-            )
-        values = parse_numbers(cleaned)
-        present = text.notna()
+        # Text cells only (CSV): no per-cell Python objects on the way. Cleaning is per cell
+        # and leaves a plain number (nearly every cell) as it is, so only the others are
+        # cleaned.
+        plain = plain_cells(series)
+        cleaned = _on_subset(series, ~plain, lambda s: _clean_number_text(s, integer=integer))
+        values = _parse_numbers(cleaned, plain.to_numpy())
+        present = cleaned.notna()  # cleaning makes a cell missing, never the later steps
     else:
         obj = series.astype(object)
         if pd.api.types.is_string_dtype(series):
@@ -368,6 +366,18 @@ def _to_number(series: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Serie
     return values, bad
 
 
+def _clean_number_text(series: pd.Series, *, integer: bool) -> pd.Series:
+    """Number cells cleaned for parsing.
+
+    NFKC-normalised, stripped, missing tokens NaN, thousands separators removed and, for
+    integers, a trailing 年 (2023年) removed.
+    """
+    cleaned = _strip_separators(_clean_text(series))
+    if integer:
+        cleaned = _on_subset(cleaned, cleaned.str.endswith("年"), lambda s: s.str.slice(stop=-1))
+    return cleaned
+
+
 def _strip_separators(text: pd.Series) -> pd.Series:
     """Thousands separators removed (``1,234`` and ``1 234`` → ``1234``)."""
     # Regex replacement is slow on Arrow strings: apply it only where it can match.
@@ -384,6 +394,19 @@ _PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 _PLAIN_MAX_CHARS = 15
 # Integers that pandas may hold as uint64, whose mix with missing cells it treats apart.
 _HUGE_INTEGER = r"^[-+]?[0-9]{19,}$"
+
+
+def plain_cells(text: pd.Series) -> pd.Series:
+    """Which cells are a plain decimal (``-12.5``: ASCII digits, one optional sign and point).
+
+    Such a cell is left as it is by every cleaning step of :func:`_to_number` (NFKC,
+    stripping, missing tokens, thousands separators, a trailing 年), so those steps need to
+    run on the other cells only. Missing cells are not plain.
+    """
+    if not len(text):
+        return pd.Series(False, index=text.index)
+    found = pc.match_substring_regex(_arrow(text.astype("str")), _PLAIN_NUMBER)
+    return pd.Series(found.fill_null(False).to_numpy(), index=text.index, dtype=bool)
 
 
 def parse_numbers(text: pd.Series) -> pd.Series:
@@ -408,14 +431,29 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     at most 15 digits read the same in both, so Arrow casts those; the other cells go to
     pandas with one sentinel cell that puts pandas in the mode the whole column would have.
     """
+    return _parse_numbers(text, None)
+
+
+def _parse_numbers(text: pd.Series, known_plain: np.ndarray | None) -> pd.Series:
+    """:func:`parse_numbers`, told which cells are plain already.
+
+    ``known_plain`` marks cells known to match ``_PLAIN_NUMBER`` (:func:`plain_cells`); the
+    pattern is then matched against the other cells only.
+    """
     arr = pa.chunked_array(text.array.__arrow_array__()) if len(text) else None
     if arr is None or arr.null_count == len(arr):
         return pd.Series(np.nan, index=text.index, dtype="float64")
     present = pc.is_valid(arr)
-    plain = pc.and_(
-        pc.match_substring_regex(arr, _PLAIN_NUMBER),
-        pc.less_equal(pc.utf8_length(arr), _PLAIN_MAX_CHARS),
-    ).fill_null(False)
+    if known_plain is None:
+        matched = pc.match_substring_regex(arr, _PLAIN_NUMBER).fill_null(False).to_numpy()
+    else:
+        matched = np.array(known_plain, dtype=bool)
+        rows = np.flatnonzero(~matched)
+        if len(rows):
+            found = pc.match_substring_regex(arr.take(rows), _PLAIN_NUMBER).fill_null(False)
+            matched[rows] = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    short = pc.less_equal(pc.utf8_length(arr), _PLAIN_MAX_CHARS).fill_null(False)
+    plain = pa.array(np.asarray(matched, dtype=bool) & np.asarray(short.to_numpy(), dtype=bool))
     values = pc.cast(pc.if_else(plain, arr, pa.scalar(None, arr.type)), pa.float64())
     negative = pc.starts_with(arr, "-").fill_null(False)
     # "-0" is -0.0 among floats but 0 among integers: pandas decides.

@@ -30,12 +30,13 @@ from pyarrow import csv as pa_csv
 from landeval.aliases import count_matches, normalize_header
 from landeval.errors import DataError
 from landeval.findings import Finding
-from landeval.readers.encoding import decode_text, label
+from landeval.readers.encoding import decode_head, decode_text, is_utf8, label
 
 SOURCE_ROW = "source_row"
 """Column holding each row's row number in its file while loading."""
 
 _HEADER_SCAN_ROWS = 30
+_HEAD_CHARS = 65536  # text searched for the header row and the separator
 _TOTAL_WORDS = {"合计", "总计", "小计", "总合计", "累计", "total", "sum", "subtotal", "grandtotal"}
 _UNIT_WORDS = {
     "元",
@@ -123,9 +124,20 @@ def read_raw_table(path: Path, *, layer: str, sheet: str | None = None) -> RawTa
 
 def _read_csv(path: Path, layer: str) -> RawTable:
     raw = path.read_bytes()
-    text, encoding = decode_text(raw, what=path.name)
     findings: list[Finding] = []
-    nul_removed = "\x00" in text
+    # A UTF-8 file without NUL bytes (nearly every file) is validated, not decoded: Arrow
+    # parses its bytes, and only its head is needed as text. Other encodings and NUL bytes
+    # take the text path, and decode_text decides exactly as for every file before.
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    from_bytes = b"\x00" not in raw and is_utf8(raw, bom)
+    if from_bytes:
+        text = None
+        encoding = "utf-8-sig" if bom else "utf-8"
+        head = decode_head(raw, bom, _HEAD_CHARS)
+        nul_removed = False
+    else:
+        text, encoding = decode_text(raw, what=path.name)
+        nul_removed = "\x00" in text
     if nul_removed:
         # NUL bytes: a file cut and re-joined, or a binary export; the rest may be usable.
         findings.append(
@@ -140,6 +152,8 @@ def _read_csv(path: Path, layer: str) -> RawTable:
             )
         )
         text = text.replace("\x00", "")
+    if text is not None:
+        head = text[:_HEAD_CHARS]
     if encoding not in {"utf-8", "utf-8-sig"}:
         findings.append(
             Finding(
@@ -152,7 +166,7 @@ def _read_csv(path: Path, layer: str) -> RawTable:
                 "",
             )
         )
-    head_lines = text[:65536].splitlines()[:_HEADER_SCAN_ROWS]
+    head_lines = head.splitlines()[:_HEADER_SCAN_ROWS]
     sep = _sniff_separator(head_lines)
     rows = list(csv.reader(head_lines, delimiter=sep))
     header_idx = _header_index(rows, layer)
@@ -170,17 +184,13 @@ def _read_csv(path: Path, layer: str) -> RawTable:
         )
     if rows:
         findings.extend(_duplicate_headers(rows[header_idx], layer, path.name))
-    # Arrow parses UTF-8 bytes: the file itself when it is UTF-8 already (the text is then
-    # dropped while Arrow reads, and decoded again only if pandas has to read instead).
-    if encoding in {"utf-8", "utf-8-sig"} and not nul_removed:
-        data, start = raw, (3 if encoding == "utf-8-sig" else 0)
-        del text
-    else:
-        data, start = text.encode("utf-8"), 0
+    # Arrow parses UTF-8 bytes: the file itself when it is UTF-8 already (decoded only if
+    # pandas has to read instead).
+    data, start = (raw, bom) if from_bytes else (text.encode("utf-8"), 0)
     del raw
     frame = _read_csv_arrow(data, start, sep, header_idx)
     if frame is None:
-        if encoding in {"utf-8", "utf-8-sig"} and not nul_removed:
+        if text is None:
             text = data[start:].decode("utf-8")
         frame = _read_csv_pandas(text, sep, header_idx, path.name)
     del data

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +28,35 @@ def split_layer(spec: str) -> tuple[str, str | None]:
     """Split ``"file.gpkg#layer"`` into ``("file.gpkg", "layer")``; no ``#`` gives None."""
     path, _, layer = spec.partition("#")
     return path, (layer or None)
+
+
+@dataclass(frozen=True)
+class VectorSource:
+    """A vector layer opened and checked, its features not read yet.
+
+    Attributes
+    ----------
+    path : Path
+        The data source.
+    layer : str
+        Canonical layer name.
+    layer_name : str or None
+        The layer inside the source (None: the only one).
+    encoding : str or None
+        The text encoding to read a shapefile's attributes with.
+    measured : bool
+        The source declares measured (M) geometries: GDAL warns while reading them, and
+        the warning is silenced (:func:`_quiet_m`), which must happen on the main thread.
+    findings : list of Finding
+        Layer chosen, encoding detected.
+    """
+
+    path: Path
+    layer: str
+    layer_name: str | None
+    encoding: str | None
+    measured: bool
+    findings: list[Finding] = field(default_factory=list)
 
 
 def read_vector_file(
@@ -53,16 +83,35 @@ def read_vector_file(
     DataError
         The source is missing or unreadable, or the layer does not exist.
     """
+    source = open_vector_file(path, layer=layer, layer_name=layer_name)
+    return read_features(source), list(source.findings)
+
+
+def open_vector_file(path: Path, *, layer: str, layer_name: str | None = None) -> VectorSource:
+    """Open and check a vector layer without reading its features (see :func:`read_vector_file`).
+
+    Raises
+    ------
+    DataError
+        The source is missing or unreadable, or the layer does not exist.
+    """
     if not path.exists():
         msg = f"文件不存在: {path}"
         raise DataError(msg)
     findings: list[Finding] = []
     try:
-        with _quiet_m():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             layers = [str(row[0]) for row in pyogrio.list_layers(path)]
     except (DataSourceError, OSError) as exc:
         msg = f"{path.name}: 无法作为矢量数据打开 ({exc})"
         raise DataError(msg) from None
+    measured = False
+    for note in caught:
+        if _MEASURED in str(note.message):
+            measured = True  # silenced, as _quiet_m does
+        else:
+            warnings.warn_explicit(note.message, note.category, note.filename, note.lineno)
     if layer_name is None and len(layers) > 1:
         layer_name = layer if layer in layers else layers[0]
         if layer_name != layer:
@@ -95,10 +144,27 @@ def read_vector_file(
                     "" if ".cpg" in how else "建议随 shapefile 提供 .cpg 文件 (如 GBK 或 UTF-8)",
                 )
             )
+    return VectorSource(path, layer, layer_name, encoding, measured, findings)
+
+
+def read_features(source: VectorSource) -> gpd.GeoDataFrame:
+    """Read the features of an opened layer, with ``source_row``.
+
+    Safe on a worker thread when ``source.measured`` is false: no warning filter is
+    changed then (``warnings.catch_warnings`` is not thread-safe), and GDAL has no
+    measured geometries to warn about.
+
+    Raises
+    ------
+    DataError
+        The layer cannot be read or has no geometry.
+    """
+    path, layer_name = source.path, source.layer_name
+    quiet = _quiet_m() if source.measured else contextlib.nullcontext()
     try:
-        with _quiet_m():
+        with quiet:
             gdf = pyogrio.read_dataframe(
-                path, layer=layer_name, encoding=encoding, use_arrow=True, on_invalid="warn"
+                path, layer=layer_name, encoding=source.encoding, use_arrow=True, on_invalid="warn"
             )
     except (DataSourceError, DataLayerError, FieldError, GeometryError, OSError) as exc:
         msg = f"{path.name}: 读取失败 ({exc})"
@@ -110,7 +176,10 @@ def read_vector_file(
         gdf = gdf.rename_geometry("geometry")
     gdf = gdf.reset_index(drop=True)
     gdf[SOURCE_ROW] = range(1, len(gdf) + 1)
-    return gdf, findings
+    return gdf
+
+
+_MEASURED = "Measured (M) geometry"
 
 
 @contextlib.contextmanager
