@@ -96,9 +96,7 @@ class StoreWriter:
             )
             # The connection lives on the writing thread: a DuckDB connection must not be
             # used by two threads at once, and only that thread ever touches it.
-            self._con = self._thread.submit(
-                duckdb.connect, str(tmp), config={"memory_limit": _MEMORY_LIMIT}
-            ).result()
+            self._con = self._thread.submit(_connect, tmp).result()
             stack.callback(self._close)
             self._stack = stack.pop_all()
         return self
@@ -182,6 +180,13 @@ def list_tables_con(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
     ).fetchall()
     return sorted(r[0] for r in rows)
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path), config={"memory_limit": _MEMORY_LIMIT})
+    # no progress bar: the store works behind the stages' own progress display
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _put_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]) -> None:
