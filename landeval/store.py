@@ -184,8 +184,10 @@ def list_tables_con(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), config={"memory_limit": _MEMORY_LIMIT})
-    # no progress bar: the store works behind the stages' own progress display
-    con.execute("SET enable_progress_bar = false")
+    # no progress bar: the store works behind the stages' own progress display (inside
+    # Jupyter without ipywidgets DuckDB refuses to touch the setting; there is no bar then)
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
     return con
 
 
