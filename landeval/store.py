@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sys
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -98,6 +97,7 @@ class StoreWriter:
             # used by two threads at once, and only that thread ever touches it.
             self._con = self._thread.submit(_connect, tmp).result()
             stack.callback(self._close)
+            stack.push(self._cancel_on_error)
             self._stack = stack.pop_all()
         return self
 
@@ -112,15 +112,10 @@ class StoreWriter:
             job.result()
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        try:
-            if exc_type is None:
+        if exc_type is None:
+            with self._stack:  # a writing error raised by wait() unwinds it as a failure
                 self.wait()
-        except BaseException:
-            self._cancel()
-            self._stack.__exit__(*sys.exc_info())
-            raise
-        if exc_type is not None:
-            self._cancel()
+            return False
         return self._stack.__exit__(exc_type, exc, tb)
 
     def _raise_failed(self) -> None:
@@ -128,9 +123,12 @@ class StoreWriter:
             if job.done() and job.exception() is not None:
                 job.result()
 
-    def _cancel(self) -> None:
-        for job in self._jobs:
-            job.cancel()
+    def _cancel_on_error(self, exc_type, _exc, _tb) -> bool:
+        # On a failure the tables not yet written are dropped, not written and then removed.
+        if exc_type is not None:
+            for job in self._jobs:
+                job.cancel()
+        return False
 
     def _close(self) -> None:
         # Runs after the queue is drained (or cancelled): the thread closes its connection,

@@ -32,6 +32,7 @@ from landeval.export._columns import (
     SEVERITY_LABELS,
     SUMMARY_COUNTY,
     TREATMENT_COLUMNS,
+    ColumnSpec,
 )
 from landeval.labels import (
     CLASS_LABELS,
@@ -129,11 +130,7 @@ def action_table(
     """
     codes = list(treatments) if treatments is not None else treatment_codes(parcel_eval)
     spec = (TREATMENT_COLUMNS if with_treatment else ()) + ACTION_COLUMNS
-    # only the columns shown and sorted on: filtering and sorting copy what they are given
-    wanted = {c[0] for c in spec} | {"flags_zh", "county_code", "area_mu", "parcel_id"}
-    shown = pd.DataFrame(parcel_eval[[c for c in parcel_eval.columns if c in wanted]])
-    rows = shown[_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool)]
-    rows = sort_parcels(rows)
+    rows = _action_rows(parcel_eval, codes, spec)
     return _build(rows, spec, lang=lang, parcel_eval=parcel_eval)
 
 
@@ -156,11 +153,7 @@ def action_tables(
         Treatment codes, each the key of one table (in this order).
     """
     codes = list(treatments)
-    wanted = {c[0] for c in ACTION_COLUMNS} | {"flags_zh", "county_code", "area_mu", "parcel_id"}
-    wanted.add("treatment")  # to split by
-    shown = pd.DataFrame(parcel_eval[[c for c in parcel_eval.columns if c in wanted]])
-    treatment = _column(parcel_eval, "treatment")
-    rows = sort_parcels(shown[treatment.isin(codes).to_numpy(dtype=bool)])
+    rows = _action_rows(parcel_eval, codes, ACTION_COLUMNS, keep=("treatment",))
     table = _build(rows, ACTION_COLUMNS, lang=lang, parcel_eval=parcel_eval)
     which = _column(rows, "treatment")
     return {
@@ -170,6 +163,21 @@ def action_tables(
         )
         for code in codes
     }
+
+
+def _action_rows(
+    parcel_eval: pd.DataFrame,
+    codes: Sequence[str],
+    spec: Sequence[ColumnSpec],
+    *,
+    keep: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The sorted parcels of treatments ``codes``: the columns shown, sorted on or kept."""
+    # only the columns shown and sorted on: filtering and sorting copy what they are given
+    wanted = {c[0] for c in spec} | {"flags_zh", "county_code", "area_mu", "parcel_id", *keep}
+    shown = pd.DataFrame(parcel_eval[[c for c in parcel_eval.columns if c in wanted]])
+    rows = shown[_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool)]
+    return sort_parcels(rows)
 
 
 def summary_table(parcel_eval: pd.DataFrame, *, lang: str = "zh") -> Table:

@@ -81,8 +81,11 @@ def run_starts(table: pa.Table, keys: Iterable[str]) -> np.ndarray:
     return np.flatnonzero(first)
 
 
-def is_sorted(table: pa.Table, keys: Iterable[str]) -> bool:
-    """Whether ``table`` is sorted by ``keys`` (ascending, ties allowed, no missing keys)."""
+def is_sorted(table: pa.Table, keys: Iterable[str], *, strict: bool = False) -> bool:
+    """Whether ``table`` is sorted by ``keys``, ascending, no key missing.
+
+    With ``strict``, no two rows may tie on all the keys.
+    """
     n = table.num_rows
     keys = list(keys)
     if any(table[key].null_count for key in keys):
@@ -97,7 +100,7 @@ def is_sorted(table: pa.Table, keys: Iterable[str]) -> bool:
         if pc.any(pc.and_(pa.array(tied), pc.greater(a, b))).as_py():
             return False
         tied &= pc.equal(a, b).to_numpy(zero_copy_only=False)
-    return True
+    return not (strict and tied.any())
 
 
 def run_codes(starts: np.ndarray, n: int) -> np.ndarray:

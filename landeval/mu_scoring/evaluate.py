@@ -19,6 +19,7 @@ from landeval.mu_scoring._frames import (
     connect,
     fetch,
     findings_from,
+    is_sorted,
     release_memory,
     sort_order,
     take_rows,
@@ -212,14 +213,7 @@ def _sorted_firm_scores(fy: pd.DataFrame) -> pd.DataFrame:
 
 def _sorted_by_year_and_text(year: np.ndarray, text: pa.Array) -> bool:
     """Whether rows are strictly increasing by (year, text), text without missing values."""
-    n = len(year)
-    if n < 2:
-        return text.null_count == 0
-    if text.null_count or bool((np.diff(year) < 0).any()):
-        return False
-    same_year = year[1:] == year[:-1]
-    increasing = pc.less(text.slice(0, n - 1), text.slice(1)).to_numpy(zero_copy_only=False)
-    return bool((increasing | ~same_year).all())
+    return is_sorted(pa.table({"year": year, "text": text}), ["year", "text"], strict=True)
 
 
 def _text_order(values: pa.Array) -> np.ndarray:
