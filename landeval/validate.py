@@ -132,18 +132,29 @@ def row_ids(frame: pd.DataFrame, layer: str) -> pd.Series:
 
     The layer's key (firm-year tables: ``uscc/year``), else the file row (``row 12``).
     """
+    return _row_ids(frame, layer, None)
+
+
+def _row_ids(frame: pd.DataFrame, layer: str, positions: np.ndarray | None) -> pd.Series:
+    """:func:`row_ids` of the rows at ``positions`` (all rows if None).
+
+    Only the rows asked for are turned into text: a check that flags a few rows of a
+    million does not format a million ids.
+    """
     key = _KEYS.get(layer)
+    sub = frame if positions is None else frame.iloc[positions]
+    numbers = range(len(frame)) if positions is None else positions
     fallback = (
-        "row " + frame[SOURCE_ROW].astype("str")
+        "row " + sub[SOURCE_ROW].astype("str")
         if SOURCE_ROW in frame.columns
-        else pd.Series([f"row {i + 1}" for i in range(len(frame))], index=frame.index)
+        else pd.Series([f"row {i + 1}" for i in numbers], index=sub.index)
     )
     if key is None or key not in frame.columns:
         return fallback
-    ids = frame[key].astype("str")
+    ids = sub[key].astype("str")
     if layer in {"firm_tax", "firm_output", "veto"} and "year" in frame.columns:
-        ids = ids + "/" + frame["year"].astype("str")
-    return ids.where(frame[key].notna(), fallback)
+        ids = ids + "/" + sub["year"].astype("str")
+    return ids.where(sub[key].notna(), fallback)
 
 
 def _isin(series: pd.Series, values: Iterable[object]) -> pd.Series:
@@ -189,7 +200,7 @@ def _where(frame: pd.DataFrame, layer: str, mask: pd.Series) -> list[str]:
     selected = mask.fillna(False).to_numpy(dtype=bool)
     if not selected.any():
         return []
-    return row_ids(frame, layer)[selected].tolist()
+    return _row_ids(frame, layer, np.flatnonzero(selected)).tolist()
 
 
 # --- geometry -----------------------------------------------------------------------------
@@ -332,11 +343,12 @@ def check_overlaps(
 ) -> pd.DataFrame:
     """Pairs of features overlapping by more than ``min_m2`` and ``min_share`` of the smaller.
 
-    Uses an STRtree, a bounding-box bound, a DE-9IM test (interiors meet) and a cheap upper
-    bound of the overlap area, so neighbours that only touch, or overlap by a sliver of
-    float noise, are never intersected; the exact GEOS intersection decides the rest. One
-    PARCEL_OVERLAP finding (``severity``, warning by default) per pair; other layers get
-    GEOMETRY_OVERLAP (platforms: info, they may nest).
+    Uses an STRtree, a bounding-box bound, a separating-strip bound of the overlap area in
+    numpy (:func:`_strip_bounds`), a DE-9IM test (interiors meet) and a half-plane bound,
+    so neighbours that only touch, or overlap by a sliver of float noise, are never
+    intersected; each is a necessary condition of a reportable overlap, and the exact GEOS
+    intersection decides the rest. One PARCEL_OVERLAP finding (``severity``, warning by
+    default) per pair; other layers get GEOMETRY_OVERLAP (platforms: info, they may nest).
     """
     geoms = gdf.geometry.to_numpy()
     if len(geoms) < 2:
@@ -356,9 +368,14 @@ def check_overlaps(
     maybe = (box_overlap > min_m2) & (box_overlap > min_share * smaller)
     a, b, smaller = a[maybe], b[maybe], smaller[maybe]
     # Nearly all remaining pairs are neighbours that share an edge, and their exact
-    # intersection (an overlay, ~50 µs a pair) is nothing or a sliver of float noise. Two
-    # cheaper necessary conditions rule them out: the interiors meet (DE-9IM, ~8 µs), and
-    # an upper bound of the overlap area, computed in numpy, reaches half the threshold.
+    # intersection (an overlay, ~50 µs a pair) is nothing or a sliver of float noise. A
+    # numpy upper bound of the overlap (~1 µs a pair) rules out nearly all of them; half
+    # the threshold leaves room for rounding.
+    limit = 0.5 * np.maximum(min_m2, min_share * smaller)
+    need = _strip_bounds(geoms, a, b, limit) >= limit
+    a, b, smaller = a[need], b[need], smaller[need]
+    # Two more necessary conditions for the few left: the interiors meet (DE-9IM, ~8 µs),
+    # and the half-plane upper bound of the overlap area reaches half the threshold.
     # Only the pairs left get the exact intersection, which alone decides, as before.
     meet = _pairwise(lambda x, y: shapely.relate_pattern(x, y, "T********"), geoms, a, b)
     a, b, smaller = a[meet], b[meet], smaller[meet]
@@ -385,6 +402,227 @@ def check_overlaps(
         if layer == "parcels"
         else "嵌套或重叠的范围会使归属按面积占比决定",
     )
+
+
+_STRIP_MAX_VERTICES = 8
+_STRIP_CHUNK = 4_096  # polygons or pairs per numpy block: (k, k, chunk) stays in cache
+
+
+def _strip_bounds(geoms: np.ndarray, a: np.ndarray, b: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """A cheap upper bound of ``area(geoms[a] ∩ geoms[b])`` per pair (inf where none).
+
+    Separating-axis reasoning with a tolerance: for a unit normal ``n`` of an edge of A,
+    A (or a piece of A) lies in ``n·x <= hi`` and B in ``n·x >= lo`` (projections of the
+    vertices), so their intersection lies in a strip of width ``hi - lo``, and inside the
+    intersection of their bounding boxes, whose circumscribed disc (diameter: the boxes'
+    diagonal) meets the strip in at most ``width × diagonal``. Neighbours sharing an edge
+    get a width of float noise. A shared boundary with a kink is reflex for one of the
+    two polygons, which no single line separates from the other; so a polygon is also
+    covered by the two pieces on either side of the line through a reflex vertex along
+    the edge ending there (one such cover per reflex vertex, for up to two), and the
+    bounds of a cover's pieces are summed; the best cover counts. Every bound holds for
+    any valid polygon, convex or not (holes are ignored: the exterior covers them);
+    geometries that are not single polygons of 3 to :data:`_STRIP_MAX_VERTICES` vertices
+    with an area get inf.
+
+    The bound is computed with A's pieces against B and, where that is not below the
+    pair's ``limit``, also with B's pieces against A (the smaller one is kept).
+    """
+    bound = np.full(len(a), np.inf)
+    if not len(a):
+        return bound
+    used = np.zeros(len(geoms), dtype=bool)
+    used[a] = used[b] = True
+    position = np.cumsum(used) - 1  # index among the used geometries, without a sort
+    packed, box, usable, tol = _strip_covers(geoms[used])
+    ia, ib = position[a], position[b]
+    extent_x = np.minimum(box[ia, 1], box[ib, 1]) - np.maximum(box[ia, 0], box[ib, 0])
+    extent_y = np.minimum(box[ia, 3], box[ib, 3]) - np.maximum(box[ia, 2], box[ib, 2])
+    diag = np.hypot(np.clip(extent_x, 0.0, None), np.clip(extent_y, 0.0, None))
+    rows = np.flatnonzero(usable[ia] & usable[ib])
+    k = packed.shape[1] // 8
+    bound[rows] = _strip_widths(packed, k, tol, ia[rows], ib[rows]) * diag[rows]
+    retry = rows[bound[rows] >= limit[rows]]
+    other = _strip_widths(packed, k, tol, ib[retry], ia[retry]) * diag[retry]
+    bound[retry] = np.minimum(bound[retry], other)
+    bound[np.isnan(bound)] = np.inf  # NaN coordinates: no bound
+    return bound
+
+
+def _strip_covers(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Per polygon: exterior vertices, outward unit edge normals and the pieces' extents.
+
+    Returns ``(packed, box, usable, tol)``. ``packed`` ``(n, 8k)`` holds per polygon, for
+    its k vertex slots, ``x``, ``y`` (the vertices relative to a common origin, padded by
+    repeating the last), ``nx``, ``ny`` (the unit outward normal of the edge from the
+    vertex to the next; zero for a zero-length edge) and ``hi`` (slot × 4: per normal,
+    the largest projection of each cover's two pieces, :func:`_piece_extents`; +inf on a
+    zero-length edge's normal). ``box`` ``(n, 4)``: xmin, xmax, ymin, ymax in the same
+    frame. ``tol``: an allowance for rounding in the projections. Computed in blocks of
+    :data:`_STRIP_CHUNK` polygons, slot first, so that numpy's loops run along polygons
+    in cache.
+    """
+    n = len(geoms)
+    usable = shapely.get_type_id(geoms) == 3  # Polygon
+    rings = np.where(usable, geoms, None)
+    holes = usable & (shapely.get_num_interior_rings(rings) > 0)
+    if holes.any():  # the exterior ring covers the polygon
+        rings[holes] = shapely.get_exterior_ring(rings[holes])
+    coords, which = shapely.get_coordinates(rings, return_index=True)
+    sizes = np.bincount(which, minlength=n)
+    counts = sizes - 1  # the closing vertex repeats the first
+    usable &= (counts >= 3) & (counts <= _STRIP_MAX_VERTICES)
+    k = max(int(counts[usable].max(initial=3)), 3)
+    counts = np.where(usable, counts, 1)
+    if not len(coords):
+        coords = np.zeros((1, 2))
+    finite = coords[np.isfinite(coords).all(axis=1)]
+    origin = finite.mean(axis=0) if len(finite) else np.zeros(2)
+    cx, cy = coords[:, 0] - origin[0], coords[:, 1] - origin[1]
+    magnitude = max(float(np.abs(finite - origin).max(initial=0.0)), 1.0)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    packed = np.empty((n, 8 * k))
+    box = np.empty((n, 4))
+    slot = np.arange(k)[:, None]
+    last = len(coords) - 1
+    for start in range(0, n, _STRIP_CHUNK):
+        sl = slice(start, start + _STRIP_CHUNK)
+        cnt, use = counts[sl], usable[sl]
+        here_at = np.minimum(starts[sl] + np.minimum(slot, cnt - 1), last)  # (slot, polygon)
+        x, y = np.where(use, cx[here_at], 0.0), np.where(use, cy[here_at], 0.0)
+        # The last real vertex and the padding after it (copies of it) lead back to the
+        # first: their edge is the closing one, so the previous slot's edge is a roll.
+        inner = slot + 1 < cnt
+        ex, ey = _next_slot(x, inner) - x, _next_slot(y, inner) - y
+        real = slot < cnt
+        orient = np.sign(np.where(real, x * ey - y * ex, 0.0).sum(axis=0))  # shoelace
+        use &= orient != 0  # +1 counter-clockwise, -1 clockwise, 0 no area
+        length = np.hypot(ex, ey)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(length > 0, orient / length, 0.0)
+        nx, ny = ey * scale, -ex * scale  # outward
+        pex, pey = np.roll(ex, 1, axis=0), np.roll(ey, 1, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            turn = orient * (pex * ey - pey * ex) / (np.roll(length, 1, axis=0) * length)
+        turn = np.where(real & np.isfinite(turn), turn, np.inf)
+        # Reflex: turning the wrong way by more than float noise (sine of the angle); the
+        # two most reflex vertices are cut; a convex polygon needs no cut.
+        cuts = np.argsort(turn, axis=0, kind="stable")[:2]
+        n_cuts = np.minimum((turn < -1e-9).sum(axis=0), 2)
+        ring = {"x": x, "y": y, "nx": nx, "ny": ny, "ex": ex, "ey": ey, "inner": inner}
+        hi = _piece_extents(ring, pex, pey, cuts, n_cuts)
+        hi[np.broadcast_to((length == 0)[:, None, :], hi.shape)] = np.inf  # never the best
+        for i, part in enumerate((x, y, nx, ny)):
+            packed[sl, i * k : (i + 1) * k] = part.T
+        packed[sl, 4 * k :] = hi.reshape(4 * k, -1).T
+        box[sl] = np.stack([x.min(axis=0), x.max(axis=0), y.min(axis=0), y.max(axis=0)], 1)
+    return packed, box, usable, 64 * np.finfo(float).eps * magnitude
+
+
+def _next_slot(values: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """The value at each slot's next vertex (slots first).
+
+    The next slot, or the first one where the slot's edge is the closing one (``inner``
+    False: the last vertex and its padding).
+    """
+    shifted = np.concatenate([values[1:], values[-1:]])
+    return np.where(inner, shifted, values[:1])
+
+
+def _piece_extents(ring: dict[str, np.ndarray], pex, pey, cuts, n_cuts) -> np.ndarray:
+    """``(k, 4, m)``: per own normal, the largest projection of each cover's two pieces.
+
+    ``ring``: the ``(k, m)`` arrays ``x``, ``y``, ``nx``, ``ny``, ``ex``, ``ey`` (the
+    edge to the next vertex) and ``inner`` (the slot's edge is not the closing one, see
+    :func:`_next_slot`).
+
+    A cover at vertex ``cuts[c]``: the line through it along the edge ending there (its
+    direction ``pex``, ``pey``), and the closures of the polygon's parts strictly on
+    either side of it. Such a part is bounded by the polygon's edges on that side and by
+    the line, so it lies in the hull of its vertices on that side, the edges' crossings
+    of the line, and the vertices on the line next to a vertex on that side. A polygon
+    with fewer than 2 reflex vertices (``n_cuts``) needs fewer cuts: its first cover is
+    the whole polygon and an empty piece (-inf), the second repeats the first.
+    """
+    x, y, nx, ny = ring["x"], ring["y"], ring["nx"], ring["ny"]
+    k, m = x.shape
+    proj = x[:, None, :] * nx[None, :, :]  # (vertex, normal, polygon)
+    proj += y[:, None, :] * ny[None, :, :]
+    hi = np.empty((k, 4, m))
+    whole = proj.max(axis=0)
+    hi[:, 0] = whole
+    hi[:, 1] = -np.inf
+    for c in range(2):
+        if c:
+            hi[:, 2:] = hi[:, :2]
+        sub = np.flatnonzero(n_cuts > c)
+        if not len(sub):
+            continue
+        r = cuts[c, sub]
+        part = {key: value[:, sub] for key, value in ring.items()}
+        line = (x[r, sub], y[r, sub], pex[r, sub], pey[r, sub])
+        pieces = _cut_pieces(part, proj[:, :, sub], line)
+        hi[:, 2 * c : 2 * c + 2, sub] = np.where(np.isnan(pieces), whole[:, None, sub], pieces)
+    return hi
+
+
+def _cut_pieces(ring: dict[str, np.ndarray], proj: np.ndarray, line) -> np.ndarray:
+    """``(k, 2, m)``: the largest projections of the two pieces of a cut (_piece_extents).
+
+    ``line``: a point on it and its direction, ``(px, py, dx, dy)``, one per polygon. A
+    polygon whose edges cross the line more than twice gets NaN (the caller uses the
+    whole polygon's extents for both pieces: valid, only less tight).
+    """
+    x, y, inner = ring["x"], ring["y"], ring["inner"]
+    px, py, dx, dy = line
+    k, m = x.shape
+    side = dx * (y - py) - dy * (x - px)  # (vertex, polygon): > 0 left of the line
+    side_next, side_prev = _next_slot(side, inner), np.roll(side, 1, axis=0)
+    crosses = ((side > 0) & (side_next < 0)) | ((side < 0) & (side_next > 0))
+    # Slots after the last vertex repeat its (closing) edge: count each edge once.
+    crosses[1:] &= inner[:-1]
+    # Nearly always one or two crossings: project the first and the last.
+    cols = np.arange(m)
+    cross_max = np.full((k, m), -np.inf)
+    any_cross = crosses.any(axis=0)
+    for edge in (crosses.argmax(axis=0), k - 1 - crosses[::-1].argmax(axis=0)):
+        s0, s1 = side[edge, cols], side_next[edge, cols]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = s0 / (s0 - s1)
+        qx = x[edge, cols] + t * ring["ex"][edge, cols]
+        qy = y[edge, cols] + t * ring["ey"][edge, cols]
+        at_cross = np.where(any_cross, qx * ring["nx"] + qy * ring["ny"], -np.inf)
+        np.maximum(cross_max, at_cross, out=cross_max)
+    out = np.empty((k, 2, m))
+    for p, sign in enumerate((1.0, -1.0)):
+        on_line = (side == 0) & ((sign * side_prev > 0) | (sign * side_next > 0))
+        keep = (sign * side > 0) | on_line
+        piece = np.where(keep[:, None, :], proj, -np.inf).max(axis=0)
+        out[:, p] = np.maximum(piece, cross_max)
+    out[:, :, crosses.sum(axis=0) > 2] = np.nan
+    return out
+
+
+def _strip_widths(packed: np.ndarray, k: int, tol, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Per pair, the summed strip widths of A's best cover against B (see _strip_bounds).
+
+    ``packed`` ``(n, 8k)``: per polygon its ``x``, ``y``, ``nx``, ``ny`` and ``hi`` rows of
+    :func:`_strip_covers`.
+    """
+    out = np.empty(len(ia))
+    for start in range(0, len(ia), _STRIP_CHUNK):
+        sa, sb = ia[start : start + _STRIP_CHUNK], ib[start : start + _STRIP_CHUNK]
+        one = np.ascontiguousarray(packed[sa, 2 * k :].T)  # A's normals and extents
+        two = np.ascontiguousarray(packed[sb, : 2 * k].T)  # B's vertices
+        # B's smallest projection on each of A's normals.
+        proj = two[:k, None, :] * one[None, :k, :]  # (B's vertex, A's normal, pair)
+        proj += two[k:, None, :] * one[None, k : 2 * k, :]
+        lo = proj.min(axis=0)
+        hi = one[2 * k :].reshape(k, 4, -1)
+        depth = (hi - lo[:, None, :]).min(axis=0) + tol  # (cover × piece, pair)
+        np.clip(depth, 0.0, None, out=depth)
+        out[start : start + _STRIP_CHUNK] = np.minimum(depth[0] + depth[1], depth[2] + depth[3])
+    return out
 
 
 _PAIR_CHUNK = 50_000
@@ -952,9 +1190,14 @@ def check_firm_years(
             )
         )
     if firms is not None:
-        register = firms["uscc"]
-        for layer, frame in (("firm_tax", tax_keys), ("firm_output", out_keys)):
-            unknown = frame[~_isin(frame["uscc"], register)]["uscc"].drop_duplicates()
+        # Membership through the distinct codes: each uscc text is hashed once, not once
+        # per firm-year row.
+        registered = keys.distinct_in(firms["uscc"])
+        for layer, frame, codes in (
+            ("firm_tax", tax_keys, keys.codes("tax")),
+            ("firm_output", out_keys, keys.codes("output")),
+        ):
+            unknown = frame[~registered[codes]]["uscc"].drop_duplicates()
             parts.append(
                 _rows(
                     "warning",
@@ -966,8 +1209,11 @@ def check_firm_years(
                     "请在企业名录中补充该企业",
                 )
             )
-        with_data = pd.Series(keys.text(np.unique(code)), dtype="str")
-        silent = firms.loc[firms["uscc"].notna() & ~_isin(firms["uscc"], with_data), "uscc"]
+        # One more slot, never set, for the position -1 of a uscc in neither table.
+        has_data = np.zeros(keys.n_distinct + 1, dtype=bool)
+        has_data[code] = True
+        with_data = has_data[keys.position(firms["uscc"])]
+        silent = firms.loc[firms["uscc"].notna().to_numpy() & ~with_data, "uscc"]
         parts.append(
             _rows(
                 "info",
@@ -980,6 +1226,10 @@ def check_firm_years(
             )
         )
     return concat_findings(*parts)
+
+
+_YEAR_SPAN_DIRECT = 1_000_000
+"""Years spread over at most this many values are keyed by offset (no sort, no overflow)."""
 
 
 class _FirmYearKeys:
@@ -1004,10 +1254,17 @@ class _FirmYearKeys:
         self._dictionary = encoded.dictionary
         codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
         years = [f["year"].to_numpy(dtype=np.int64) for f in frames]
-        distinct_years, year_codes = np.unique(np.concatenate(years), return_inverse=True)
-        # One integer per (uscc, year): the uscc code times the number of distinct years,
-        # plus the year's rank.
-        keys = codes * len(distinct_years) + year_codes.reshape(-1)
+        all_years = np.concatenate(years)
+        # One integer per (uscc, year): the uscc code times the number of possible years,
+        # plus the year's offset from the first (its rank among the distinct years when
+        # they are spread too far for that, which needs a sort).
+        low = int(all_years.min()) if len(all_years) else 0
+        span = int(all_years.max()) - low + 1 if len(all_years) else 1
+        if span <= _YEAR_SPAN_DIRECT:
+            keys = codes * span + (all_years - low)
+        else:
+            distinct_years, year_codes = np.unique(all_years, return_inverse=True)
+            keys = codes * len(distinct_years) + year_codes.reshape(-1)
         n_tax = len(frames[0])
         kept = []
         for i, (frame, part) in enumerate(
@@ -1041,6 +1298,31 @@ class _FirmYearKeys:
         key = np.concatenate([self._tax_key, self._out_key])
         first = ~pd.Series(key).duplicated().to_numpy()
         return code[first], year[first]
+
+    @property
+    def n_distinct(self) -> int:
+        """The number of distinct uscc in both tables (codes are 0 … n - 1)."""
+        return len(self._dictionary)
+
+    def codes(self, side: str) -> np.ndarray:
+        """The uscc code of each row of :attr:`tax` (``"tax"``) or :attr:`output`."""
+        return self._codes[0 if side == "tax" else 1]
+
+    def distinct_in(self, values: pd.Series) -> np.ndarray:
+        """Per code, whether its uscc is among ``values`` (missing values never match)."""
+        right = pa.array(values.dropna().astype("str"))
+        if len(right) == 0:
+            return np.zeros(self.n_distinct, dtype=bool)
+        found = pc.is_in(self._dictionary, value_set=right.cast(self._dictionary.type))
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+    def position(self, values: pd.Series) -> np.ndarray:
+        """The code of each of ``values`` (-1 where missing or in neither table)."""
+        if not len(values):
+            return np.zeros(0, dtype=np.int64)
+        left = pa.array(values.astype("str")).cast(self._dictionary.type)
+        pos = pc.index_in(left, value_set=self._dictionary)
+        return np.asarray(pos.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
     def text(self, codes: np.ndarray) -> np.ndarray:
         """The uscc text of codes."""

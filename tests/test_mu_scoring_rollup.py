@@ -164,3 +164,33 @@ def test_allocation_and_parcels_do_not_depend_on_input_row_order():
         parcels=PARCELS, allocation=shuffled, firm_scores=SCORES, firms=FIRMS, years=[2023]
     )
     pd.testing.assert_frame_equal(out, ps, check_exact=True)
+
+
+def test_allocation_leaves_out_land_without_a_firm_year_and_parcels_unknown_ids():
+    # A land row without a uscc has no firm-year total: left out, as the inner join did.
+    land = pd.concat(
+        [
+            LAND,
+            pd.DataFrame(
+                {
+                    "uscc": [None],
+                    "year": [2023],
+                    "parcel_id": ["P"],
+                    "relation": ["own"],
+                    "land_m2": [MU],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    alloc, ps = _run()
+    pd.testing.assert_frame_equal(
+        allocate(land, firm_scores=SCORES, firms=FIRMS), alloc, check_exact=True
+    )
+    # Allocated parcels or years that are not in the parcels or years asked for match none.
+    extra = pd.concat([alloc, alloc.iloc[:1].assign(parcel_id="X")], ignore_index=True)
+    extra = pd.concat([extra, alloc.iloc[:1].assign(year=2020)], ignore_index=True)
+    out = parcel_scores(
+        parcels=PARCELS, allocation=extra, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    pd.testing.assert_frame_equal(out, ps, check_exact=True)

@@ -88,3 +88,139 @@ def test_input_not_mutated():
     before = alloc.copy()
     compute_trends(alloc, regions=REGIONS, target_growth=0.085)
     pd.testing.assert_frame_equal(alloc, before)
+
+
+# --- The sums' bits: the implementation against the former pandas one --------------------
+
+
+def _reference_sums(allocation, regions):
+    """Σ per (level, region_id, year) as the former implementation added them: pandas' merge
+    on the text, a stable sort by level, region_id, year, parcel_id (missing last), land_m2,
+    and pandas' group-by sum."""
+    above = allocation[allocation["scale"].eq("above").fillna(False).to_numpy(dtype=bool)]
+    left = above[["parcel_id", "year", "land_m2", "tax", "value_added"]].astype(
+        {"parcel_id": "str"}
+    )
+    reg = regions.astype("str").drop_duplicates()
+    joined = left.merge(reg, on="parcel_id", how="inner")
+    joined = joined[joined["level"].notna() & joined["region_id"].notna()]
+    joined = joined.assign(_pid=joined["parcel_id"].fillna("\U0010ffff" * 8))
+    joined = joined.sort_values(["level", "region_id", "year", "_pid", "land_m2"], kind="stable")
+    va, tax, land = joined["value_added"], joined["tax"], joined["land_m2"]
+    parts = pd.DataFrame(
+        {
+            "level": joined["level"],
+            "region_id": joined["region_id"],
+            "year": joined["year"].astype("int64"),
+            "land_m2": land,
+            "value_added": va,
+            "tax": tax,
+            "va_land_m2": land.where(va.notna(), 0.0),
+            "tax_land_m2": land.where(tax.notna(), 0.0),
+        }
+    )
+    g = parts.groupby(["level", "region_id", "year"], sort=True).sum(min_count=1)
+    return g.reset_index()
+
+
+def _random_case(rng, n, *, width_fixed):
+    # Ids of one length in bytes (numpy path) or of several (Arrow path); non-ASCII ones sort
+    # by code point.
+    ids = [f"P{i:04d}" for i in range(40)] + ["地1a", "Z~~~~"]
+    if not width_fixed:
+        ids = [f"P{i}" for i in range(40)] + ["地块7", "Z", "P1\x00"]
+    parcel = rng.choice(ids, size=n).astype(object)
+    parcel[rng.random(n) < 0.05] = None
+    # Few distinct areas and amounts, so that ties and cancellation show in the last bits.
+    land = rng.choice([1000.0, 2000.5, 1e-3, 3.3e7, np.nan], size=n)
+    va = rng.choice([1.1, 1e16, -1e16, 3.7, 0.1, np.nan], size=n)
+    tax = rng.normal(size=n) * 10.0 ** rng.integers(-3, 12, size=n)
+    tax[rng.random(n) < 0.1] = np.nan
+    alloc = pd.DataFrame(
+        {
+            "uscc": "u",
+            "year": rng.integers(2019, 2024, size=n),
+            "parcel_id": pd.array(parcel, dtype="str"),
+            "land_m2": land,
+            "scale": rng.choice(np.array(["above", "below", None], dtype=object), size=n),
+            "tax": tax,
+            "value_added": va,
+        }
+    )
+    m = 60
+    regions = pd.DataFrame(
+        {
+            "parcel_id": pd.array(rng.choice([*ids, None], size=m), dtype="str"),
+            "level": pd.array(rng.choice(["county", "platform", None], size=m), dtype="str"),
+            "region_id": pd.array(rng.choice(["b", "a", "c", None], size=m), dtype="str"),
+        }
+    )
+    return alloc, regions
+
+
+def _assert_sums_equal(out, allocation, regions):
+    ref = _reference_sums(allocation, regions)
+    assert (
+        out[["level", "region_id", "year"]].astype(object).to_numpy().tolist()
+        == ref[["level", "region_id", "year"]].astype(object).to_numpy().tolist()
+    )
+    for col in ["value_added", "tax"]:
+        np.testing.assert_array_equal(out[col].to_numpy(), ref[col].to_numpy())
+    np.testing.assert_array_equal(out["land_mu"].to_numpy(), ref["land_m2"].to_numpy() / MU)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("width_fixed", [True, False])
+def test_sums_bit_for_bit_as_sorted_text_order(seed, width_fixed):
+    rng = np.random.default_rng(seed)
+    alloc, regions = _random_case(rng, 3000, width_fixed=width_fixed)
+    out = compute_trends(alloc, regions=regions, target_growth=0.085)
+    _assert_sums_equal(out, alloc, regions)
+    # Shuffled allocation rows (ties in parcel and land kept in their order) and shuffled
+    # region rows give the same bits.
+    shuffled = alloc.sample(frac=1.0, random_state=seed)
+    ties = shuffled.duplicated(["parcel_id", "year", "land_m2"], keep=False)
+    shuffled = pd.concat([shuffled[~ties], alloc[alloc.index.isin(shuffled.index[ties])]])
+    out2 = compute_trends(
+        shuffled, regions=regions.sample(frac=1.0, random_state=seed), target_growth=0.085
+    )
+    pd.testing.assert_frame_equal(out2, out, check_exact=True)
+
+
+def test_missing_ids_duplicate_regions_and_two_regions_of_one_level():
+    rows = [
+        ("a", 2023, "P", 2 * MU, "above", 1.0, 10.0),
+        ("b", 2023, None, 3 * MU, "above", 2.0, 20.0),  # counts for the missing-id region
+        ("c", 2023, "Q", 4 * MU, None, 4.0, 40.0),  # scale missing: not above
+    ]
+    regions = pd.DataFrame(
+        {
+            "parcel_id": ["P", "P", "P", None, "P", "P"],
+            "level": ["county", "county", "county", "county", None, "platform"],
+            "region_id": ["c1", "c1", "c2", "c1", "c3", None],
+        },
+        dtype="str",
+    )
+    out = compute_trends(_alloc(rows), regions=regions, target_growth=0.085)
+    assert out[["level", "region_id"]].to_numpy().tolist() == [["county", "c1"], ["county", "c2"]]
+    assert out["value_added"].tolist() == [30.0, 10.0]  # the duplicate region row counts once
+    assert out["land_mu"].tolist() == pytest.approx([5.0, 2.0])
+
+
+@pytest.mark.parametrize("case", ["empty", "none_above", "no_regions", "no_match"])
+def test_empty_results_keep_columns_and_dtypes(case):
+    full = compute_trends(
+        _alloc([("a", 2023, "P", MU, "above", 1.0, 2.0)]), regions=REGIONS, target_growth=0.1
+    )
+    rows = {
+        "empty": [],
+        "none_above": [("a", 2023, "P", MU, "below", 1.0, 2.0)],
+        "no_regions": [("a", 2023, "P", MU, "above", 1.0, 2.0)],
+        "no_match": [("a", 2023, "X", MU, "above", 1.0, 2.0)],
+    }[case]
+    alloc = _alloc(rows).astype({"year": "int64", "land_m2": "float64", "tax": "float64"})
+    alloc = alloc.astype({"value_added": "float64", "parcel_id": "str", "scale": "str"})
+    regions = REGIONS.iloc[:0] if case == "no_regions" else REGIONS
+    out = compute_trends(alloc, regions=regions, target_growth=0.1)
+    assert out.empty
+    pd.testing.assert_series_equal(out.dtypes, full.dtypes)

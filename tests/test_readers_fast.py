@@ -13,21 +13,37 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from landeval.aliases import normalize_value
+from landeval.readers.arrowtext import (
+    at_rows,
+    cells_with_bytes,
+    first_bytes,
+    last_bytes,
+    rows_of,
+)
 from landeval.readers.canonical import (
+    _MISSING_TOKENS,
     PY_WHITESPACE,
     _clean_text,
+    _empty,
+    _map_values,
+    _normalise_code,
     _on_subset,
     _strip_separators,
     _to_number,
     has_space,
+    missing_token_cells,
     nfkc,
     parse_numbers,
     plain_cells,
+    strip,
 )
 from landeval.readers.encoding import decode_head, is_utf8
 from landeval.readers.tables import (
@@ -38,6 +54,7 @@ from landeval.readers.tables import (
     _read_csv_arrow,
     _read_csv_pandas,
     _total_labels,
+    read_raw_table,
 )
 from landeval.validate import _overlap_upper_bounds, _padded_rings
 
@@ -388,3 +405,136 @@ def test_padded_rings_of_a_polygon_with_a_hole_are_its_exterior():
     assert counts.tolist() == [4, 4, 0, 0]
     exterior = shapely.get_coordinates(shapely.get_exterior_ring(holed))[:4]
     assert np.array_equal(rings[0, :4], exterior)
+
+
+# --- byte-level text checks (round 4) ---------------------------------------------------------
+
+_TEXT_CELL = st.one_of(
+    st.none(),
+    st.text(
+        alphabet=st.sampled_from(
+            list("aA9 .,-tTsSgG\t\r\n\x1c\x0b中合计总　\u2003\xa0\x85ＡｎｕＬ/#—无空İK")
+        ),
+        max_size=8,
+    ),
+)
+
+
+def _chunked(cells: list[str | None], sliced: bool) -> pa.ChunkedArray:
+    """Cells as a ChunkedArray of several chunks; ``sliced`` makes chunks that are slices."""
+    arr = pa.array(["pad", *cells, "pad"] if sliced else cells, type=pa.large_string())
+    if sliced:
+        arr = arr.slice(1, len(cells))
+    cut = len(cells) // 2
+    return pa.chunked_array([arr.slice(0, cut), arr.slice(cut)], type=pa.large_string())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT_CELL, max_size=12), st.booleans())
+def test_byte_checks_equal_arrow_kernels(cells, sliced):
+    arr = _chunked(cells, sliced)
+    for chars in (".", ", ", "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "):
+        want = np.zeros(len(cells), dtype=bool)
+        for c in chars:
+            want |= np.asarray(pc.match_substring(arr, c).fill_null(False).to_numpy(), bool)
+        assert (cells_with_bytes(arr, chars.encode()) == want).all()
+    data = [c.encode() if c else b"" for c in cells]
+    assert first_bytes(arr).tolist() == [d[0] if d else 0 for d in data]
+    assert last_bytes(arr).tolist() == [d[-1] if d else 0 for d in data]
+    assert strip(arr).to_pylist() == pc.utf8_trim_whitespace(arr).to_pylist()
+    lowered = pc.utf8_lower(arr).to_pylist()
+    want = [v is not None and v in _MISSING_TOKENS for v in lowered]
+    assert missing_token_cells(arr).tolist() == want
+    with pytest.raises(ValueError, match="ASCII"):
+        cells_with_bytes(arr, "中".encode())
+
+
+def test_rows_of_takes_few_rows_and_uses_all_for_many():
+    arr = pa.chunked_array([pa.array([f"c{i}" for i in range(20)], type=pa.large_string())])
+    for rows in (np.array([3, 7]), np.arange(1, 20)):
+        cells = rows_of(arr, rows)
+        found = pc.equal(cells, "c7")
+        assert at_rows(found, rows, len(arr)).tolist() == [r == 7 for r in rows]
+    assert rows_of(arr, np.arange(1, 20)) is arr
+
+
+def test_missing_tokens_lower_to_as_many_characters():
+    # The length bound of missing_token_cells: no character lowers into a token character
+    # with another length (İ → i and K → k lower to letters no token has).
+    token_chars = set("".join(_MISSING_TOKENS))
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        low = pc.utf8_lower(pa.array([ch])).to_pylist()[0] if code > 0x7F else ch.lower()
+        if low in token_chars:
+            assert len(low) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT_CELL, max_size=12))
+def test_clean_text_equals_the_pandas_reference(cells):
+    series = pd.Series(cells, dtype="str", index=range(3, 3 + len(cells)))
+    text = nfkc(series).str.strip()
+    want = text.mask(text.str.lower().isin(_MISSING_TOKENS))
+    pd.testing.assert_series_equal(_clean_text(series), want, check_exact=True)
+    codes = _normalise_code(
+        _clean_text(series), series, col="uscc", layer="firms", rows=None, source="x"
+    )
+    ref = _clean_text(series).str.replace(r"\s+", "", regex=True).str.upper()
+    pd.testing.assert_series_equal(codes[0], ref, check_exact=True)
+    written = series.str.strip()
+    changed = ((written != ref).fillna(False).astype(bool) & ref.notna()).any()
+    assert bool(codes[1]) == bool(changed)
+
+
+def test_plain_cells_equal_the_regex_on_mixed_columns():
+    for cells in (
+        _EDGE_NUMBERS,
+        ["2023"] * 10 + ["12.5"],  # few cells left for the regex
+        ["1.5"] * 10 + ["7"],  # most cells left for the regex
+        ["12", "-3", "1.5", "١٢", "１２", " 1", "1 ", "0.5.1", "--1", "1-"],
+    ):
+        series = pd.Series(cells, dtype="str")
+        want = series.str.fullmatch(r"-?[0-9]+(\.[0-9]+)?").fillna(False).astype(bool)
+        assert (plain_cells(series).to_numpy() == want.to_numpy()).all(), cells
+
+
+def test_empty_columns_and_value_aliases_equal_the_plain_pandas_ones():
+    index = pd.RangeIndex(2, 5)
+    for kind, dtype in [("str", "str"), ("float", "float64"), ("int", "Int64")]:
+        want = pd.Series([None] * 3, index=index, dtype=dtype)
+        pd.testing.assert_series_equal(_empty(kind, 3, index), want)
+    want = pd.Series([None] * 3, index=index, dtype="datetime64[ns]")
+    pd.testing.assert_series_equal(_empty("date", 3, index), want)
+    pd.testing.assert_series_equal(_empty("str", 0, pd.RangeIndex(0)), pd.Series([], dtype="str"))
+    series = pd.Series(
+        ["规上", None, "below", "规下", "other", "规上"], dtype="str", index=index.append(index)
+    )
+    aliases = {"规上": "above", "规模以下": "below", "规下": "below"}
+    keys = {normalize_value(k): v for k, v in aliases.items()}
+    want = series.map(lambda v: keys.get(normalize_value(v), v) if isinstance(v, str) else v)
+    pd.testing.assert_series_equal(_map_values(series, aliases), want.astype("str"))
+
+
+def test_total_labels_found_after_the_first_byte_filter():
+    cells = pd.Series(
+        ["Grand\u3000Total", "grand total", "\ttotal", "Sum", "2023", "9133", "合计", None, ""],
+        dtype="str",
+    )
+    want = _total_labels(cells).isin(_TOTAL_WORDS).to_numpy()
+    assert (_is_total_label(cells) == want).all()
+    assert want[[2, 3, 6]].all()
+
+
+def test_csv_whose_body_is_not_utf8_is_decoded_as_before(tmp_path):
+    body = "uscc,name,year\n" + "91330600000336380N,甲公司,2023\n" * 3
+    path = tmp_path / "firms.csv"
+    path.write_bytes(body.encode("gbk"))  # ASCII head line, GBK body
+    table = read_raw_table(path, layer="firms")
+    assert table.encoding == "gbk"
+    assert table.frame["name"].tolist() == ["甲公司"] * 3
+    path.write_bytes(body.encode("utf-8"))
+    table = read_raw_table(path, layer="firms")
+    assert table.encoding == "utf-8"
+    assert table.frame["name"].tolist() == ["甲公司"] * 3

@@ -10,6 +10,7 @@ from _fixtures_results import XSS_NAME, YEAR, results
 
 from landeval.config import default_config
 from landeval.report import render_report, report_figures, write_report
+from landeval.report._figures import _top_parcels
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,24 @@ def test_report_does_not_mutate_inputs(config):
     render_report(tables, year=YEAR, config=config)
     for name, frame in tables.items():
         pd.testing.assert_frame_equal(frame, before[name])
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 9, 20])
+def test_top_parcels_ties_at_the_cut_keep_the_full_sort_order(n):
+    # areas tie across the n-th place, ids tie too (input order decides), one area missing
+    actions = pd.DataFrame(
+        {
+            "parcel_id": ["p5", "p1", "p3", "p2", "p1", "p4", "p0", "p9", "p8"],
+            "area_mu": [2.0, 5.0, 2.0, 2.0, 2.0, None, 7.0, 2.0, 1.0],
+            "county_code": ["a", "b", "a", "a", "c", "a", "b", "a", "a"],
+            "treatment": ["EXIT"] * 9,
+        },
+        index=[8, 7, 6, 5, 4, 3, 2, 1, 0],
+    )
+    keys = pd.DataFrame(
+        {"_a": actions["area_mu"].fillna(0.0), "_id": actions["parcel_id"]}, index=actions.index
+    ).sort_values(["_a", "_id"], ascending=[False, True], kind="stable")
+    expected = actions.loc[keys.index[:n]]
+    top = _top_parcels(actions, {}, "zh", n=n)
+    assert [r["parcel_id"] for r in top] == list(expected["parcel_id"])
+    assert [r["county"] for r in top] == list(expected["county_code"])

@@ -19,8 +19,10 @@ from landeval.errors import DataError
 from landeval.findings import has_errors
 from landeval.io import add_area
 from landeval.project import load_project
+from landeval.readers.tables import SOURCE_ROW
 from landeval.validate import (
     _lookup,
+    _where,
     check_allowed,
     check_county_codes,
     check_firm_years,
@@ -30,6 +32,7 @@ from landeval.validate import (
     check_parcels,
     check_uscc,
     check_values,
+    row_ids,
     start_overlap_checks,
     validate_inputs,
 )
@@ -450,3 +453,60 @@ def test_vectorised_parcel_code_check_agrees_with_identifiers():
     ]
     expected = [parse_parcel_code(c) is not None for c in codes]
     assert _parcel_codes_parse(pd.Series(codes, dtype="str")).tolist() == expected
+
+
+def _register_reference(tax, output, firms) -> dict[str, list[str]]:
+    """UNKNOWN_FIRM and FIRM_NO_DATA row ids the straightforward pandas way."""
+    register = set(firms["uscc"].dropna())
+    ids = {"UNKNOWN_FIRM": []}
+    for frame in (output, tax):  # findings are sorted by layer: firm_output first
+        keys = frame[["uscc", "year"]].dropna().drop_duplicates()
+        ids["UNKNOWN_FIRM"] += keys.loc[~keys["uscc"].isin(register), "uscc"].unique().tolist()
+    years = pd.concat([tax, output])[["uscc", "year"]].dropna()
+    with_data = set(years.loc[years["year"].between(1949, 2100), "uscc"])
+    known = firms["uscc"].notna() & ~firms["uscc"].isin(with_data)
+    ids["FIRM_NO_DATA"] = firms.loc[known, "uscc"].tolist()
+    return ids
+
+
+def test_firm_register_checks_equal_the_pandas_way():
+    rng = np.random.default_rng(8)
+    codes = ["A1", "B2", "b2", "中", "Z", "a1", "A10", "A1 ", "9133", ""]
+    for trial in range(150):
+        # A year a billion away keys the firm-years by rank instead of by offset.
+        far = [1_000_000_000] if trial % 3 == 0 else []
+
+        def table(n, far=far):
+            year = rng.choice([2020, 2021, 2022, 20233, *far, None], n)
+            return pd.DataFrame(
+                {
+                    "uscc": pd.array(rng.choice([*codes, None], n), dtype="str"),
+                    "year": pd.array(year, dtype="Int64"),
+                }
+            )
+
+        tax, output = table(rng.integers(0, 12)), table(rng.integers(0, 12))
+        register = rng.choice([*codes, None, "NEW"], rng.integers(0, 12))
+        firms = pd.DataFrame({"uscc": pd.array(register, dtype="str")})
+        found = check_firm_years(tax, output, firms)
+        for code, ids in _register_reference(tax, output, firms).items():
+            assert found.loc[found["code"] == code, "row_id"].tolist() == ids, (trial, code)
+
+
+def test_row_ids_of_selected_rows_equal_the_full_row_ids():
+    rng = np.random.default_rng(2)
+    for trial in range(60):
+        n = int(rng.integers(0, 12))
+        frame = pd.DataFrame(
+            {
+                "uscc": pd.array(rng.choice(["A", "中", None], n), dtype="str"),
+                "year": pd.array(rng.choice([2022, None], n), dtype="Int64"),
+            },
+            index=rng.integers(0, 3, n),  # duplicate labels
+        )
+        if trial % 2:
+            frame[SOURCE_ROW] = rng.permutation(n) + 2
+        mask = pd.Series(rng.random(n) < 0.5, index=frame.index)
+        for layer in ("firm_tax", "occupancy", "firms"):
+            want = row_ids(frame, layer)[mask.to_numpy()].tolist()
+            assert _where(frame, layer, mask) == want, (trial, layer)

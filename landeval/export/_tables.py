@@ -94,18 +94,32 @@ def treatment_label(code: str, lang: str, parcel_eval: pd.DataFrame | None = Non
 
 def sort_parcels(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted by county, then area descending, then parcel code (deterministic)."""
+    return frame.iloc[_parcel_order(frame)]
+
+
+def _parcel_order(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """The order of ``rows`` (positions; all rows when None) as :func:`sort_parcels` sorts.
+
+    Returns positions into ``rows``. Only the three sort keys are read (at ``rows``): the
+    caller takes the rows it shows (in their own order, which reads memory in sequence)
+    and then this order of them.
+    """
+    if rows is None:
+        rows = np.arange(len(frame))
+
+    def key(name: str) -> pd.Series:
+        return _column(frame, name).iloc[rows].reset_index(drop=True)
+
     keys = pd.DataFrame(
         {
-            "_county": _column(frame, "county_code").astype("string").fillna(""),
-            "_area": pd.to_numeric(_column(frame, "area_mu"), errors="coerce").fillna(-1.0),
-            "_id": _column(frame, "parcel_id").astype("string").fillna(""),
-        },
-        index=frame.index,
+            "_county": key("county_code").astype("string").fillna(""),
+            "_area": pd.to_numeric(key("area_mu"), errors="coerce").fillna(-1.0),
+            "_id": key("parcel_id").astype("string").fillna(""),
+        }
     )
-    order = keys.sort_values(
+    return keys.sort_values(
         ["_county", "_area", "_id"], ascending=[True, False, True], kind="stable"
-    ).index
-    return frame.loc[order]
+    ).index.to_numpy()
 
 
 def action_table(
@@ -139,9 +153,10 @@ def action_tables(
 ) -> dict[str, Table]:
     """The action table of each treatment: ``action_table(treatments=[code])`` per code.
 
-    The parcels are selected, sorted and converted once and then split by treatment, which
-    gives the same rows in the same order (a stable sort keeps the order of equal keys, in
-    the whole as in each part) for a fraction of the work of one call per treatment.
+    The parcels are selected, sorted, grouped by treatment and converted once, and each
+    table is one slice of the result, which gives the same rows in the same order (stable
+    sorts keep the order of equal keys, in the whole as in each part) for a fraction of
+    the work of one call per treatment.
 
     Parameters
     ----------
@@ -153,31 +168,47 @@ def action_tables(
         Treatment codes, each the key of one table (in this order).
     """
     codes = list(treatments)
-    rows = _action_rows(parcel_eval, codes, ACTION_COLUMNS, keep=("treatment",))
-    table = _build(rows, ACTION_COLUMNS, lang=lang, parcel_eval=parcel_eval)
-    which = _column(rows, "treatment")
+    selected, order = _action_order(parcel_eval, codes)
+    # grouped by treatment with a stable sort, each table's rows stay in the order above
+    # and are one slice of the table built once (no copy per treatment)
+    rank = {code: k for k, code in enumerate(codes)}
+    treatment = _column(parcel_eval, "treatment").iloc[selected].iloc[order]
+    which = treatment.map(rank).to_numpy(dtype=np.int64)
+    grouped = np.argsort(which, kind="stable")
+    table = _build(
+        _shown(parcel_eval, ACTION_COLUMNS).iloc[selected].iloc[order[grouped]],
+        ACTION_COLUMNS,
+        lang=lang,
+        parcel_eval=parcel_eval,
+    )
+    bounds = np.searchsorted(which[grouped], np.arange(len(codes) + 1))
     return {
         code: Table(
-            table.frame[(which == code).to_numpy(dtype=bool)].reset_index(drop=True),
+            table.frame.iloc[bounds[rank[code]] : bounds[rank[code] + 1]].reset_index(drop=True),
             table.kinds,
         )
         for code in codes
     }
 
 
+def _action_order(parcel_eval: pd.DataFrame, codes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the parcels of treatments ``codes``, and their sorted order."""
+    selected = np.flatnonzero(_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool))
+    return selected, _parcel_order(parcel_eval, selected)
+
+
+def _shown(frame: pd.DataFrame, spec: Sequence[ColumnSpec]) -> pd.DataFrame:
+    """The columns of ``frame`` that ``spec`` shows (taking rows copies what it is given)."""
+    wanted = {c[0] for c in spec} | {"flags_zh"}
+    return pd.DataFrame(frame[[c for c in frame.columns if c in wanted]])
+
+
 def _action_rows(
-    parcel_eval: pd.DataFrame,
-    codes: Sequence[str],
-    spec: Sequence[ColumnSpec],
-    *,
-    keep: Sequence[str] = (),
+    parcel_eval: pd.DataFrame, codes: Sequence[str], spec: Sequence[ColumnSpec]
 ) -> pd.DataFrame:
-    """The sorted parcels of treatments ``codes``: the columns shown, sorted on or kept."""
-    # only the columns shown and sorted on: filtering and sorting copy what they are given
-    wanted = {c[0] for c in spec} | {"flags_zh", "county_code", "area_mu", "parcel_id", *keep}
-    shown = pd.DataFrame(parcel_eval[[c for c in parcel_eval.columns if c in wanted]])
-    rows = shown[_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool)]
-    return sort_parcels(rows)
+    """The sorted parcels of treatments ``codes``: the columns shown."""
+    selected, order = _action_order(parcel_eval, codes)
+    return _shown(parcel_eval, spec).iloc[selected].iloc[order]
 
 
 def summary_table(parcel_eval: pd.DataFrame, *, lang: str = "zh") -> Table:
@@ -229,7 +260,21 @@ def firm_table(
     # only the columns shown and sorted on: filtering and sorting copy what they are given
     wanted = {c[0] for c in FIRM_COLUMNS} | {"county_code", "tax_per_kwh", "land_mu", "uscc"}
     shown = pd.DataFrame(firm_scores[[c for c in firm_scores.columns if c in wanted]])
-    rows = shown[pd.to_numeric(_column(firm_scores, "year"), errors="coerce") == year]
+    year_of = pd.to_numeric(_column(firm_scores, "year"), errors="coerce")
+    selected = np.flatnonzero((year_of == year).fillna(False).to_numpy(dtype=bool))
+
+    def key(name: str) -> pd.Series:
+        return _column(firm_scores, name).iloc[selected].reset_index(drop=True)
+
+    keys = pd.DataFrame(
+        {
+            "_c": key("county_code").astype("string").fillna(""),
+            "_a": pd.to_numeric(key("land_mu"), errors="coerce").fillna(-1.0),
+            "_u": key("uscc").astype("string").fillna(""),
+        }
+    )
+    order = keys.sort_values(["_c", "_a", "_u"], ascending=[True, False, True]).index
+    rows = shown.iloc[selected].iloc[order.to_numpy()]
     county = _column(rows, "county_code").astype("string")
     kwh = pd.to_numeric(_column(rows, "tax_per_kwh"), errors="coerce")
     classes = _column(rows, "class")
@@ -242,16 +287,7 @@ def firm_table(
             lambda c: label(CLASS_LABELS, str(c), lang),  # type: ignore[arg-type]
         ),
     )
-    keys = pd.DataFrame(
-        {
-            "_c": county.fillna(""),
-            "_a": pd.to_numeric(_column(rows, "land_mu"), errors="coerce").fillna(-1.0),
-            "_u": _column(rows, "uscc").astype("string").fillna(""),
-        },
-        index=rows.index,
-    )
-    order = keys.sort_values(["_c", "_a", "_u"], ascending=[True, False, True]).index
-    return _build(rows.loc[order], FIRM_COLUMNS, lang=lang)
+    return _build(rows, FIRM_COLUMNS, lang=lang)
 
 
 def ledger_table(ledger: pd.DataFrame | None, *, lang: str = "zh") -> Table:

@@ -117,10 +117,15 @@ def write_xlsx(
     path = Path(path)
     styles = _Styles()
     filters: list[str | None] = []
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+        # one DuckDB database for the number formatting of all sheets: starting one costs
+        # tens of milliseconds of CPU, and the sheets would start two each
+        duckdb.connect() as con,
+    ):
         for i, sheet in enumerate(sheets, start=1):
             with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as fh:
-                filters.append(_write_sheet_xml(fh, sheet, styles))
+                filters.append(_write_sheet_xml(fh, sheet, styles, con))
         zf.writestr("[Content_Types].xml", _content_types(len(sheets)))
         zf.writestr("_rels/.rels", _root_rels())
         zf.writestr("docProps/core.xml", _core(title, author))
@@ -156,7 +161,9 @@ def excel_width(width: float) -> float:
     return int((width * 7 + 5) / 7 * 256) / 256
 
 
-def _write_sheet_xml(fh, sheet: Sheet, styles: _Styles) -> str | None:
+def _write_sheet_xml(
+    fh, sheet: Sheet, styles: _Styles, con: duckdb.DuckDBPyConnection
+) -> str | None:
     """Stream one worksheet; returns its autofilter range (or None)."""
     columns = [(start + j, col) for start, cols in sheet.blocks for j, col in enumerate(cols)]
     columns.sort(key=lambda item: item[0])
@@ -192,7 +199,7 @@ def _write_sheet_xml(fh, sheet: Sheet, styles: _Styles) -> str | None:
     # waits at most, which bounds the memory in use
     with ThreadPoolExecutor(max_workers=1) as writer:
         pending: Future | None = None
-        for chunk in _row_chunks(columns, letters, n_rows, styles):
+        for chunk in _row_chunks(columns, letters, n_rows, styles, con):
             if pending is not None:
                 pending.result()
             pending = writer.submit(fh.write, chunk)
@@ -226,12 +233,14 @@ def _row_chunks(
     letters: Sequence[str],
     n_rows: int,
     styles: _Styles,
+    con: duckdb.DuckDBPyConnection,
 ) -> Iterator[pa.Buffer]:
     """The ``<row>`` XML of ``_CHUNK_ROWS`` rows at a time, as UTF-8 bytes, in order.
 
     A cell carries its reference (``r="B7"``) only where a reader cannot infer it: after a
     missing cell or a gap between blocks (readers count a cell without one as the next
     column, as ECMA-376 allows). That is about a fifth less XML to build and compress.
+    Numbers are formatted by cursors of ``con`` (one per thread).
     """
     prepared = [_column_values(col, n_rows) for _, col in columns]
     numbers = [i for i, (_, col) in enumerate(columns) if col.number_format is not None]
@@ -246,22 +255,21 @@ def _row_chunks(
     # names, labels, codes, counts and standard values repeat: such a column's cell XML is
     # made once per distinct value and then spread by index, which saves most of the work
     repeats: dict[int, tuple[pa.Array, pa.Array]] = {}
-    with duckdb.connect() as formatter:
+    with con.cursor() as formatter:
         for i, (_, col) in enumerate(columns):
             values = prepared[i]
             if len(values) < 2 * _CHUNK_ROWS:
                 continue
             if col.number_format is None:
-                if pc.count_distinct(values).as_py() * 4 <= len(values):
-                    encoded = pc.dictionary_encode(values)
+                encoded = _repeating(values)
+                if encoded is not None:
                     repeats[i] = (_text_tails(encoded.dictionary, col), encoded.indices)
                 continue
             # (not with -0.0, which hashing might take for 0.0: it is written "-0")
             if np.any(np.signbit(values) & (values == 0)):
                 continue
-            number_array = pa.array(values, from_pandas=True)  # NaN as null: no cell
-            if pc.count_distinct(number_array).as_py() * 4 <= len(values):
-                encoded = pc.dictionary_encode(number_array)
+            encoded = _repeating(pa.array(values, from_pandas=True))  # NaN as null: no cell
+            if encoded is not None:
                 (shown,) = _shown_numbers([encoded.dictionary.to_numpy()], formatter)
                 cell = pc.binary_join_element_wise(number_heads[i], shown, _s("</v></c>"), _s(""))
                 repeats[i] = (cell, encoded.indices)
@@ -305,7 +313,7 @@ def _row_chunks(
 
     # chunks are built on _BUILDERS threads (Arrow kernels and DuckDB free the GIL) and
     # handed out in order; at most _BUILDERS chunks wait, which bounds the memory in use
-    with duckdb.connect() as con, ThreadPoolExecutor(max_workers=_BUILDERS) as pool:
+    with ThreadPoolExecutor(max_workers=_BUILDERS) as pool:
         pending: deque[Future] = deque()
         for lo in range(0, n_rows, _CHUNK_ROWS):
             pending.append(pool.submit(task, lo, min(lo + _CHUNK_ROWS, n_rows)))
@@ -313,6 +321,24 @@ def _row_chunks(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+_SAMPLE = 10_000  # cells looked at to tell a column of (nearly) all distinct values
+
+
+def _repeating(values: pa.Array) -> pa.DictionaryArray | None:
+    """``values`` dictionary-encoded when at most a quarter of them are distinct, else None.
+
+    Nulls are not counted. A column whose evenly spaced sample is nearly all distinct
+    (codes, names, amounts) is passed over without hashing it whole; any other is
+    encoded once, and the dictionary's size decides.
+    """
+    step = max(len(values) // _SAMPLE, 1)
+    sample = values.take(pa.array(np.arange(0, len(values), step)))
+    if pc.count_distinct(sample).as_py() > 0.9 * len(sample):
+        return None
+    encoded = pc.dictionary_encode(values)
+    return encoded if len(encoded.dictionary) * 4 <= len(values) else None
 
 
 def _with_reference(cells: pa.Array, letter: str, rows: pa.Array) -> pa.Array:

@@ -103,6 +103,40 @@ def is_sorted(table: pa.Table, keys: Iterable[str], *, strict: bool = False) -> 
     return not (strict and tied.any())
 
 
+def sorted_dictionary(*columns: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The distinct non-missing texts of ``columns``, in code point order (as DuckDB sorts).
+
+    Positions in it (:func:`codes_in`) are integer codes that sort, compare and join as the
+    texts do: for joins and sorts on integers instead of millions of texts.
+
+    Examples
+    --------
+    >>> sorted_dictionary(pa.array(["b", None, "a"]), pa.array(["b", "c"])).to_pylist()
+    ['a', 'b', 'c']
+    """
+    arrays = [_large_text(c) for c in columns]
+    values = pc.unique(pa.chunked_array(arrays, type=pa.large_string())).drop_null()
+    return values.take(pc.sort_indices(values))
+
+
+def codes_in(values: pa.Array | pa.ChunkedArray, dictionary: pa.Array) -> np.ndarray:
+    """Position of each of ``values`` in ``dictionary`` (int64); -1 where absent or missing.
+
+    Examples
+    --------
+    >>> codes_in(pa.array(["c", None, "a", "z"]), pa.array(["a", "b", "c"])).tolist()
+    [2, -1, 0, -1]
+    """
+    found = pc.index_in(_large_text(values), value_set=dictionary)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _large_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values.cast(pa.large_string())
+
+
 def run_codes(starts: np.ndarray, n: int) -> np.ndarray:
     """The run number of each of ``n`` rows, runs beginning at ``starts`` (from 0)."""
     first = np.zeros(n, dtype=np.int64)

@@ -192,8 +192,10 @@ def _reasons(
     ev = out["evaluated"].to_numpy(dtype=bool)
     vetoed = np.asarray(vetoed, dtype=bool)
 
-    def text(column: pd.Series, rows: np.ndarray) -> pa.Array:
-        values = pa.array(column.array, type=pa.string(), from_pandas=True)
+    def text(column: pd.Series | pa.Array, rows: np.ndarray) -> pa.Array:
+        values = column
+        if isinstance(column, pd.Series):
+            values = pa.array(column.array, type=pa.string(), from_pandas=True)
         return pc.fill_null(values.filter(pa.array(rows)), "")
 
     def number(values: np.ndarray, rows: np.ndarray, digits: int) -> pa.Array:
@@ -203,7 +205,6 @@ def _reasons(
         return pc.binary_join_element_wise(*parts, "")
 
     # Not evaluated: the reason. Evaluated: score, rank and class.
-    result = text(not_evaluated.astype("object"), np.ones(len(out), dtype=bool))
     columns = [
         (out["score"].to_numpy(dtype="float64", na_value=np.nan), 1),
         (out["rank"].to_numpy(dtype="float64", na_value=np.nan), 0),
@@ -220,18 +221,30 @@ def _reasons(
     def veto(rows: np.ndarray) -> list[pa.Array | str]:
         return ["列入负面清单（", text(out["veto_reason"], rows), "）"]
 
-    rows = ev & ~vetoed
-    result = _put(result, rows, join(*head(rows), text(out["class"], rows), "类"))
-    rows = ev & vetoed
-    result = _put(result, rows, join(*head(rows), *veto(rows), "，定为D类"))
-    rows = ~ev & vetoed
-    t_reason = text(not_evaluated.astype("object"), rows)
-    result = _put(result, rows, join(t_reason, "；", *veto(rows), "，定为D类"))
-    return pd.Series(pd.array(result, dtype="str"), index=out.index)
+    # Converted from Python strings once, for the two sentences that use it.
+    reason = pa.array(not_evaluated.astype("object").array, type=pa.string(), from_pandas=True)
+    plain = ~ev & ~vetoed
+    kinds = [
+        (plain, lambda rows: text(reason, rows)),
+        (ev & ~vetoed, lambda rows: join(*head(rows), text(out["class"], rows), "类")),
+        (ev & vetoed, lambda rows: join(*head(rows), *veto(rows), "，定为D类")),
+        (~ev & vetoed, lambda rows: join(text(reason, rows), "；", *veto(rows), "，定为D类")),
+    ]
+    return pd.Series(pd.array(_gather(kinds, len(out)), dtype="str"), index=out.index)
 
 
-def _put(values: pa.Array, rows: np.ndarray, replacements: pa.Array) -> pa.Array:
-    """``values`` with the ``rows`` (a mask) replaced by ``replacements``, in order."""
-    if not rows.any():
-        return values
-    return pc.replace_with_mask(values, pa.array(rows), replacements)
+def _gather(kinds: list, n: int) -> pa.Array:
+    """One text per row from the (disjoint, covering) row masks and their text builders.
+
+    Each builder makes the texts of its rows, in row order; they are put in place by one
+    ``take`` (replacing the rows of a full column one mask at a time copied it each time).
+    """
+    parts = []
+    place = np.zeros(n, dtype=np.int64)
+    offset = 0
+    for rows, build in kinds:
+        count = int(rows.sum())
+        parts.append(build(rows).cast(pa.large_string()))
+        place[rows] = offset + np.arange(count, dtype=np.int64)
+        offset += count
+    return pa.concat_arrays(parts).take(pa.array(place))

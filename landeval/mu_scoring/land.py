@@ -88,16 +88,16 @@ _PARCEL_YEAR_SQL = """
 CREATE TEMP TABLE pf AS
 WITH
 implicit AS (
-    SELECT parcel_id, year, count(DISTINCT uscc) AS n_implicit_firms
-    FROM v WHERE relation = 'own' AND area_m2 IS NULL GROUP BY parcel_id, year
+    SELECT _pcode, year, count(DISTINCT uscc) AS n_implicit_firms
+    FROM v WHERE relation = 'own' AND area_m2 IS NULL GROUP BY _pcode, year
 ),
 pt AS (
-    SELECT parcel_id, year, ps.parcel_m2,
+    SELECT _pcode, parcel_id, year, ps.parcel_m2,
            coalesce(ps.explicit_raw, 0.0) AS explicit_raw,
            ps.n_implicit,
            coalesce(i.n_implicit_firms, 0) AS n_implicit_firms,
            coalesce(ps.leased_raw, 0.0) AS leased_raw
-    FROM ps LEFT JOIN implicit AS i USING (parcel_id, year)
+    FROM ps LEFT JOIN implicit AS i USING (_pcode, year)
 ),
 pc AS (
     SELECT *,
@@ -122,17 +122,18 @@ SELECT * FROM final;
 
 # Step 3: each valid row's land: leases scaled, owners net of what is leased out; in the
 # order of the result, each firm-year-parcel-relation's rows in a run in the summing order
-# (summed in numpy).
+# (summed in numpy). Parcels are joined and sorted by their code ``_pcode``, which sorts as
+# the parcel ids do (texts taken back after the sums): sorting the ids took seconds.
 _LAND_SQL = """
-SELECT v.uscc, v.year, v.parcel_id, v.relation,
+SELECT v.uscc, v.year, v._pcode, v.relation,
        CASE WHEN v.relation = 'lease'
             THEN coalesce(v.area_m2, v.parcel_m2) * pf.lease_scale
             WHEN v.area_m2 IS NULL
             THEN pf.remainder / pf.n_implicit * pf.owner_factor
             ELSE v.area_m2 * pf.explicit_scale * pf.owner_factor
        END AS land_m2
-FROM v JOIN pf USING (parcel_id, year)
-ORDER BY v.year, v.parcel_id, v.uscc, v.relation, v._prow, v._pos DESC
+FROM v JOIN pf USING (_pcode, year)
+ORDER BY v.year, v._pcode, v.uscc, v.relation, v._prow, v._pos DESC
 """
 
 _PARCEL_ISSUES_SQL = """
@@ -183,14 +184,18 @@ def firm_land(
             "_prow": np.arange(len(parcels), dtype=np.int64),
         }
     )
-    # Equal parcel ids share a code; each code's first row gives its id and area.
+    # Equal parcel ids share a code, and codes sort as the ids do (the dictionary sorted,
+    # missing last); each code's first row gives its id and area.
     encoded = pc.dictionary_encode(par["parcel_id"], null_encoding="encode").combine_chunks()
-    pcode = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    dictionary_order = sort_order(pa.table({"id": encoded.dictionary}), ["id"]).to_numpy()
+    place = np.empty(len(dictionary_order), dtype=np.int64)
+    place[dictionary_order] = np.arange(len(dictionary_order), dtype=np.int64)
+    pcode = place[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
     par = par.append_column("_pcode", pa.array(pcode))
     first = np.unique(pcode, return_index=True)[1] if len(pcode) else np.zeros(0, np.int64)
     codes = pa.table(
         {
-            "parcel_id": encoded.dictionary,
+            "parcel_id": encoded.dictionary.take(pa.array(dictionary_order)),
             "parcel_m2": par["area_m2"].take(pa.array(first, type=pa.int64())),
         }
     )
@@ -201,7 +206,7 @@ def firm_land(
         con.execute(_VALID_SQL)
         con.register("ps", _parcel_sums(fetch(con, _PARCEL_ROWS_SQL), codes))
         con.execute(_PARCEL_YEAR_SQL)
-        land = to_frame(_land_sums(fetch(con, _LAND_SQL)))
+        land = to_frame(_land_sums(fetch(con, _LAND_SQL), codes["parcel_id"]))
         issues = _parcel_findings(con)
     finally:
         con.close()
@@ -229,6 +234,7 @@ def _parcel_sums(rows: pa.Table, parcels: pa.Table) -> pa.Table:
     codes, first = group_codes(rows, ["_pcode", "year"])
     keys = rows.select(["_pcode", "year"]).take(pa.array(first, type=pa.int64()))
     out = parcels.take(keys["_pcode"]).append_column("year", keys["year"])
+    out = out.append_column("_pcode", keys["_pcode"])
     for c in ("leased_raw", "explicit_raw"):
         out = out.append_column(c, ordered_sums(rows[c], codes, len(first)))
     implicit = rows["implicit"].to_numpy().astype(np.int64)
@@ -236,19 +242,21 @@ def _parcel_sums(rows: pa.Table, parcels: pa.Table) -> pa.Table:
     return out.append_column("n_implicit", pa.array(n_implicit))
 
 
-def _land_sums(rows: pa.Table) -> pa.Table:
+def _land_sums(rows: pa.Table, parcel_ids: pa.Array) -> pa.Table:
     """Land per firm, year, parcel and relation (positive only), from the rows of step 3.
 
     The rows are in the result's order with each group's rows in a run in the summing order,
-    summed in that order; groups whose land is not positive are dropped.
+    summed in that order; groups whose land is not positive are dropped. Parcels come as
+    codes ``_pcode``, positions in ``parcel_ids``: the ids are taken for the result rows.
     """
-    keys = ["uscc", "year", "parcel_id", "relation"]
+    keys = ["uscc", "year", "_pcode", "relation"]
     starts = run_starts(rows, keys)
     codes = run_codes(starts, rows.num_rows)
     out = rows.select(keys).take(pa.array(starts, type=pa.int64()))
     land = ordered_sums(rows["land_m2"], codes, len(starts))
     out = out.append_column("land_m2", land)
-    return out.filter(pc.fill_null(pc.greater(land, 0.0), False))
+    out = out.filter(pc.fill_null(pc.greater(land, 0.0), False))
+    return out.set_column(2, "parcel_id", parcel_ids.take(out["_pcode"]))
 
 
 def _clean_occupancy(

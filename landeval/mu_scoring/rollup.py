@@ -20,6 +20,7 @@ from landeval.model import RESULT_COLUMNS
 from landeval.mu_scoring._frames import (
     all_threads,
     arrow_table,
+    codes_in,
     connect,
     fetch,
     group_codes,
@@ -27,6 +28,8 @@ from landeval.mu_scoring._frames import (
     ordered_sums,
     run_codes,
     run_starts,
+    sort_order,
+    text_array,
     to_frame,
 )
 from landeval.mu_scoring.firm_years import land_per_firm_year
@@ -36,9 +39,11 @@ ALLOCATED_VALUES: tuple[str, ...] = ("tax", "value_added", "revenue", "rd_expens
 """Money columns split over a firm's parcels (revenue and rd_expense are extra columns)."""
 
 # Each firm-year's land ``tot`` is summed in numpy in a fixed order (as the occupants' sums
-# below), so DuckDB may use every thread: row-wise arithmetic, joins, a sort on a total order.
+# below), so DuckDB may use every thread: row-wise arithmetic and joins. It returns the land
+# row number ``_row`` with the new columns only: the rows are put in land order in numpy, and
+# the land's own columns need no copy (sorting them with their texts in DuckDB took seconds).
 _ALLOC_SQL = """
-SELECT l.uscc, l.year, l.parcel_id, l.relation, l.land_m2,
+SELECT l._row,
        l.land_m2 / tot.firm_m2 AS share,
        coalesce(fs.scale, f.scale) AS scale,
        {money}
@@ -46,7 +51,6 @@ FROM land AS l
 JOIN tot USING (uscc, year)
 LEFT JOIN fs ON fs.uscc = l.uscc AND fs.year = l.year
 LEFT JOIN firms AS f ON f.uscc = l.uscc
-ORDER BY {order}
 """
 _ALLOC_KEYS: list[str] = ["year", "parcel_id", "uscc", "relation"]
 
@@ -63,27 +67,24 @@ LEFT JOIN firms AS f ON f.uscc = occ.uscc
 ORDER BY occ.parcel_id, occ.year, occ.land_m2 DESC, fs.score DESC NULLS LAST, occ.uscc
 """
 
-# Step 3: every parcel and year, with its occupants' totals (agg) and main occupant (main).
-# ``_order`` sorts the rows by parcel_id, year and the parcel's row (repeated ids): an integer
-# key sorted in numpy instead of an ORDER BY on text (half of the query's time).
+# Step 3: every parcel and year, with its occupants' totals (agg). ``_order`` sorts the rows
+# by parcel_id, year and the parcel's row (repeated ids): an integer key sorted in numpy
+# instead of an ORDER BY on text (half of the query's time). The join is on integer keys
+# (the parcel's place in text order ``_rank``, the year's place ``_y``) and carries no text:
+# the texts are taken back by row numbers (``_row``, ``_a``) once the rows are sorted.
 _PARCEL_SQL = """
-SELECT py.parcel_id, py.year, py.area_m2, py.area_m2 / {m2_per_mu} AS area_mu,
+SELECT py._row, py._y, agg._a, py.area_m2, py.area_m2 / {m2_per_mu} AS area_mu,
        coalesce(agg.occupied_m2, 0.0) AS occupied_m2,
        greatest(py.area_m2 - coalesce(agg.occupied_m2, 0.0), 0.0) AS unused_m2,
        coalesce(agg.n_occupants, 0) AS n_occupants,
-       agg.occupants, agg.occupant_names,
-       main.uscc AS main_uscc, main.name AS main_name, main.industry_code AS main_industry,
        coalesce(agg.tax, 0.0) AS tax,
        coalesce(agg.value_added, 0.0) AS value_added,
        coalesce(agg.tax, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS tax_per_mu,
        coalesce(agg.value_added, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS va_per_mu,
-       main."class" AS class,
-       py.county_code,
        (py._rank * {n_years} + py._y) * {n_parcels} + py._row AS _order
-FROM (SELECT p.parcel_id, p.county_code, p.area_m2, p._rank, p._row, y.year, y._y
+FROM (SELECT p.area_m2, p._rank, p._row, y._y
       FROM parcels AS p CROSS JOIN years AS y) AS py
-LEFT JOIN agg ON agg.parcel_id = py.parcel_id AND agg.year = py.year
-LEFT JOIN main ON main.parcel_id = py.parcel_id AND main.year = py.year
+LEFT JOIN agg ON agg._rank = py._rank AND agg._y = py._y
 """
 
 
@@ -112,21 +113,32 @@ def allocate(land: pd.DataFrame, *, firm_scores: pd.DataFrame, firms: pd.DataFra
         _row=np.arange(len(land))
     )
     table = arrow_table(lnd)
+    # Land as firm_land returns it is in the result's order already; other land is sorted
+    # here, so that the result's order is that of the row numbers.
+    if not is_sorted(table, _ALLOC_KEYS):
+        table = table.take(sort_order(table, [*_ALLOC_KEYS, "_row"]))
+        table = table.set_column(5, "_row", pa.array(np.arange(len(land), dtype=np.int64)))
     tot = land_per_firm_year(table.select(["uscc", "year", "land_m2"]))
     tot = tot.rename_columns(["uscc", "year", "firm_m2"])
-    # Land as firm_land returns it is in the result's order already: then sorting on the row
-    # number alone gives the same order, without comparing millions of texts.
-    keys = _ALLOC_KEYS if not is_sorted(table, _ALLOC_KEYS) else []
-    order = ", ".join([*(f"l.{k}" for k in keys), "l._row"])
-    con = connect({"land": table, "tot": tot, "fs": fs, "firms": reg})
-    del table
+    land_numbers = table.select(["uscc", "year", "land_m2", "_row"])
+    con = connect({"land": land_numbers, "tot": tot, "fs": fs, "firms": reg})
     try:
         all_threads(con)
-        out = to_frame(fetch(con, _ALLOC_SQL.format(money=money, order=order)))
+        joined = fetch(con, _ALLOC_SQL.format(money=money))
     finally:
         con.close()
+    rows = joined["_row"].to_numpy()
+    order = np.argsort(rows, kind="stable")
+    rows = rows[order]
+    if not np.array_equal(rows, np.arange(table.num_rows)):
+        # Rows without a firm-year total (a missing uscc or year) are left out.
+        table = table.take(pa.array(rows))
+    joined = joined.drop_columns(["_row"]).take(pa.array(order))
+    table = table.drop_columns(["_row"])
+    for name in joined.column_names:
+        table = table.append_column(name, joined[name])
     cols = [*RESULT_COLUMNS["allocation"], *ALLOCATED_VALUES[2:]]
-    out = out[cols]
+    out = to_frame(table)[cols]
     for c in ("uscc", "parcel_id", "relation", "scale"):
         out[c] = out[c].astype("str")
     out["year"] = out["year"].astype("int64")
@@ -176,28 +188,30 @@ def parcel_scores(
         }
     )
     # The parcel_id's place in text order (equal ids share it; missing ids last).
-    rank = pd.factorize(par["parcel_id"], sort=True)[0]
+    rank, ids = pd.factorize(par["parcel_id"], sort=True)
     par["_rank"] = np.where(rank < 0, rank.max(initial=0) + 1, rank)
     fs = _firm_frame(firm_scores, ["name", "industry_code", "class", "score"])
     reg = _registry(firms)
     yrs = pd.DataFrame({"year": pd.Series(sorted(set(years)), dtype="int64")})
     yrs["_y"] = np.arange(len(yrs))
     occ = _occupant_sums(allocation)
-    con = connect({"parcels": par, "years": yrs, "occ": occ, "fs": fs, "firms": reg})
+    texts = arrow_table(par[["parcel_id", "county_code"]])
+    numbers = par.drop(columns=["parcel_id", "county_code"])
+    con = connect({"parcels": numbers, "years": yrs, "occ": occ, "fs": fs, "firms": reg})
     try:
         all_threads(con)
         ranked = fetch(con, _OCCUPANTS_SQL)
         agg, main = _occupant_lists(ranked)
         del ranked
-        con.register("agg", agg)
-        con.register("main", main)
+        con.register("agg", _agg_keys(agg, ids=text_array(pd.Series(ids)), years=yrs["year"]))
         sql = _PARCEL_SQL.format(
             m2_per_mu=repr(M2_PER_MU), n_years=len(yrs), n_parcels=max(len(par), 1)
         )
         table = fetch(con, sql)
     finally:
         con.close()
-    out = to_frame(_take_columns(table.drop_columns(["_order"]), table["_order"]))
+    table = _take_columns(table.drop_columns(["_order"]), table["_order"])
+    out = to_frame(_with_texts(table, texts=texts, years=yrs["year"], agg=agg, main=main))
     text = (
         "parcel_id",
         "occupants",
@@ -240,12 +254,16 @@ def _occupant_sums(allocation: pd.DataFrame) -> pa.Table:
 
 
 def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """Step 2: per parcel-year lists and sums in rank order, and the main occupant.
+    """Step 2: per parcel-year lists and sums in rank order, and the main occupants.
 
     ``ranked`` is sorted by parcel_id and year, so each parcel-year is a run of rows: lists
     are slices of the columns (offsets at the run starts) and sums run over each slice in
     rank order. (DuckDB's ordered ``string_agg`` sorts every group, and Arrow's hash
     group-by took seconds a million rows.)
+
+    The second table holds the occupants' uscc, name, industry_code and class, the main
+    occupant of ``agg``'s row i at row ``agg["_main"][i]`` (the first of its run): they are
+    taken once, for the final rows, not also for every parcel-year here.
     """
     n = len(ranked)
     # The first row of each parcel-year in rank order starts its run and is its main occupant.
@@ -260,8 +278,7 @@ def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
         first[1:] = ~same.to_numpy(zero_copy_only=False)
     starts = np.flatnonzero(first)
     offsets = pa.array(np.append(starts, n), type=pa.int64())
-    firsts = ranked.select(["parcel_id", "year", "uscc", "name", "industry_code", "class"])
-    firsts = firsts.take(pa.array(starts))
+    firsts = ranked.select(["parcel_id", "year"]).take(pa.array(starts))
 
     def joined(column: str) -> pa.Array:
         return pc.binary_join(
@@ -278,9 +295,62 @@ def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
             "occupant_names": joined("name"),
             "tax": _run_sums(ranked["tax"], starts, n),
             "value_added": _run_sums(ranked["value_added"], starts, n),
+            "_main": pa.array(starts, type=pa.int64()),
         }
     )
-    return agg, firsts
+    return agg, ranked.select(["uscc", "name", "industry_code", "class"])
+
+
+def _agg_keys(agg: pa.Table, *, ids: pa.Array, years: pd.Series) -> pa.Table:
+    """The numbers of ``agg`` keyed by integers, for a join without texts.
+
+    ``_rank`` is the place of the parcel_id in the sorted distinct ``ids``, ``_y`` the place
+    of the year in ``years`` and ``_a`` the row. Parcel-years whose id or year is not listed
+    get -1 (they match no parcel-year). ``agg`` is sorted by parcel_id: only the first row
+    of each parcel's run is looked up.
+    """
+    starts = run_starts(agg, ["parcel_id"])
+    first = codes_in(agg["parcel_id"].take(pa.array(starts, type=pa.int64())), ids)
+    rank = first[run_codes(starts, agg.num_rows)]
+    year = agg["year"].to_numpy()
+    listed = years.to_numpy(dtype=np.int64)
+    place = np.searchsorted(listed, year)
+    found = place < len(listed)
+    found[found] = listed[place[found]] == year[found]
+    return pa.table(
+        {
+            "_rank": pa.array(rank, type=pa.int64()),
+            "_y": pa.array(np.where(found, place, -1), type=pa.int64()),
+            "_a": pa.array(np.arange(agg.num_rows, dtype=np.int64)),
+            **{c: agg[c] for c in ("occupied_m2", "n_occupants", "tax", "value_added")},
+        }
+    )
+
+
+def _with_texts(
+    table: pa.Table, *, texts: pa.Table, years: pd.Series, agg: pa.Table, main: pa.Table
+) -> pa.Table:
+    """The sorted parcel-years of step 3 with their texts, taken by row numbers.
+
+    ``_row`` is the parcel's row in ``texts`` (parcel_id, county_code), ``_y`` the year's
+    place in ``years``, ``_a`` the parcel-year's row in ``agg`` (missing when unoccupied: its
+    texts are missing too), whose ``_main`` is its main occupant's row in ``main``.
+    """
+    row, a = table["_row"], table["_a"]
+    first = agg["_main"].take(a)
+    out = {
+        "parcel_id": texts["parcel_id"].take(row),
+        "year": pa.array(years.to_numpy(dtype=np.int64)).take(table["_y"]),
+        "occupants": agg["occupants"].take(a),
+        "occupant_names": agg["occupant_names"].take(a),
+        "main_uscc": main["uscc"].take(first),
+        "main_name": main["name"].take(first),
+        "main_industry": main["industry_code"].take(first),
+        "class": main["class"].take(first),
+        "county_code": texts["county_code"].take(row),
+    }
+    numbers = table.drop_columns(["_row", "_y", "_a"])
+    return pa.table({**out, **{c: numbers[c] for c in numbers.column_names}})
 
 
 def _run_sums(values: pa.ChunkedArray, starts: np.ndarray, n: int) -> pa.Array:

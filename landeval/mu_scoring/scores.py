@@ -45,12 +45,25 @@ def score_firm_years(
     out = scored.drop(
         columns=[c for c in scored.columns if c.startswith(("bench_", "sub_")) or c == "score"]
     )
-    # Look the benchmarks up on the keys only: merging the whole (wide) frame copied it.
-    looked = out[["group", "year"]].merge(
-        benchmarks, on=["group", "year"], how="left", validate="many_to_one"
+    # Look the benchmarks up for one row of each group-year only, then spread them by the
+    # group-year number: merging millions of rows on the text keys took seconds.
+    ids = group_year_ids(out)
+    keyed = np.flatnonzero(~np.isnan(ids))
+    numbers, first = np.unique(ids[keyed], return_index=True)
+    looked = (
+        out[["group", "year"]]
+        .iloc[keyed[first]]
+        .merge(benchmarks, on=["group", "year"], how="left", validate="many_to_one")
     )
+    place = np.searchsorted(numbers, ids[keyed])
     for c in looked.columns.drop(["group", "year"]):
-        out[c] = looked[c].to_numpy()
+        values = looked[c].to_numpy()[place]
+        if len(keyed) < len(out):
+            # A missing group or year matches no benchmark.
+            column = np.full(len(out), np.nan, dtype=np.result_type(values.dtype, np.float64))
+            column[keyed] = values
+            values = column
+        out[c] = values
     ev = out["evaluated"].to_numpy(dtype=bool)
     weights = weights_frame(out, config=config)
     raw = {}
@@ -65,7 +78,7 @@ def score_firm_years(
         raw[ind] = np.where(has, np.where(bench > 0, w * ratio, 0.0), np.nan)
     raw = pd.DataFrame(raw, index=out.index)
     # The group's mean sub-score over firms that have the indicator fills the gaps.
-    means = raw.groupby(group_year_ids(out)).transform("mean")
+    means = raw.groupby(ids).transform("mean")
     total = np.zeros(len(out))
     for ind in INDICATORS:
         w = weights[ind].to_numpy(dtype="float64")

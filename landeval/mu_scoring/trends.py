@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.model import RESULT_COLUMNS
 from landeval.units import m2_to_mu
+
+# Largest (parcel code × region) table of booleans used to drop duplicate region rows
+# (bytes); bigger ones are de-duplicated by sorting instead.
+_MAX_MARKS = 1 << 26
 
 
 def compute_trends(
@@ -44,62 +50,79 @@ def compute_trends(
       row). ``va_cagr`` and ``tax_cagr`` run from the region's first year to the row's year:
       (last / first) ** (1 / years) − 1, missing in the first year or when either end is not
       positive. ``meets_target`` is ``va_cagr ≥ target_growth`` (missing when va_cagr is).
+    - Rows with a missing parcel_id count for the regions given to a missing parcel_id (as
+      in a join on the text); missing levels or region ids form no region. A region row
+      given twice counts once.
+    - The sums add each region-year's rows in the order parcel_id (text order, missing
+      last), land_m2 (missing last), allocation row, with pandas' group-by ``sum``: the same
+      bits however the allocation rows are ordered, apart from ties in all three.
     """
-    above = allocation[allocation["scale"].eq("above").fillna(False).to_numpy(dtype=bool)]
-    # Text keys become integer codes that sort like the text (pandas' merges, sorts and
-    # group-bys on millions of text values took seconds); rows, their order and so the sums
-    # are those of the same steps on the text.
-    parcel = _codes(pd.concat([above["parcel_id"], regions["parcel_id"]], ignore_index=True))
+    scale = _text(allocation["scale"])
+    above = np.flatnonzero(
+        pc.fill_null(pc.equal(scale, "above"), False).to_numpy(zero_copy_only=False)
+    )
+    # Text keys become integer codes that sort like the text, in numpy and Arrow: pandas'
+    # merge, 5-key sort and group-by on millions of joined rows took seconds.
+    parcel, region_parcel, n_parcels = _parcel_codes(
+        _text(allocation["parcel_id"]).take(pa.array(above)), _text(regions["parcel_id"])
+    )
+    year = allocation["year"].take(above).astype("int64").to_numpy()
+    land = allocation["land_m2"].to_numpy(dtype="float64", na_value=np.nan)[above]
+    va = allocation["value_added"].to_numpy(dtype="float64", na_value=np.nan)[above]
+    tax = allocation["tax"].to_numpy(dtype="float64", na_value=np.nan)[above]
+
     level, level_names = _sorted_codes(regions["level"])
     region, region_names = _sorted_codes(regions["region_id"])
-    reg = pd.DataFrame(
-        {"parcel_id": parcel[len(above) :], "level": level, "region_id": region}
-    ).drop_duplicates()
-    left = pd.DataFrame(
-        {
-            "parcel_id": parcel[: len(above)],
-            "year": above["year"].to_numpy(),
-            "land_m2": above["land_m2"].to_numpy(),
-            "tax": above["tax"].to_numpy(),
-            "value_added": above["value_added"].to_numpy(),
-            # The parcel_id's place in text order (missing last), for the sort below.
-            "_pid_rank": _last_if_missing(_sorted_codes(above["parcel_id"])[0]),
-        }
+    counts, starts, pair_of, pairs = _region_pairs(
+        region_parcel,
+        level * max(len(region_names), 1) + region,
+        n_parcels,
+        ok=(level >= 0) & (region >= 0),
     )
-    joined = left.merge(reg, on="parcel_id", how="inner")
-    # Missing levels or regions form no group (as in a group-by on the text).
-    joined = joined[(joined["level"] >= 0) & (joined["region_id"] >= 0)]
-    joined = joined.sort_values(["level", "region_id", "year", "_pid_rank", "land_m2"])
-    va = joined["value_added"].to_numpy(dtype="float64")
-    tax = joined["tax"].to_numpy(dtype="float64")
-    land = joined["land_m2"].to_numpy(dtype="float64")
-    parts = pd.DataFrame(
-        {
-            "level": joined["level"].to_numpy(),
-            "region_id": joined["region_id"].to_numpy(),
-            "year": joined["year"].astype("int64").to_numpy(),
-            "land_m2": land,
-            "value_added": va,
-            "tax": tax,
-            "va_land_m2": np.where(np.isnan(va), 0.0, land),
-            "tax_land_m2": np.where(np.isnan(tax), 0.0, land),
-        }
+    order = _sum_order(parcel, year, land)
+    # Each above row once per region of its parcel, in the summing order.
+    rows, pair = _expand(order, parcel[order], counts, starts, pair_of)
+    y0 = int(year.min()) if len(year) else 0
+    n_years = int(year.max()) - y0 + 1 if len(year) else 1
+    label = pair * n_years + (year[rows] - y0)
+    values = np.empty((5, len(rows)), dtype="float64")
+    np.take(land, rows, out=values[0])
+    np.take(va, rows, out=values[1])
+    np.take(tax, rows, out=values[2])
+    for col, source in ((3, 1), (4, 2)):
+        # The land of the rows that have the figure.
+        values[col] = values[0]
+        values[col][np.isnan(values[source])] = 0.0
+    n_labels = len(pairs) * n_years
+    # pandas' group-by sum (Kahan-compensated) adds each group's rows in row order; a
+    # categorical key is used as it is, without hashing millions of labels.
+    key = pd.Categorical.from_codes(label, categories=pd.RangeIndex(n_labels))
+    sums = (
+        pd.DataFrame(
+            values.T,
+            columns=["land_m2", "value_added", "tax", "va_land_m2", "tax_land_m2"],
+            copy=False,
+        )
+        .groupby(key, observed=True, sort=True)
+        .sum(min_count=1)
     )
-    keys = ["level", "region_id", "year"]
-    g = parts.groupby(keys, sort=True).sum(min_count=1).reset_index()
+    g_label = np.asarray(sums.index, dtype=np.int64)
+    g_pair = pairs[g_label // n_years]
+    n_regions = max(len(region_names), 1)
+    g = {c: sums[c].to_numpy() for c in sums.columns}
     out = pd.DataFrame(
         {
-            "level": pd.Series(level_names.take(g["level"].to_numpy()), dtype="str"),
-            "region_id": pd.Series(region_names.take(g["region_id"].to_numpy()), dtype="str"),
-            "year": g["year"],
+            "level": pd.Series(level_names.take(g_pair // n_regions), dtype="str"),
+            "region_id": pd.Series(region_names.take(g_pair % n_regions), dtype="str"),
+            "year": g_label % n_years + y0,
         }
     )
-    out["land_mu"] = m2_to_mu(g["land_m2"])
+    out["land_mu"] = m2_to_mu(pd.Series(g["land_m2"]))
     out["value_added"] = g["value_added"]
     out["tax"] = g["tax"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["va_per_mu"] = _ratio(g["value_added"], m2_to_mu(g["va_land_m2"]))
-        out["tax_per_mu"] = _ratio(g["tax"], m2_to_mu(g["tax_land_m2"]))
+        out["va_per_mu"] = _ratio(pd.Series(g["value_added"]), m2_to_mu(pd.Series(g["va_land_m2"])))
+        out["tax_per_mu"] = _ratio(pd.Series(g["tax"]), m2_to_mu(pd.Series(g["tax_land_m2"])))
     region = [out["level"], out["region_id"]]
     prev_year = out.groupby(region)["year"].shift(1)
     prev_va = out.groupby(region)["va_per_mu"].shift(1)
@@ -115,19 +138,151 @@ def compute_trends(
     return out[RESULT_COLUMNS["trends"]].reset_index(drop=True)
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    """Integer codes of text values (equal values, equal codes; missing → -1)."""
-    return pd.factorize(values.astype("str"))[0]
+def _text(values: pd.Series) -> pa.Array:
+    """A column as one Arrow large_string array, text as ``astype("str")`` gives it."""
+    arr = pa.array(values.astype("str").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return arr.cast(pa.large_string())
+
+
+def _parcel_codes(left: pa.Array, right: pa.Array) -> tuple[np.ndarray, np.ndarray, int]:
+    """Codes of two text arrays in one numbering that sorts like the text.
+
+    Equal texts get equal codes, on either side; missing values get the last code (so they
+    sort last and match each other). Returns the codes of ``left``, of ``right`` and the
+    number of codes.
+    """
+    both = pa.concat_arrays([left, right])
+    if both.null_count:
+        valid = np.flatnonzero(pc.is_valid(both).to_numpy(zero_copy_only=False))
+        ranks, n = _dense_ranks(both.take(pa.array(valid)))
+        codes = np.full(len(both), n, dtype=np.int64)
+        codes[valid] = ranks
+        n += 1
+    else:
+        codes, n = _dense_ranks(both)
+    return codes[: len(left)], codes[len(left) :], n
+
+
+def _dense_ranks(values: pa.Array) -> tuple[np.ndarray, int]:
+    """Rank of each text (no missing values) among the distinct texts, from 0, and their count.
+
+    Text order is code point order, which is the byte order of UTF-8.
+    """
+    fixed = _fixed_width(values)
+    if fixed is None:
+        ranks = pc.rank(values, sort_keys="ascending", tiebreaker="dense")
+        codes = ranks.to_numpy(zero_copy_only=False).astype(np.int64) - 1
+        return codes, int(codes.max(initial=-1)) + 1
+    # Texts of one length compare as numpy bytes do, and a stable sort (timsort) of ids
+    # that come in a few sorted runs (allocation by year then parcel, parcels in order) is
+    # about one pass; Arrow's rank re-sorts from scratch.
+    order = np.argsort(fixed, kind="stable")
+    ordered = fixed[order]
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    codes = np.empty(len(ordered), dtype=np.int64)
+    codes[order] = np.cumsum(new) - 1
+    return codes, int(new.sum())
+
+
+def _fixed_width(values: pa.Array) -> np.ndarray | None:
+    """The texts as a numpy bytes array without a copy when all have one length, else None."""
+    n = len(values)
+    if n == 0:
+        return None
+    offsets = np.frombuffer(
+        values.buffers()[1], dtype=np.int64, count=n + 1, offset=8 * values.offset
+    )
+    width = int(offsets[1] - offsets[0])
+    if width == 0 or int(offsets[-1] - offsets[0]) != n * width:
+        return None
+    if not (np.diff(offsets) == width).all():
+        return None
+    return np.frombuffer(values.buffers()[2], dtype=f"S{width}", count=n, offset=int(offsets[0]))
 
 
 def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes that sort as the text does, and the text of each code; missing → -1."""
-    codes, uniques = pd.factorize(values.astype("str"), sort=True)
-    return codes, pd.Index(uniques)
+    encoded = pc.dictionary_encode(_text(values))
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    indices = encoded.indices
+    codes = (
+        rank[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)]
+        if len(order)
+        else np.zeros(len(indices), dtype=np.int64)
+    )
+    if indices.null_count:
+        codes[~pc.is_valid(indices).to_numpy(zero_copy_only=False)] = -1
+    names = pd.Index(encoded.dictionary.take(pa.array(order)).to_pylist(), dtype="str")
+    return codes, names
 
 
-def _last_if_missing(codes: np.ndarray) -> np.ndarray:
-    return np.where(codes < 0, codes.max(initial=0) + 1, codes)
+def _region_pairs(
+    parcel: np.ndarray, region: np.ndarray, n_parcels: int, *, ok: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (parcel, region) pairs, grouped by parcel.
+
+    ``region`` is a code per row that sorts like (level, region_id); rows where ``ok`` is
+    false are left out. Returns, for each parcel code, the number of its regions and where
+    they start, the region number of each pair (regions numbered in code order), and the
+    region code of each number.
+    """
+    parcel, region = parcel[ok], region[ok]
+    # Number the region codes that occur, in code order (the codes are small).
+    present = np.bincount(region, minlength=1) > 0
+    regions = np.flatnonzero(present)
+    number = np.cumsum(present) - 1
+    n_regions = max(len(regions), 1)
+    key = parcel * n_regions + number[region]
+    if n_parcels * n_regions <= _MAX_MARKS:
+        marks = np.zeros(n_parcels * n_regions, dtype=bool)
+        marks[key] = True
+        key = np.flatnonzero(marks)
+    else:
+        key = np.unique(key)
+    counts = np.bincount(key // n_regions, minlength=n_parcels)
+    starts = np.cumsum(counts) - counts
+    return counts, starts, key % n_regions, regions
+
+
+def _sum_order(parcel: np.ndarray, year: np.ndarray, land: np.ndarray) -> np.ndarray:
+    """Row order by year, parcel code, land (missing last), row; stable."""
+    if not len(parcel):
+        return np.zeros(0, dtype=np.int64)
+    key = (year - year.min()) * (int(parcel.max()) + 1) + parcel
+    # The allocation comes sorted by year and parcel: timsort is then one pass.
+    order = np.argsort(key, kind="stable")
+    key, land = key[order], land[order]
+    tied = key[1:] == key[:-1]
+    after = land[1:]
+    out_of_order = tied & ((land[:-1] > after) | (np.isnan(land[:-1]) & ~np.isnan(after)))
+    if out_of_order.any():
+        # Sort by land only the rows that share a year and parcel (a few firms a parcel).
+        shared = np.zeros(len(order), dtype=bool)
+        shared[:-1] |= tied
+        shared[1:] |= tied
+        rows = np.flatnonzero(shared)
+        order[rows] = order[rows][np.lexsort((land[rows], key[rows]))]
+    return order
+
+
+def _expand(
+    order: np.ndarray,
+    parcel: np.ndarray,
+    counts: np.ndarray,
+    starts: np.ndarray,
+    pair_region: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of ``order`` once per region of its parcel: the rows and their regions."""
+    degree = counts[parcel]
+    rows = np.repeat(order, degree)
+    first = np.cumsum(degree) - degree
+    pos = np.arange(len(rows), dtype=np.int64) + np.repeat(starts[parcel] - first, degree)
+    return rows, pair_region[pos]
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 from landeval.aliases import (
     MONEY_UNITS,
@@ -34,6 +35,13 @@ from landeval.aliases import (
 from landeval.errors import DataError
 from landeval.findings import Finding
 from landeval.model import MONEY_COLUMNS, SCHEMAS
+from landeval.readers.arrowtext import (
+    at_rows,
+    cells_with_bytes,
+    first_bytes,
+    last_bytes,
+    rows_of,
+)
 from landeval.readers.tables import SOURCE_ROW
 from landeval.units import to_wan_yuan
 
@@ -143,7 +151,8 @@ def canonicalize(
         series, problems = _coerce(renamed[col], kind, col=col, layer=layer, rows=rows)
         out[col] = series
         findings.extend(problems)
-    result = pd.DataFrame(out, index=renamed.index)
+    # copy=False: the columns are new already, and stacking them into blocks costs a copy.
+    result = pd.DataFrame(out, index=renamed.index, copy=False)
     for col in ("uscc", "parcel_id"):
         if col in result.columns:
             result[col], note = _normalise_code(
@@ -180,8 +189,17 @@ def _missing_message(layer: str, source: str, missing: list[str], found: pd.Inde
 
 
 def _empty(kind: str, n: int, index: pd.Index) -> pd.Series:
-    dtype = {"str": "str", "float": "float64", "int": "Int64", "date": "datetime64[ns]"}[kind]
-    return pd.Series([None] * n, index=index, dtype=dtype)
+    """A column of ``n`` missing values of the canonical type ``kind``."""
+    # Built from arrays: a list of a million Nones is slow to read back.
+    if kind == "str":
+        values = ArrowStringArray(pa.chunked_array([pa.nulls(n, pa.large_string())]), dtype=_STR)
+        return pd.Series(values, index=index)
+    if kind == "float":
+        return pd.Series(np.full(n, np.nan), index=index, dtype="float64")
+    if kind == "int":
+        values = pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool))
+        return pd.Series(values, index=index, dtype="Int64")
+    return pd.Series(np.full(n, np.datetime64("NaT", "ns")), index=index, dtype="datetime64[ns]")
 
 
 def _row_label(rows: pd.Series | None, i: object) -> str:
@@ -213,9 +231,66 @@ def _coerce(
 
 def _clean_text(series: pd.Series) -> pd.Series:
     """Text cells NFKC-normalised and stripped; missing tokens become NaN."""
-    text = nfkc(series.astype("str")).str.strip()
-    low = text.str.lower()
-    return text.mask(low.isin(_MISSING_TOKENS))
+    text = nfkc(series.astype("str"))
+    if not len(text):
+        return text.str.strip()
+    trimmed = strip(_arrow(text))
+    tokens = missing_token_cells(trimmed)
+    if tokens.any():
+        trimmed = pc.if_else(pa.array(tokens), pa.scalar(None, trimmed.type), trimmed)
+    return _text_series(text, trimmed)
+
+
+_MISSING_TOKENS_ARRAY = pa.array(sorted(_MISSING_TOKENS), type=pa.large_string())
+_MISSING_TOKEN_CHARS = max(len(t) for t in _MISSING_TOKENS)
+
+
+def missing_token_cells(text: pa.ChunkedArray) -> np.ndarray:
+    """Which cells are a missing token in any letter case (``text.str.lower().isin(...)``).
+
+    Arrow lowers character by character, so a cell that lowers to a token has as many
+    characters as the token (at most 4), hence at most 16 bytes: only those short cells are
+    lowered and looked up. Missing cells are False.
+    """
+    found = np.zeros(len(text), dtype=bool)
+    short = pc.less_equal(pc.binary_length(text), 4 * _MISSING_TOKEN_CHARS).fill_null(False)
+    rows = np.flatnonzero(np.asarray(short.to_numpy(), dtype=bool))
+    if len(rows):
+        few = pc.less_equal(pc.utf8_length(rows_of(text, rows)), _MISSING_TOKEN_CHARS)
+        rows = rows[at_rows(few.fill_null(False), rows, len(text))]
+    if len(rows):
+        hit = pc.is_in(pc.utf8_lower(rows_of(text, rows)), value_set=_MISSING_TOKENS_ARRAY)
+        found[rows] = at_rows(hit.fill_null(False), rows, len(text))
+    return found
+
+
+def strip(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``pc.utf8_trim_whitespace(text)`` (what ``.str.strip()`` runs), on the cells it changes.
+
+    A cell changes only when it starts or ends with whitespace: an ASCII byte up to 0x20,
+    or a character beyond ASCII, whose bytes are all 0x80 or above in UTF-8. Codes and
+    numbers nearly never do, and are returned as they are.
+    """
+    first, last = first_bytes(text), last_bytes(text)
+    edge = (first <= 0x20) | (first >= 0x80) | (last <= 0x20) | (last >= 0x80)
+    rows = np.flatnonzero(edge)
+    if not len(rows):
+        return text
+    if len(rows) * 4 > len(text):
+        return pc.utf8_trim_whitespace(text)
+    trimmed = pc.utf8_trim_whitespace(text.take(rows)).combine_chunks()
+    return pc.replace_with_mask(text, pa.array(edge), trimmed)
+
+
+_STR = pd.StringDtype(storage="pyarrow", na_value=np.nan)
+
+
+def _text_series(like: pd.Series, arr: pa.ChunkedArray) -> pd.Series:
+    """A ``str`` Series over an Arrow text array, with the index and name of ``like``."""
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    values = ArrowStringArray(arr, dtype=_STR)  # no copy of large_string
+    return pd.Series(values, index=like.index, name=like.name, copy=False)
 
 
 def _to_text(
@@ -254,7 +329,7 @@ def _to_text(
         # Codes written as "330602.0" by a tool that went through float.
         text = _on_subset(
             text,
-            text.str.contains(".", regex=False),
+            _contains(text, "."),
             lambda s: s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True),
         )
     return text, findings
@@ -277,20 +352,32 @@ def _normalise_code(
     ``text`` is already NFKC-normalised (full-width → half-width) and stripped; ``raw`` are
     the file's cells, to tell which codes were written differently (a repair is recorded).
     """
-    codes = _on_subset(
-        text,
-        has_space(text),
-        lambda s: s.str.replace(r"\s+", "", regex=True),
-    ).str.upper()
+    codes = _upper(
+        _on_subset(
+            text,
+            has_space(text),
+            lambda s: s.str.replace(r"\s+", "", regex=True),
+        )
+    )
     if raw is None:
         return codes, []
     if raw.dtype == object:  # XLSX cells: text and numbers mixed
         written = raw.map(lambda v: v.strip() if isinstance(v, str) else None).astype("str")
+    elif raw.dtype == _STR:
+        written = _text_series(raw, strip(_arrow(raw)))
     elif pd.api.types.is_string_dtype(raw):
         written = raw.str.strip()
     else:
         return codes, []
-    changed = (written != codes).fillna(False).astype(bool) & codes.notna().to_numpy()
+    if written.dtype == _STR and codes.dtype == _STR:
+        # written != codes as pandas compares text: a missing cell differs from any other.
+        differs = pc.not_equal(_arrow(written), _arrow(codes)).fill_null(True)
+        present = pc.is_valid(_arrow(codes))
+        changed = pd.Series(
+            np.asarray(pc.and_(differs, present).to_numpy(), dtype=bool), index=codes.index
+        )
+    else:
+        changed = (written != codes).fillna(False).astype(bool) & codes.notna().to_numpy()
     if not changed.any():
         return codes, []
     idx = changed[changed].index
@@ -381,7 +468,7 @@ def _clean_number_text(series: pd.Series, *, integer: bool) -> pd.Series:
 def _strip_separators(text: pd.Series) -> pd.Series:
     """Thousands separators removed (``1,234`` and ``1 234`` → ``1234``)."""
     # Regex replacement is slow on Arrow strings: apply it only where it can match.
-    has_sep = text.str.contains(",", regex=False) | text.str.contains(" ", regex=False)
+    has_sep = _contains(text, ", ")
     return _on_subset(
         text, has_sep, lambda s: s.str.replace(r"(?<=\d)[,\s](?=\d{3})", "", regex=True)
     )
@@ -405,8 +492,20 @@ def plain_cells(text: pd.Series) -> pd.Series:
     """
     if not len(text):
         return pd.Series(False, index=text.index)
-    found = pc.match_substring_regex(_arrow(text.astype("str")), _PLAIN_NUMBER)
-    return pd.Series(found.fill_null(False).to_numpy(), index=text.index, dtype=bool)
+    arr = _arrow(text.astype("str"))
+    # Cells of ASCII digits only (years, counts: whole columns of them) are plain; one cheap
+    # kernel finds them and the regex runs on the other cells only.
+    found = np.array(pc.ascii_is_decimal(arr).fill_null(False).to_numpy(), dtype=bool)
+    rows = np.flatnonzero(~found)
+    if len(rows):
+        found[rows] = _matches(arr, rows, _PLAIN_NUMBER)
+    return pd.Series(found, index=text.index, dtype=bool)
+
+
+def _matches(arr: pa.ChunkedArray, rows: np.ndarray, pattern: str) -> np.ndarray:
+    """Whether the cells ``rows`` of ``arr`` match the regex ``pattern`` (missing: False)."""
+    found = pc.match_substring_regex(rows_of(arr, rows), pattern).fill_null(False)
+    return at_rows(found, rows, len(arr))
 
 
 def parse_numbers(text: pd.Series) -> pd.Series:
@@ -450,25 +549,27 @@ def _parse_numbers(text: pd.Series, known_plain: np.ndarray | None) -> pd.Series
         matched = np.array(known_plain, dtype=bool)
         rows = np.flatnonzero(~matched)
         if len(rows):
-            found = pc.match_substring_regex(arr.take(rows), _PLAIN_NUMBER).fill_null(False)
-            matched[rows] = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-    short = pc.less_equal(pc.utf8_length(arr), _PLAIN_MAX_CHARS).fill_null(False)
-    plain = pa.array(np.asarray(matched, dtype=bool) & np.asarray(short.to_numpy(), dtype=bool))
-    values = pc.cast(pc.if_else(plain, arr, pa.scalar(None, arr.type)), pa.float64())
-    negative = pc.starts_with(arr, "-").fill_null(False)
-    # "-0" is -0.0 among floats but 0 among integers: pandas decides.
-    plain = pc.and_(plain, pc.invert(pc.and_(negative, pc.equal(values, 0.0).fill_null(False))))
+            matched[rows] = _matches(arr, rows, _PLAIN_NUMBER)
+    # A plain cell is ASCII: its length in bytes is its length in characters.
+    short = pc.less_equal(pc.binary_length(arr), _PLAIN_MAX_CHARS).fill_null(False)
+    plain_np = np.asarray(matched, dtype=bool) & np.asarray(short.to_numpy(), dtype=bool)
+    if plain_np.all():  # the common case: no cell to hide from the cast
+        values = pc.cast(arr, pa.float64())
+    else:
+        values = pc.cast(
+            pc.if_else(pa.array(plain_np), arr, pa.scalar(None, arr.type)), pa.float64()
+        )
     out = values.to_numpy()
-    plain_np = plain.to_numpy()
-    other = present.to_numpy() & ~plain_np
+    negative = first_bytes(arr) == ord("-")
+    # "-0" is -0.0 among floats but 0 among integers: pandas decides.
+    plain_np &= ~(negative & (out == 0.0))
+    other = np.asarray(present.to_numpy(), dtype=bool) & ~plain_np
     if other.any():
         rest = text[other]
         if pc.any(pc.match_substring_regex(pa.array(rest), _HUGE_INTEGER)).as_py():
             return pd.to_numeric(text, errors="coerce").astype("float64")
-        float_mode = bool(
-            arr.null_count or pc.any(pc.and_(plain, pc.match_substring(arr, "."))).as_py()
-        )
-        signed = bool(pc.any(pc.and_(plain, negative)).as_py())
+        float_mode = bool(arr.null_count or (plain_np & cells_with_bytes(arr, b".")).any())
+        signed = bool((plain_np & negative).any())
         sentinel = ["0.5"] if float_mode else (["-1"] if signed else [])
         extra = pd.Series(rest.tolist() + sentinel, dtype="str")
         parsed = pd.to_numeric(extra, errors="coerce")
@@ -526,12 +627,37 @@ def _arrow(text: pd.Series) -> pa.ChunkedArray:
     return pa.chunked_array(text.array.__arrow_array__())
 
 
+_ASCII_WHITESPACE = "".join(c for c in PY_WHITESPACE if c.isascii()).encode("ascii")
+
+
 def has_space(text: pd.Series) -> pd.Series:
     r"""``text.str.contains(r"\s")`` (Python's Unicode ``\s``), through Arrow; False if missing."""
     if not len(text):
         return pd.Series(False, index=text.index)
-    found = pc.match_substring_regex(_arrow(text.astype("str")), _PY_SPACE_CLASS)
-    return pd.Series(found.fill_null(False).to_numpy(), index=text.index)
+    arr = _arrow(text.astype("str"))
+    # ASCII whitespace is found byte by byte; the regex runs on cells beyond ASCII only.
+    found = cells_with_bytes(arr, _ASCII_WHITESPACE)
+    rows = np.flatnonzero(~np.asarray(pc.string_is_ascii(arr).fill_null(True), dtype=bool))
+    if len(rows):
+        found[rows] |= _matches(arr, rows, _PY_SPACE_CLASS)
+    return pd.Series(found, index=text.index)
+
+
+def _contains(text: pd.Series, chars: str) -> pd.Series:
+    """Which cells contain any of the ASCII ``chars`` (``str.contains``, missing False)."""
+    if not len(text):
+        return pd.Series(False, index=text.index)
+    found = cells_with_bytes(_arrow(text.astype("str")), chars.encode("ascii"))
+    return pd.Series(found, index=text.index)
+
+
+def _upper(text: pd.Series) -> pd.Series:
+    """``text.str.upper()``; ASCII-only columns take Arrow's much cheaper ASCII kernel."""
+    if text.dtype == _STR and len(text):
+        arr = _arrow(text)
+        if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+            return _text_series(text, pc.ascii_upper(arr))
+    return text.str.upper()
 
 
 def nfkc(text: pd.Series) -> pd.Series:
@@ -547,8 +673,7 @@ def nfkc(text: pd.Series) -> pd.Series:
     rows = np.flatnonzero(~np.asarray(pc.string_is_ascii(arr).fill_null(True), dtype=bool))
     if not len(rows):
         return text
-    stable = pc.match_substring_regex(arr.take(rows), _NFKC_STABLE).fill_null(True)
-    rows = rows[~np.asarray(stable, dtype=bool)]
+    rows = rows[~_matches(arr, rows, _NFKC_STABLE)]
     if not len(rows):
         return text
     changing = np.zeros(len(text), dtype=bool)
@@ -563,8 +688,16 @@ def _on_subset(text: pd.Series, mask: pd.Series, func) -> pd.Series:
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return text
+    changed = func(text[mask])
+    if text.dtype == _STR and changed.dtype == _STR:
+        # The new cells put in place by Arrow: a masked pandas assignment of text costs far
+        # more (alignment, then a rebuilt array).
+        arr = pc.replace_with_mask(
+            _arrow(text), pa.array(mask.to_numpy()), _arrow(changed).combine_chunks()
+        )
+        return _text_series(text, arr)
     out = text.copy()
-    out[mask] = func(text[mask])
+    out[mask] = changed
     return out
 
 
@@ -573,7 +706,12 @@ def _map_values(series: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
     text = series.astype("str")
     # Few distinct values: normalise those, not every row.
     lookup = {u: keys.get(normalize_value(u), u) for u in text.dropna().unique()}
-    return text.map(lookup).astype("str")
+    if text.dtype != _STR or not lookup:
+        return text.map(lookup).astype("str")
+    # text.map(lookup) through Arrow: each cell's position among the distinct values.
+    where = pc.index_in(_arrow(text), value_set=pa.array(list(lookup), type=pa.large_string()))
+    mapped = pc.take(pa.array(list(lookup.values()), type=pa.large_string()), where)
+    return _text_series(text, mapped)
 
 
 def _money(
@@ -584,7 +722,7 @@ def _money(
     source: str,
 ) -> tuple[pd.DataFrame, list[Finding]]:
     findings: list[Finding] = []
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: setting a column leaves frame as it was
     converted: list[str] = []
     for col in MONEY_COLUMNS[layer]:
         if col not in out.columns or out[col].isna().all():
@@ -634,7 +772,8 @@ def _magnitude_check(
     values_wan: pd.Series, layer: str, col: str, declared: str, source: str
 ) -> Finding | None:
     lo, hi = _PLAUSIBLE_MEDIAN_WAN.get(col, (0.0, np.inf))
-    positive = values_wan[values_wan > 0]
+    values = values_wan.to_numpy(dtype="float64", na_value=np.nan)
+    positive = pd.Series(values[values > 0])  # no index to carry along
     if len(positive) < _MIN_VALUES_FOR_MAGNITUDE:
         return None
     median = float(positive.median())

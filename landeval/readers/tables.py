@@ -30,6 +30,7 @@ from pyarrow import csv as pa_csv
 from landeval.aliases import count_matches, normalize_header
 from landeval.errors import DataError
 from landeval.findings import Finding
+from landeval.readers.arrowtext import at_rows, first_bytes, rows_of
 from landeval.readers.encoding import decode_head, decode_text, is_utf8, label
 
 SOURCE_ROW = "source_row"
@@ -124,21 +125,26 @@ def read_raw_table(path: Path, *, layer: str, sheet: str | None = None) -> RawTa
 
 def _read_csv(path: Path, layer: str) -> RawTable:
     raw = path.read_bytes()
-    findings: list[Finding] = []
-    # A UTF-8 file without NUL bytes (nearly every file) is validated, not decoded: Arrow
-    # parses its bytes, and only its head is needed as text. Other encodings and NUL bytes
-    # take the text path, and decode_text decides exactly as for every file before.
+    # A UTF-8 file without NUL bytes (nearly every file) is parsed from its bytes by Arrow,
+    # which validates the cells' UTF-8 as it converts them, and only its head is decoded.
+    # When the bytes turn out not to be UTF-8, the file takes the text path below, and
+    # decode_text decides as it would have from the start.
     bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-    from_bytes = b"\x00" not in raw and is_utf8(raw, bom)
-    if from_bytes:
-        text = None
-        encoding = "utf-8-sig" if bom else "utf-8"
-        head = decode_head(raw, bom, _HEAD_CHARS)
-        nul_removed = False
-    else:
-        text, encoding = decode_text(raw, what=path.name)
-        nul_removed = "\x00" in text
-    if nul_removed:
+    if b"\x00" not in raw:
+        try:
+            head = decode_head(raw, bom, _HEAD_CHARS)
+        except UnicodeDecodeError:
+            head = None
+        if head is not None:
+            encoding = "utf-8-sig" if bom else "utf-8"
+            parsed = _parse_csv(raw, bom, head=head, text=None, file_name=path.name, layer=layer)
+            if parsed is not None:
+                del raw
+                return _finish_csv(parsed, encoding, [], file_name=path.name, layer=layer)
+    findings: list[Finding] = []
+    text, encoding = decode_text(raw, what=path.name)
+    del raw
+    if "\x00" in text:
         # NUL bytes: a file cut and re-joined, or a binary export; the rest may be usable.
         findings.append(
             Finding(
@@ -152,8 +158,6 @@ def _read_csv(path: Path, layer: str) -> RawTable:
             )
         )
         text = text.replace("\x00", "")
-    if text is not None:
-        head = text[:_HEAD_CHARS]
     if encoding not in {"utf-8", "utf-8-sig"}:
         findings.append(
             Finding(
@@ -166,6 +170,26 @@ def _read_csv(path: Path, layer: str) -> RawTable:
                 "",
             )
         )
+    head = text[:_HEAD_CHARS]
+    parsed = _parse_csv(
+        text.encode("utf-8"), 0, head=head, text=text, file_name=path.name, layer=layer
+    )
+    if parsed is None:  # cannot happen: the bytes are UTF-8 by construction
+        msg = f"{path.name}: 无法解析 CSV"
+        raise DataError(msg)
+    return _finish_csv(parsed, encoding, findings, file_name=path.name, layer=layer)
+
+
+def _parse_csv(
+    data: bytes, start: int, *, head: str, text: str | None, file_name: str, layer: str
+) -> tuple[pd.DataFrame, int, list[Finding]] | None:
+    """The cells of ``data[start:]``, the header row index and the layout findings.
+
+    ``head`` is the first characters of the file as text; ``text`` is the whole of it when
+    decoded already, else None, and the bytes are then not known to be UTF-8: None is
+    returned when they are not.
+    """
+    findings: list[Finding] = []
     head_lines = head.splitlines()[:_HEADER_SCAN_ROWS]
     sep = _sniff_separator(head_lines)
     rows = list(csv.reader(head_lines, delimiter=sep))
@@ -178,27 +202,37 @@ def _read_csv(path: Path, layer: str) -> RawTable:
                 layer,
                 None,
                 None,
-                f"{path.name} 的分隔符检测为 {_SEP_NAMES.get(sep, repr(sep))}, 已按此读取",
+                f"{file_name} 的分隔符检测为 {_SEP_NAMES.get(sep, repr(sep))}, 已按此读取",
                 "",
             )
         )
     if rows:
-        findings.extend(_duplicate_headers(rows[header_idx], layer, path.name))
-    # Arrow parses UTF-8 bytes: the file itself when it is UTF-8 already (decoded only if
-    # pandas has to read instead).
-    data, start = (raw, bom) if from_bytes else (text.encode("utf-8"), 0)
-    del raw
+        findings.extend(_duplicate_headers(rows[header_idx], layer, file_name))
     frame = _read_csv_arrow(data, start, sep, header_idx)
     if frame is None:
         if text is None:
+            if not is_utf8(data, start):
+                return None
             text = data[start:].decode("utf-8")
-        frame = _read_csv_pandas(text, sep, header_idx, path.name)
-    del data
+        frame = _read_csv_pandas(text, sep, header_idx, file_name)
+    return frame, header_idx, findings
+
+
+def _finish_csv(
+    parsed: tuple[pd.DataFrame, int, list[Finding]],
+    encoding: str,
+    findings: list[Finding],
+    *,
+    file_name: str,
+    layer: str,
+) -> RawTable:
+    """The :class:`RawTable` of a parsed CSV: row numbers, units row, totals and blanks."""
+    frame, header_idx, layout = parsed
     # Line numbers as a text editor shows them: header on line header_idx + 1.
     frame[SOURCE_ROW] = range(header_idx + 2, header_idx + 2 + len(frame))
     frame, units = _take_units_row(frame)
-    frame, dropped = _drop_totals_and_blanks(frame, layer, path.name)
-    return RawTable(frame, units, encoding, findings + dropped)
+    frame, dropped = _drop_totals_and_blanks(frame, layer, file_name)
+    return RawTable(frame, units, encoding, findings + layout + dropped)
 
 
 def _read_csv_pandas(text: str, sep: str, header_idx: int, file_name: str) -> pd.DataFrame:
@@ -221,7 +255,9 @@ def _read_csv_pandas(text: str, sep: str, header_idx: int, file_name: str) -> pd
 def _read_csv_arrow(data: bytes, start: int, sep: str, header_idx: int) -> pd.DataFrame | None:
     r"""What :func:`_read_csv_pandas` reads, with Arrow's multi-threaded parser; None if unsure.
 
-    ``data[start:]`` is the file as UTF-8. pandas' parser takes tens of seconds for a
+    ``data[start:]`` is the file's bytes, meant to be UTF-8: a frame is returned only when
+    they are (Arrow validates every cell it converts; the lines up to the header are decoded
+    here), so its return tells that as well. pandas' parser takes tens of seconds for a
     million-row file, Arrow's a second or two. The two agree on plain files, so Arrow reads
     only those: no quote character at all (quoting rules differ in corner cases), ``\n``
     or ``\r\n`` line ends, at least two columns and every line holding exactly the
@@ -244,6 +280,7 @@ def _read_csv_arrow(data: bytes, start: int, sep: str, header_idx: int) -> pd.Da
     if end < 0 or end + 1 == len(data):
         return None  # no rows: pandas handles that cheaply
     try:
+        data[start:pos].decode("utf-8")  # the lines above the header
         names = pd.read_csv(
             io.StringIO(data[pos : end + 1].decode("utf-8")),
             sep=sep,
@@ -270,6 +307,7 @@ def _read_csv_arrow(data: bytes, start: int, sep: str, header_idx: int) -> pd.Da
                 ignore_empty_lines=False,
             ),
             convert_options=pa_csv.ConvertOptions(
+                check_utf8=True,
                 column_types=dict.fromkeys(keys, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -525,9 +563,18 @@ def _total_labels(series: pd.Series) -> pd.Series:
 def _blank(series: pd.Series) -> np.ndarray:
     """Which cells are missing or only whitespace (a new, writable array)."""
     if isinstance(series.dtype, pd.StringDtype):
-        trimmed = pc.utf8_trim_whitespace(pa.chunked_array(series.array.__arrow_array__()))
-        empty = pc.equal(pc.binary_length(trimmed), 0).fill_null(True)
-        return np.array(empty.to_numpy(), dtype=bool)
+        arr = pa.chunked_array(series.array.__arrow_array__())
+        # A blank cell is empty or starts with whitespace: ASCII (at most 0x20) or not ASCII
+        # (0x80 and above, in UTF-8). Only those cells are trimmed.
+        first = first_bytes(arr)
+        maybe = (first <= 0x20) | (first >= 0x80)
+        found = np.zeros(len(arr), dtype=bool)
+        rows = np.flatnonzero(maybe)
+        if len(rows):
+            trimmed = pc.utf8_trim_whitespace(rows_of(arr, rows))
+            empty = pc.equal(pc.binary_length(trimmed), 0).fill_null(True)
+            found[rows] = at_rows(empty, rows, len(arr))
+        return found
     text = series.astype("str").str.strip()
     return np.array(text.isna() | (text == ""), dtype=bool)
 
@@ -536,10 +583,20 @@ def _is_total_label(series: pd.Series) -> np.ndarray:
     """Which cells are a totals label (合计, Total…), see :func:`_total_labels`."""
     found = np.zeros(len(series), dtype=bool)
     if isinstance(series.dtype, pd.StringDtype) and len(series):
+        arr = pa.chunked_array(series.array.__arrow_array__())
+        # A label, once stripped, is not ASCII or starts with t/s (total, sum, subtotal), and
+        # what NFKC, removing whitespace and lower case make of it starts with 合总小累 or
+        # t/s/g (grandtotal). An ASCII first byte other than those letters and whitespace
+        # survives all three as itself: such cells (years, codes, numbers) are no label.
+        first = first_bytes(arr)
+        maybe = (first <= 0x20) | (first >= 0x80) | np.isin(first, list(b"tTsSgG"))
+        rows = np.flatnonzero(maybe)
+        if not len(rows):
+            return found
         # Only short cells can be a label: find those with one Arrow pass, label them alone.
-        trimmed = pc.utf8_trim_whitespace(pa.chunked_array(series.array.__arrow_array__()))
+        trimmed = pc.utf8_trim_whitespace(rows_of(arr, rows))
         short = pc.less_equal(pc.utf8_length(trimmed), 8).fill_null(False)
-        rows = np.flatnonzero(np.asarray(short.to_numpy(), dtype=bool))
+        rows = rows[at_rows(short, rows, len(arr))]
         if len(rows):
             labels = _total_labels(series.iloc[rows])
             found[rows] = labels.isin(_TOTAL_WORDS).to_numpy(dtype=bool)

@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from landeval.config import Config
@@ -202,10 +203,14 @@ def _low_eff_rows(
     tier = tier.where(tier.isin(TIER_ORDER), OUTSIDE)
     area = _num(actions, "area_mu")
     county = _text(actions, "county_code")
+    # each tier's cells compared once, not once per county
+    is_tier = {t: (tier == t).to_numpy(dtype=bool) for t in (*TIER_ORDER, OUTSIDE)}
     rows = []
     for code in [*_counties(actions), None]:
-        sel = (county == code) if code is not None else pd.Series(True, index=actions.index)
-        by_tier = {t: float(area[sel & (tier == t)].sum()) for t in (*TIER_ORDER, OUTSIDE)}
+        sel = (
+            (county == code).to_numpy(dtype=bool) if code is not None else np.ones(len(area), bool)
+        )
+        by_tier = {t: float(area[sel & is_tier[t]].sum()) for t in (*TIER_ORDER, OUTSIDE)}
         rows.append(
             {
                 "county_code": code or "",
@@ -224,16 +229,18 @@ def _treatment_rows(
     treat = _text(parcels, "treatment")
     area = _num(parcels, "area_mu")
     county = _text(parcels, "county_code")
-    acting = treat.isin(codes)
+    acting = treat.isin(codes).to_numpy(dtype=bool)
+    # each treatment's cells compared once, not once per county
+    is_code = {t: (treat == t).to_numpy(dtype=bool) for t in codes}
     rows = []
-    for code in [*_counties(parcels[acting.to_numpy(dtype=bool)]), None]:
-        sel = acting & ((county == code) if code is not None else True)
+    for code in [*sorted({c for c in county[acting].unique() if c}), None]:
+        sel = acting & (county == code).to_numpy(dtype=bool) if code is not None else acting
         rows.append(
             {
                 "county_code": code or "",
                 "name": names.get(code, code) if code else total_word,
-                "parcels": {t: int((sel & (treat == t)).sum()) for t in codes},
-                "area": {t: float(area[sel & (treat == t)].sum()) for t in codes},
+                "parcels": {t: int((sel & is_code[t]).sum()) for t in codes},
+                "area": {t: float(area[sel & is_code[t]].sum()) for t in codes},
                 "total_parcels": int(sel.sum()),
                 "total_area": float(area[sel].sum()),
                 "is_total": code is None,
@@ -338,6 +345,12 @@ def _top_parcels(
     if not len(actions):
         return []
     area = _num(actions, "area_mu")
+    if len(area) > n > 0:
+        # only parcels at least as large as the n-th largest can be among the first n: the
+        # stable sort of those alone puts the same rows first, in the same order
+        values = area.to_numpy()
+        at_least = values >= np.partition(values, len(values) - n)[len(values) - n]
+        actions, area = actions[at_least], area[at_least]
     keys = pd.DataFrame(
         {"_a": area, "_id": _text(actions, "parcel_id")}, index=actions.index
     ).sort_values(["_a", "_id"], ascending=[False, True], kind="stable")
