@@ -1537,66 +1537,73 @@ def validate_inputs(
         The findings, sorted by severity.
     """
     started = overlaps or {}
+    # The checks are independent and read the frames only: two threads, so that the Arrow,
+    # numpy and GEOS parts of one run while another holds the GIL; the findings are
+    # gathered in the order the checks are listed, whatever order they finish in.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="landeval-check") as pool:
 
-    def overlap(layer: str, frame: pd.DataFrame) -> pd.DataFrame | Future[pd.DataFrame]:
-        # A check already started is waited for at the end, after the other checks.
-        if layer in started:
-            return started[layer]
-        return check_overlaps(frame, layer=layer, severity=OVERLAP_SEVERITY[layer])
+        def run(check, *args, **kwargs) -> Future[pd.DataFrame]:
+            return pool.submit(check, *args, **kwargs)
 
-    parts: list[pd.DataFrame | Future[pd.DataFrame]] = [check_empty(tables)]
-    get = tables.get
-    parcels, firms = get("parcels"), get("firms")
-    tax, output = get("firm_tax"), get("firm_output")
-    if parcels is not None:
-        parts += [check_parcels(parcels, config=config), overlap("parcels", parcels)]
-    if firms is not None:
-        parts += [
-            check_keys(firms, layer="firms"),
-            check_uscc(firms),
-            check_county_codes(firms, layer="firms", config=config),
-            check_allowed(firms, layer="firms"),
-            check_values(firms, layer="firms"),
-        ]
-    for layer in ("firm_tax", "firm_output", "veto"):
-        frame = get(layer)
-        if frame is not None:
-            severity = "info" if layer == "veto" else "error"
+        def overlap(layer: str, frame: pd.DataFrame) -> Future[pd.DataFrame]:
+            # A check already started is waited for at the end, after the other checks.
+            if layer in started:
+                return started[layer]
+            return run(check_overlaps, frame, layer=layer, severity=OVERLAP_SEVERITY[layer])
+
+        parts: list[Future[pd.DataFrame]] = [run(check_empty, tables)]
+        get = tables.get
+        parcels, firms = get("parcels"), get("firms")
+        tax, output = get("firm_tax"), get("firm_output")
+        if parcels is not None:
+            parts += [run(check_parcels, parcels, config=config), overlap("parcels", parcels)]
+        if firms is not None:
             parts += [
-                check_keys(frame, layer=layer, duplicates=severity),
-                check_values(frame, layer=layer),
+                run(check_keys, firms, layer="firms"),
+                run(check_uscc, firms),
+                run(check_county_codes, firms, layer="firms", config=config),
+                run(check_allowed, firms, layer="firms"),
+                run(check_values, firms, layer="firms"),
             ]
-            if firms is None:
-                parts.append(check_uscc(frame, layer=layer))
-    if tax is not None and output is not None:
-        parts.append(check_firm_years(tax, output, firms))
-    occupancy = get("occupancy")
-    if occupancy is not None:
-        parts += [
-            check_allowed(occupancy, layer="occupancy"),
-            check_values(occupancy, layer="occupancy"),
-        ]
-        if parcels is not None and len(parcels):  # an empty layer is LAYER_EMPTY already
-            years = set()
-            for frame in (tax, output):
-                if frame is not None:
-                    years |= {int(y) for y in frame["year"].dropna().unique()}
-            parts.append(check_occupancy(occupancy, parcels, firms, years=years))
-    for layer in ("platforms", "land_changes"):
-        frame = get(layer)
-        if frame is not None:
+        for layer in ("firm_tax", "firm_output", "veto"):
+            frame = get(layer)
+            if frame is not None:
+                severity = "info" if layer == "veto" else "error"
+                parts += [
+                    run(check_keys, frame, layer=layer, duplicates=severity),
+                    run(check_values, frame, layer=layer),
+                ]
+                if firms is None:
+                    parts.append(run(check_uscc, frame, layer=layer))
+        if tax is not None and output is not None:
+            parts.append(run(check_firm_years, tax, output, firms))
+        occupancy = get("occupancy")
+        if occupancy is not None:
             parts += [
-                check_keys(frame, layer=layer),
-                check_allowed(frame, layer=layer),
-                check_county_codes(frame, layer=layer, config=config),
+                run(check_allowed, occupancy, layer="occupancy"),
+                run(check_values, occupancy, layer="occupancy"),
             ]
-    platforms = get("platforms")
-    if platforms is not None:
-        parts.append(overlap("platforms", platforms))
-    control = get("control_line")
-    if control is not None:
-        parts.append(check_county_codes(control, layer="control_line", config=config))
-    veto = get("veto")
-    if veto is not None:
-        parts.append(check_veto(veto, firms))
-    return concat_findings(*(p.result() if isinstance(p, Future) else p for p in parts))
+            if parcels is not None and len(parcels):  # an empty layer is LAYER_EMPTY already
+                years = set()
+                for frame in (tax, output):
+                    if frame is not None:
+                        years |= {int(y) for y in frame["year"].dropna().unique()}
+                parts.append(run(check_occupancy, occupancy, parcels, firms, years=years))
+        for layer in ("platforms", "land_changes"):
+            frame = get(layer)
+            if frame is not None:
+                parts += [
+                    run(check_keys, frame, layer=layer),
+                    run(check_allowed, frame, layer=layer),
+                    run(check_county_codes, frame, layer=layer, config=config),
+                ]
+        platforms = get("platforms")
+        if platforms is not None:
+            parts.append(overlap("platforms", platforms))
+        control = get("control_line")
+        if control is not None:
+            parts.append(run(check_county_codes, control, layer="control_line", config=config))
+        veto = get("veto")
+        if veto is not None:
+            parts.append(run(check_veto, veto, firms))
+        return concat_findings(*(p.result() for p in parts))

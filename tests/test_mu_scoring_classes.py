@@ -113,6 +113,16 @@ def test_min_ranks_descending_matches_pandas_grouped_rank():
     groups[rng.random(400) < 0.05] = np.nan
     expected = pd.Series(values).groupby(groups).rank(method="min", ascending=False)
     np.testing.assert_array_equal(min_ranks_descending(values, groups), expected.to_numpy())
+    # Group numbers outside 16 bits, negative or fractional take the lexsort path.
+    for shift in (70000.0, -3.0, 0.5):
+        got = min_ranks_descending(values, groups + shift)
+        np.testing.assert_array_equal(got, expected.to_numpy())
+    # Many ties in few large groups, unsorted: the radix path against pandas.
+    big_values = rng.integers(0, 50, size=20000).astype("float64")
+    big_groups = rng.integers(0, 3, size=20000).astype("float64")
+    expected_big = pd.Series(big_values).groupby(big_groups).rank(method="min", ascending=False)
+    got_big = min_ranks_descending(big_values, big_groups)
+    np.testing.assert_array_equal(got_big, expected_big.to_numpy())
     assert min_ranks_descending(np.array([]), np.array([])).tolist() == []
     assert np.isnan(min_ranks_descending(np.array([np.nan]), np.array([0.0]))).all()
 
@@ -135,3 +145,58 @@ def test_group_year_ids_leave_out_missing_groups_like_pandas():
     values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0])
     expected = values.groupby([fy["group"], fy["year"]]).transform("sum")
     np.testing.assert_array_equal(values.groupby(ids).transform("sum"), expected)
+
+
+def test_join_reasons_matches_grouped_join():
+    import numpy as np
+
+    from landeval.mu_scoring.classes import _join_reasons
+
+    def frame(rows):
+        v = pd.DataFrame(
+            {
+                "uscc": np.array([r[0] for r in rows], dtype=object),
+                "year": np.array([r[1] for r in rows], dtype="int64"),
+                "reason": np.array([r[2] for r in rows], dtype=object),
+            }
+        )
+        return v.drop_duplicates().sort_values(["uscc", "year", "reason"])
+
+    cases = [
+        [("b", 2023, "x"), ("a", 2023, "y")],  # every firm-year once
+        [("a", 2023, "x"), ("a", 2023, "y")],  # every firm-year several times
+        # mixed, unsorted input, a firm in two years, duplicate keys
+        [
+            ("c", 2024, "w"),
+            ("a", 2023, "z"),
+            ("b", 2023, "x"),
+            ("a", 2023, "y"),
+            ("a", 2022, "q"),
+            ("c", 2024, "v"),
+        ],
+        [],
+    ]
+    for rows in cases:
+        v = frame(rows)
+        expected = v.groupby(["uscc", "year"], sort=True)["reason"].agg("；".join).reset_index()
+        pd.testing.assert_frame_equal(_join_reasons(v), expected, check_exact=True)
+
+
+def test_number_parts_join_to_fmt_array():
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from landeval.mu_scoring._frames import fmt_array
+    from landeval.mu_scoring.classes import number_parts
+
+    rng = np.random.default_rng(3)
+    plain = np.concatenate([rng.random(500) * 1000, [0.0, 0.05, 0.15, 2.25, 99.95, 1e6]])
+    cases = [plain, np.append(plain, -0.0), np.append(plain, -2.5), np.append(plain, np.nan)]
+    for values in cases:
+        for digits in (0, 1, 2):
+            parts = number_parts(values, digits=digits)
+            joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
+            expected = fmt_array(pd.Series(values), digits=digits)
+            assert joined.cast(pa.string()).equals(expected.cast(pa.string()))
+    assert number_parts(np.array([]), digits=1)[0].to_pylist() == []

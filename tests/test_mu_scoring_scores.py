@@ -144,3 +144,21 @@ def test_inputs_not_mutated():
     before = fy.copy()
     _score(fy)
     pd.testing.assert_frame_equal(fy, before)
+
+
+def test_group_means_match_pandas_transform():
+    import numpy as np
+
+    from landeval.mu_scoring.scores import _group_means
+
+    rng = np.random.default_rng(5)
+    raw = rng.random((3, 300))
+    raw[rng.random((3, 300)) < 0.3] = np.nan
+    raw[2] = np.nan  # a row with no value at all
+    ids = rng.integers(0, 7, size=300).astype("float64")
+    ids[rng.random(300) < 0.1] = np.nan  # rows without a group (unsorted, repeated ids)
+    expected = pd.DataFrame(raw.T).groupby(ids).transform("mean").to_numpy().T
+    np.testing.assert_array_equal(_group_means(raw, ids), expected)
+    assert _group_means(np.empty((2, 0)), np.empty(0)).shape == (2, 0)
+    all_missing = _group_means(np.ones((1, 2)), np.array([np.nan, np.nan]))
+    assert np.isnan(all_missing).all()

@@ -274,7 +274,7 @@ def firm_table(
         }
     )
     order = keys.sort_values(["_c", "_a", "_u"], ascending=[True, False, True]).index
-    rows = shown.iloc[selected].iloc[order.to_numpy()]
+    rows = shown.iloc[selected[order.to_numpy()]]  # one take of the shown columns
     county = _column(rows, "county_code").astype("string")
     kwh = pd.to_numeric(_column(rows, "tax_per_kwh"), errors="coerce")
     classes = _column(rows, "class")

@@ -15,7 +15,7 @@ from landeval.config import INDICATORS, Config
 from landeval.errors import ConfigError
 from landeval.findings import concat_findings
 from landeval.mu_scoring._frames import findings_from
-from landeval.mu_scoring.groups import GROUP_SEPARATOR, weights_frame
+from landeval.mu_scoring.groups import GROUP_SEPARATOR, weights_array
 
 BENCH_COLUMNS: list[str] = [f"bench_{i}" for i in INDICATORS]
 
@@ -49,19 +49,27 @@ def group_benchmarks(scored: pd.DataFrame, *, config: Config) -> tuple[pd.DataFr
         BENCHMARK_NOT_POSITIVE (info) for each group-year-indicator that is scored but whose
         benchmark is missing or ≤ 0 (its sub-score is 0 for the whole group).
     """
-    # Only the columns used: filtering the whole (wide) frame copied every text column.
-    ev = scored.loc[
-        scored["evaluated"].to_numpy(dtype=bool), ["group", "year", "scale", *INDICATORS]
-    ]
-    weights = weights_frame(ev, config=config)
-    used = weights > 0
+    # Only the key columns are filtered as a frame (filtering the whole wide frame copied
+    # every text column); the weights and the indicators are filtered as numpy arrays.
+    rows = scored["evaluated"].to_numpy(dtype=bool)
+    ev = scored.loc[rows, ["group", "year"]]
+    weighted = weights_array(scored["scale"], config=config)[:, rows] > 0
+    used = pd.DataFrame(weighted.T, index=ev.index, columns=list(INDICATORS), copy=False)
     keys = [ev["group"], ev["year"]]
     if config.scoring.benchmark == "fixed":
         groups = ev[["group", "year"]].drop_duplicates().sort_values(["group", "year"])
         bench = _fixed(groups.reset_index(drop=True), config=config)
     else:
         # One grouped mean over all indicators; a value counts where its firm is scored on it.
-        values = ev[list(INDICATORS)].where(used.to_numpy())
+        if all(scored[i].dtype == np.float64 for i in INDICATORS):
+            # float64 columns (as compute_indicators makes): the same values, NaN where
+            # not used, without a masked frame per column.
+            stacked = np.empty(weighted.shape)
+            for k, ind in enumerate(INDICATORS):
+                stacked[k] = np.where(weighted[k], scored[ind].to_numpy()[rows], np.nan)
+            values = pd.DataFrame(stacked.T, index=ev.index, columns=list(INDICATORS), copy=False)
+        else:
+            values = scored.loc[rows, list(INDICATORS)].where(used.to_numpy())
         bench = values.groupby(keys, sort=True).mean().add_prefix("bench_").reset_index()
     # An indicator is "scored" in a group-year when some evaluated firm has a weight on it.
     scored_in = used.groupby(keys, sort=True).any().reset_index()

@@ -9,8 +9,6 @@ Firm-years that are not evaluated are class T with their reason.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -124,7 +122,15 @@ def min_ranks_descending(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     if not len(rows):
         return rank
     # By group, then value descending; equal values are neighbours within their group.
-    order = rows[np.lexsort((-values[rows], groups[rows]))]
+    g = groups[rows]
+    if g.min() >= 0 and g.max() <= np.iinfo(np.uint16).max and (g == np.floor(g)).all():
+        # Group numbers (as from group_year_ids) fit 16 bits: a stable sort of those is a
+        # radix sort, after one unstable sort of the values (the order of equal values does
+        # not change their rank). Several times faster than lexsort on a million rows.
+        by_value = rows[np.argsort(-values[rows])]
+        order = by_value[np.argsort(groups[by_value].astype(np.uint16), kind="stable")]
+    else:
+        order = rows[np.lexsort((-values[rows], g))]
     v, g = values[order], groups[order]
     pos = np.arange(len(order))
     new_group = np.concatenate([[True], g[1:] != g[:-1]])
@@ -133,6 +139,38 @@ def min_ranks_descending(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
     rank[order] = value_start - group_start + 1
     return rank
+
+
+def number_parts(values: np.ndarray, *, digits: int) -> list[pa.Array | str]:
+    """The pieces whose join is :func:`~landeval.mu_scoring._frames.fmt_array` of ``values``.
+
+    For the usual case (no value negative or missing) the integer part, "." and the
+    decimals, to be joined into a longer text by the caller: fmt_array's sign and
+    missing-value passes, and its own joins, cost more than the digits themselves on a
+    million rows. Otherwise fmt_array's text as the only piece.
+
+    Examples
+    --------
+    >>> [p if isinstance(p, str) else p.to_pylist()
+    ...  for p in number_parts(np.array([78.25, 3.0, 0.04]), digits=1)]
+    [['78', '3', '0'], '.', ['2', '0', '0']]
+    >>> [p.to_pylist() for p in number_parts(np.array([-0.5, np.nan]), digits=1)]
+    [['-0.5', '']]
+    """
+    values = np.asarray(values, dtype="float64")
+    # -0.0 is not < 0, as in fmt_array, whose sign test this is.
+    if np.isnan(values).any() or (values < 0).any():
+        return [fmt_array(pd.Series(values), digits=digits)]
+    scale = 10**digits
+    # The same integer arithmetic as fmt_array (abs is the identity here).
+    scaled = np.rint(values * scale).astype("int64")
+    whole = pc.cast(pa.array(scaled // scale), pa.string())
+    if not digits:
+        return [whole]
+    frac = pc.cast(pa.array(scaled % scale), pa.string())
+    if digits > 1:
+        frac = pc.utf8_lpad(frac, digits, "0")
+    return [whole, ".", frac]
 
 
 def _veto_reasons(out: pd.DataFrame, veto: pd.DataFrame | None) -> tuple[pd.Series, pd.DataFrame]:
@@ -150,7 +188,7 @@ def _veto_reasons(out: pd.DataFrame, veto: pd.DataFrame | None) -> tuple[pd.Seri
     v["year"] = v["year"].astype("int64")
     v["reason"] = v["reason"].where(v["reason"].str.len() > 0, "未注明原因")
     v = v.drop_duplicates().sort_values(["uscc", "year", "reason"])
-    joined = v.groupby(["uscc", "year"], sort=True)["reason"].agg("；".join).reset_index()
+    joined = _join_reasons(v)
     # Only rows whose uscc is on the list can match: merging those few instead of millions
     # of firm-years gives the same lookup.
     rows = np.flatnonzero(is_in(out["uscc"], joined["uscc"].astype("str")))
@@ -163,7 +201,8 @@ def _veto_reasons(out: pd.DataFrame, veto: pd.DataFrame | None) -> tuple[pd.Seri
     keyed = candidates.merge(joined, on=["uscc", "year"], how="left")
     values = np.full(len(out), None, dtype=object)
     values[rows] = keyed["reason"].astype("object").to_numpy()
-    reason = pd.Series(values, index=out.index)
+    # Kept object: letting pandas infer its text dtype scanned every row only to go back.
+    reason = pd.Series(values, index=out.index, dtype="object")
     reason = reason.where(reason.notna(), None)
     matched = joined.merge(candidates.drop_duplicates(), on=["uscc", "year"])
     lost = joined.merge(matched[["uscc", "year"]], on=["uscc", "year"], how="left", indicator=True)
@@ -179,6 +218,21 @@ def _veto_reasons(out: pd.DataFrame, veto: pd.DataFrame | None) -> tuple[pd.Seri
         suggestion="核对统一社会信用代码与年份",
     )
     return reason.astype("object"), found
+
+
+def _join_reasons(v: pd.DataFrame) -> pd.DataFrame:
+    """One row per (uscc, year) of ``v`` (sorted by uscc, year, reason) with its reasons joined.
+
+    What ``groupby(["uscc", "year"])["reason"].agg("；".join)`` gives, with the Python join
+    only for the firm-years listed more than once: a Python call per group took most of
+    the negative list's time.
+    """
+    several = v.duplicated(["uscc", "year"], keep=False).to_numpy(dtype=bool)
+    if not several.any():
+        return v[["uscc", "year", "reason"]].reset_index(drop=True)
+    multi = v[several].groupby(["uscc", "year"], sort=True)["reason"].agg("；".join).reset_index()
+    joined = pd.concat([v.loc[~several, ["uscc", "year", "reason"]], multi], ignore_index=True)
+    return joined.sort_values(["uscc", "year"], kind="stable", ignore_index=True)
 
 
 def _reasons(
@@ -198,25 +252,27 @@ def _reasons(
             values = pa.array(column.array, type=pa.string(), from_pandas=True)
         return pc.fill_null(values.filter(pa.array(rows)), "")
 
-    def number(values: np.ndarray, rows: np.ndarray, digits: int) -> pa.Array:
-        return fmt_array(pd.Series(values[rows]), digits=digits)
-
     def join(*parts: pa.Array | str) -> pa.Array:
         return pc.binary_join_element_wise(*parts, "")
 
     # Not evaluated: the reason. Evaluated: score, rank and class.
-    columns = [
-        (out["score"].to_numpy(dtype="float64", na_value=np.nan), 1),
-        (out["rank"].to_numpy(dtype="float64", na_value=np.nan), 0),
-        (out["n_in_group"].to_numpy(dtype="float64", na_value=np.nan), 0),
-        (p * 100, 1),
-    ]
+    score = out["score"].to_numpy(dtype="float64", na_value=np.nan)
+    rank = out["rank"].to_numpy(dtype="float64", na_value=np.nan)
+    n = out["n_in_group"].to_numpy(dtype="float64", na_value=np.nan)
+    pct = p * 100
 
     def head(rows: np.ndarray) -> list[pa.Array | str]:
-        # The four numbers on two threads: numpy and Arrow's kernels release the GIL.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            score, rank, n, pct = pool.map(lambda c: number(c[0], rows, c[1]), columns)
-        return ["得分", score, "，组内排名", rank, "/", n, "（前", pct, "%），"]
+        return [
+            "得分",
+            *number_parts(score[rows], digits=1),
+            "，组内排名",
+            *number_parts(rank[rows], digits=0),
+            "/",
+            *number_parts(n[rows], digits=0),
+            "（前",
+            *number_parts(pct[rows], digits=1),
+            "%），",
+        ]
 
     def veto(rows: np.ndarray) -> list[pa.Array | str]:
         return ["列入负面清单（", text(out["veto_reason"], rows), "）"]

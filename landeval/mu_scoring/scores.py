@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from landeval.config import INDICATORS, Config
-from landeval.mu_scoring.groups import group_year_ids, weights_frame
+from landeval.mu_scoring.groups import group_year_ids, weights_array
 
 SUB_COLUMNS: list[str] = [f"sub_{i}" for i in INDICATORS]
 
@@ -56,40 +56,65 @@ def score_firm_years(
         .merge(benchmarks, on=["group", "year"], how="left", validate="many_to_one")
     )
     place = np.searchsorted(numbers, ids[keyed])
-    for c in looked.columns.drop(["group", "year"]):
+    # The new columns, added at the end in one concat (one copy-on-set per column cost
+    # more than the arithmetic): bench_* in the benchmarks' order, then sub_*, then score.
+    bench_columns = list(looked.columns.drop(["group", "year"]))
+    benches = {}
+    for c in bench_columns:
         values = looked[c].to_numpy()[place]
         if len(keyed) < len(out):
             # A missing group or year matches no benchmark.
             column = np.full(len(out), np.nan, dtype=np.result_type(values.dtype, np.float64))
             column[keyed] = values
             values = column
-        out[c] = values
+        benches[c] = values
     ev = out["evaluated"].to_numpy(dtype=bool)
-    weights = weights_frame(out, config=config)
-    raw = {}
-    for ind in INDICATORS:
-        w = weights[ind].to_numpy(dtype="float64")
+    weights = weights_array(out["scale"], config=config)
+    # One row per indicator: the firms' raw sub-scores.
+    raw = np.empty((len(INDICATORS), len(out)))
+    for k, ind in enumerate(INDICATORS):
+        w = weights[k]
         value = out[ind].to_numpy(dtype="float64")
-        bench = out[f"bench_{ind}"].to_numpy(dtype="float64")
+        bench = np.asarray(benches[f"bench_{ind}"], dtype="float64")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ratio = np.clip(value / bench, 0.0, cap)
         # NaN where the firm has no value (or is not scored on it): filled below.
         has = ev & (w > 0) & ~np.isnan(value)
-        raw[ind] = np.where(has, np.where(bench > 0, w * ratio, 0.0), np.nan)
-    raw = pd.DataFrame(raw, index=out.index)
-    # The group's mean sub-score over firms that have the indicator fills the gaps.
-    means = raw.groupby(ids).transform("mean")
+        raw[k] = np.where(has, np.where(bench > 0, w * ratio, 0.0), np.nan)
+    means = _group_means(raw, ids)
+    new = {c: benches[c] for c in bench_columns}
     total = np.zeros(len(out))
-    for ind in INDICATORS:
-        w = weights[ind].to_numpy(dtype="float64")
-        bench = out[f"bench_{ind}"].to_numpy(dtype="float64")
-        scored_on = ev & (w > 0)
-        fill = np.where(bench > 0, np.nan_to_num(means[ind].to_numpy(dtype="float64")), 0.0)
-        sub = raw[ind].to_numpy(dtype="float64")
-        sub = np.where(np.isnan(sub), fill, sub)
-        sub = np.where(scored_on, sub, np.nan)
-        out[f"sub_{ind}"] = sub
-        out[f"bench_{ind}"] = np.where(scored_on, bench, np.nan)
-        total += np.nan_to_num(sub)
-    out["score"] = np.where(ev, np.round(total, SCORE_DECIMALS), np.nan)
+    for k, ind in enumerate(INDICATORS):
+        bench = np.asarray(benches[f"bench_{ind}"], dtype="float64")
+        scored_on = ev & (weights[k] > 0)
+        # ``means`` and ``filled`` are this function's own arrays: cleaned in place.
+        fill = np.where(bench > 0, np.nan_to_num(means[k], copy=False), 0.0)
+        filled = np.where(np.isnan(raw[k]), fill, raw[k])
+        new[f"sub_{ind}"] = np.where(scored_on, filled, np.nan)
+        new[f"bench_{ind}"] = np.where(scored_on, bench, np.nan)
+        # nan_to_num of the sub-score: the filled value where scored on, else 0.
+        total += np.where(scored_on, np.nan_to_num(filled, copy=False), 0.0)
+    new["score"] = np.where(ev, np.round(total, SCORE_DECIMALS), np.nan)
+    return pd.concat([out, pd.DataFrame(new, index=out.index, copy=False)], axis=1)
+
+
+def _group_means(raw: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each row's group mean of every row of ``raw`` (indicators × firm-years), NaN skipped.
+
+    What ``DataFrame(raw.T).groupby(ids).transform("mean")`` gives (NaN where the group
+    number is NaN), through the same grouped mean, spread back with a numpy take instead of
+    pandas' reindex of the whole frame.
+    """
+    grouped = pd.DataFrame(raw.T, copy=False).groupby(ids, sort=True).mean()
+    out = np.full(raw.shape, np.nan)
+    keyed = np.flatnonzero(~np.isnan(ids))
+    if len(keyed):
+        place = np.searchsorted(grouped.index.to_numpy(dtype="float64"), ids[keyed])
+        table = np.ascontiguousarray(grouped.to_numpy(dtype="float64").T)
+        # Row by row: a 1-d take from a small table is much faster than a 2-d fancy index.
+        for k in range(raw.shape[0]):
+            if len(keyed) == len(ids):
+                out[k] = table[k].take(place)
+            else:
+                out[k, keyed] = table[k].take(place)
     return out
