@@ -106,6 +106,14 @@ def _parcel_order(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.nda
     """
     if rows is None:
         rows = np.arange(len(frame))
+    return _county_order(frame, rows, area="area_mu", ident="parcel_id")
+
+
+def _county_order(frame: pd.DataFrame, rows: np.ndarray, *, area: str, ident: str) -> np.ndarray:
+    """Positions into ``rows`` ordering them by county, ``area`` descending, then ``ident``.
+
+    Only the three key columns are read, at ``rows``; missing keys sort first (area last).
+    """
 
     def key(name: str) -> pd.Series:
         return _column(frame, name).iloc[rows].reset_index(drop=True)
@@ -113,8 +121,8 @@ def _parcel_order(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.nda
     keys = pd.DataFrame(
         {
             "_county": key("county_code").astype("string").fillna(""),
-            "_area": pd.to_numeric(key("area_mu"), errors="coerce").fillna(-1.0),
-            "_id": key("parcel_id").astype("string").fillna(""),
+            "_area": pd.to_numeric(key(area), errors="coerce").fillna(-1.0),
+            "_id": key(ident).astype("string").fillna(""),
         }
     )
     return keys.sort_values(
@@ -262,19 +270,8 @@ def firm_table(
     shown = pd.DataFrame(firm_scores[[c for c in firm_scores.columns if c in wanted]])
     year_of = pd.to_numeric(_column(firm_scores, "year"), errors="coerce")
     selected = np.flatnonzero((year_of == year).fillna(False).to_numpy(dtype=bool))
-
-    def key(name: str) -> pd.Series:
-        return _column(firm_scores, name).iloc[selected].reset_index(drop=True)
-
-    keys = pd.DataFrame(
-        {
-            "_c": key("county_code").astype("string").fillna(""),
-            "_a": pd.to_numeric(key("land_mu"), errors="coerce").fillna(-1.0),
-            "_u": key("uscc").astype("string").fillna(""),
-        }
-    )
-    order = keys.sort_values(["_c", "_a", "_u"], ascending=[True, False, True]).index
-    rows = shown.iloc[selected[order.to_numpy()]]  # one take of the shown columns
+    order = _county_order(firm_scores, selected, area="land_mu", ident="uscc")
+    rows = shown.iloc[selected[order]]  # one take of the shown columns
     county = _column(rows, "county_code").astype("string")
     kwh = pd.to_numeric(_column(rows, "tax_per_kwh"), errors="coerce")
     classes = _column(rows, "class")
