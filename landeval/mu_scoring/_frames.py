@@ -131,6 +131,32 @@ def codes_in(values: pa.Array | pa.ChunkedArray, dictionary: pa.Array) -> np.nda
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def sorted_codes(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes of ``values`` that sort as the texts do, and the distinct texts in that order.
+
+    One hash pass (a dictionary encoding) and a sort of the distinct texts only: code
+    ``i`` is the place of its text in code point order (as DuckDB sorts); missing values
+    get -1.
+
+    Examples
+    --------
+    >>> codes, texts = sorted_codes(pa.array(["b", None, "a", "b"]))
+    >>> codes.tolist(), texts.to_pylist()
+    ([1, -1, 0, 1], ['a', 'b'])
+    """
+    encoded = pc.dictionary_encode(_large_text(values))
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    indices = encoded.indices
+    if not len(order):
+        return np.full(len(indices), -1, dtype=np.int64), encoded.dictionary
+    codes = place[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)]
+    if indices.null_count:
+        codes[~pc.is_valid(indices).to_numpy(zero_copy_only=False)] = -1
+    return codes, encoded.dictionary.take(pa.array(order))
+
+
 def _large_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from landeval.config import Config
 from landeval.findings import concat_findings
@@ -22,6 +21,7 @@ from landeval.mu_scoring._frames import (
     is_sorted,
     release_memory,
     sort_order,
+    sorted_codes,
     take_rows,
     text_array,
     to_frame,
@@ -218,11 +218,8 @@ def _sorted_by_year_and_text(year: np.ndarray, text: pa.Array) -> bool:
 
 def _text_order(values: pa.Array) -> np.ndarray:
     """Integer codes that sort as ``values`` do (code point order, missing last)."""
-    encoded = pc.dictionary_encode(values, null_encoding="encode")
-    dictionary = encoded.dictionary
-    place = np.empty(len(dictionary), dtype=np.int64)
-    place[sort_order(pa.table({"v": dictionary}), ["v"]).to_numpy()] = np.arange(len(dictionary))
-    return place[encoded.indices.to_numpy(zero_copy_only=False)]
+    codes, texts = sorted_codes(values)
+    return np.where(codes < 0, len(texts), codes)
 
 
 def _city_and_county_regions(parcels: pd.DataFrame, *, city: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from landeval.model import RESULT_COLUMNS
+from landeval.mu_scoring._frames import sorted_codes
 from landeval.units import m2_to_mu
 
 # Largest (parcel code × region) table of booleans used to drop duplicate region rows
@@ -205,20 +206,8 @@ def _fixed_width(values: pa.Array) -> np.ndarray | None:
 
 def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes that sort as the text does, and the text of each code; missing → -1."""
-    encoded = pc.dictionary_encode(_text(values))
-    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    indices = encoded.indices
-    codes = (
-        rank[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)]
-        if len(order)
-        else np.zeros(len(indices), dtype=np.int64)
-    )
-    if indices.null_count:
-        codes[~pc.is_valid(indices).to_numpy(zero_copy_only=False)] = -1
-    names = pd.Index(encoded.dictionary.take(pa.array(order)).to_pylist(), dtype="str")
-    return codes, names
+    codes, texts = sorted_codes(_text(values))
+    return codes, pd.Index(texts.to_pylist(), dtype="str")
 
 
 def _region_pairs(
