@@ -18,6 +18,19 @@ def _cell(rec: dict | None) -> str:
     return f"{rec['seconds']:.1f} s / {rec['peak_mb'] / 1024:.2f} GB"
 
 
+def _hugepages_line(machine: dict) -> list[str]:
+    """What the system says about transparent huge pages, which the runs switch off."""
+    thp = machine.get("transparent_hugepage")
+    if not thp:
+        return []
+    said = "; ".join(f"{k}: {v}" for k, v in thp.items())
+    return [
+        f"Transparent huge pages on this system ({said}) are switched off inside each run, "
+        "as the `landeval` command does (`landeval/_process.py`).",
+        "",
+    ]
+
+
 def render(results: dict) -> str:
     """The Markdown page of ``results``."""
     m = results["machine"]
@@ -35,6 +48,7 @@ def render(results: dict) -> str:
         "",
         "Libraries: " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items()) + ".",
         "",
+        *_hugepages_line(m),
         TARGETS,
         "",
         "Data: `landeval demo --scale N/3000` (synthetic Shaoxing; firms about 0.85 per "

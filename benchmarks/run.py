@@ -322,10 +322,17 @@ def machine() -> dict:
     for lib in LIBRARIES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[lib] = metadata.version(lib)
+    thp = {}
+    for name in ("enabled", "defrag"):
+        with contextlib.suppress(OSError):
+            path = Path("/sys/kernel/mm/transparent_hugepage", name)
+            thp[name] = path.read_text(encoding="utf-8").strip()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
         "ram_gb": round(ram, 1),
+        # The system's setting; the runs themselves switch huge pages off (landeval._process).
+        "transparent_hugepage": thp,
         "os": platform.platform(),
         "python": platform.python_version(),
         "libraries": versions,
@@ -391,6 +398,10 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.child:
+        # As the landeval command does, so that the figures are its own (landeval._process).
+        from landeval._process import disable_transparent_hugepages  # noqa: PLC0415
+
+        disable_transparent_hugepages()
         children = {
             "full": lambda: _child_full(args.project, args.out, maps=not args.no_maps),
             "alone": lambda: _child_alone(args.stage, args.project, args.out, args.scratch),

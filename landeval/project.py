@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,7 +26,12 @@ from landeval.errors import DataError
 from landeval.findings import Finding, concat_findings, findings_frame
 from landeval.io import SOURCE_ROW, OpenVector, add_area, open_vector, read_table, resolve
 from landeval.model import REQUIRED_LAYERS, TABLES, VECTOR_LAYERS, Inputs
-from landeval.validate import repair_geometries, start_overlap_checks, validate_inputs
+from landeval.validate import (
+    OVERLAP_SEVERITY,
+    check_overlaps,
+    repair_geometries,
+    validate_inputs,
+)
 
 
 def load_project(
@@ -79,12 +85,10 @@ def load_inputs(config: Config) -> Inputs:
     # at the end, so that the order of work below does not show.
     found: dict[str, pd.DataFrame] = {}
     unusable: dict[str, Finding] = {}
-    geom_findings: list[pd.DataFrame] = []
-    geom_fatal: list[Finding] = []
-    overlaps: dict[str, Future[pd.DataFrame]] = {}
-    # Two threads: the vector layers' features are read (GDAL) on the worker while the
-    # first tables are read here; then, once the vector layers are prepared, the overlap
-    # checks (GEOS) run on the worker while the other tables are read and validated.
+    # Two threads: the vector layers are read (GDAL), canonicalised, reprojected, repaired
+    # and checked for overlaps (GEOS) on the worker, one step after the other, while the
+    # tables are read here; the main thread only waits for the vector layers once every
+    # table is read.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="landeval-load") as pool:
         opened: dict[str, OpenVector] = {}
         for layer in VECTOR_LAYERS:
@@ -99,24 +103,34 @@ def load_inputs(config: Config) -> Inputs:
         # Every layer is opened before any is read: opening records and filters warnings,
         # which is not thread-safe.
         opened = {layer: vector.start(pool) for layer, vector in opened.items()}
-        vectors_done = False
+        if all(vector.features is not None for vector in opened.values()):
+            stage: Future[_VectorStage] = pool.submit(_finish_vectors, opened)
+        else:  # a measured source is read here: its warning filter is not thread-safe
+            stage = Future()
+            stage.set_result(_finish_vectors(opened))
+        checks = {
+            layer: pool.submit(_check_overlaps_after, stage, layer, severity)
+            for layer, severity in OVERLAP_SEVERITY.items()
+            if layer in opened
+        }
         for layer in TABLES:
-            if not vectors_done and all(
-                v.features is None or v.features.done() for v in opened.values()
-            ):
-                overlaps = _finish_vectors(
-                    opened, frames, found, unusable, geom_findings, geom_fatal, pool
-                )
-                vectors_done = True
             spec = _configured(layer, config, frames, sources, unusable)
             if spec is None:
                 continue
             read = functools.partial(read_table, spec, layer, config=config)
             _record(layer, read, frames, found, unusable)
-        if not vectors_done:
-            overlaps = _finish_vectors(
-                opened, frames, found, unusable, geom_findings, geom_fatal, pool
-            )
+        vectors = stage.result()
+        frames.update(vectors.frames)
+        found.update(vectors.found)
+        unusable.update(vectors.unusable)
+        geom_findings = vectors.geom_findings
+        geom_fatal = vectors.geom_fatal
+        # The checks that ran on the prepared layers, as start_overlap_checks would give.
+        overlaps = {
+            layer: future
+            for layer, future in checks.items()
+            if vectors.prepared and vectors.frames.get(layer) is not None
+        }
         frames = {layer: frames.get(layer) for layer in (*VECTOR_LAYERS, *TABLES)}
         rasters, raster_findings = _resolve_rasters(config)
         fatal = [unusable[layer] for layer in (*VECTOR_LAYERS, *TABLES) if layer in unusable]
@@ -206,25 +220,30 @@ def _unusable(layer: str, exc: DataError) -> Finding:
     )
 
 
-def _finish_vectors(  # noqa: PLR0917 - fills the caller's accumulators
-    opened: dict[str, OpenVector],
-    frames: dict[str, pd.DataFrame | None],
-    found: dict[str, pd.DataFrame],
-    unusable: dict[str, Finding],
-    geom_findings: list[pd.DataFrame],
-    geom_fatal: list[Finding],
-    pool: Executor,
-) -> dict[str, Future[pd.DataFrame]]:
-    """Finish reading the vector layers, prepare them, start their overlap checks."""
+@dataclass
+class _VectorStage:
+    """What :func:`_finish_vectors` gives: per layer as ``load_inputs`` keeps it."""
+
+    frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
+    found: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unusable: dict[str, Finding] = field(default_factory=dict)
+    geom_findings: list[pd.DataFrame] = field(default_factory=list)
+    geom_fatal: list[Finding] = field(default_factory=list)
+    prepared: bool = False  # reprojected, repaired and with areas: overlaps can be checked
+
+
+def _finish_vectors(opened: dict[str, OpenVector]) -> _VectorStage:
+    """Finish reading the opened vector layers and prepare them (see _prepare_vectors)."""
+    out = _VectorStage()
     for layer, vector in opened.items():
-        _record(layer, vector.result, frames, found, unusable)
-    if frames.get("parcels") is None:
-        return {}
-    vectors = {layer: frames.get(layer) for layer in VECTOR_LAYERS}
+        _record(layer, vector.result, out.frames, out.found, out.unusable)
+    if out.frames.get("parcels") is None:
+        return out
+    vectors = {layer: out.frames.get(layer) for layer in VECTOR_LAYERS}
     try:
         prepared, repaired = _prepare_vectors(vectors)
     except DataError as exc:
-        geom_fatal.append(
+        out.geom_fatal.append(
             Finding(
                 "error",
                 "INPUT_UNUSABLE",
@@ -235,10 +254,24 @@ def _finish_vectors(  # noqa: PLR0917 - fills the caller's accumulators
                 "请检查宗地图层的坐标与坐标系",
             )
         )
-        return {}
-    frames.update(prepared)
-    geom_findings.extend(repaired)
-    return start_overlap_checks(prepared, pool)
+        return out
+    out.frames.update(prepared)
+    out.geom_findings.extend(repaired)
+    out.prepared = True
+    return out
+
+
+def _check_overlaps_after(stage: Future[_VectorStage], layer: str, severity: str) -> pd.DataFrame:
+    """The overlap check of ``layer`` once ``stage`` is done (empty if it was not prepared).
+
+    Only used by :func:`load_inputs` when the layer was prepared; an unprepared layer is
+    checked by :func:`~landeval.validate.validate_inputs` itself.
+    """
+    vectors = stage.result()
+    frame = vectors.frames.get(layer)
+    if not vectors.prepared or frame is None:
+        return findings_frame()
+    return check_overlaps(frame, layer=layer, severity=severity)
 
 
 def name_files(findings: pd.DataFrame, sources: dict[str, Path]) -> pd.DataFrame:

@@ -185,15 +185,25 @@ def _lookup(keys: pd.Series, ids: pd.Series, values: pd.Series) -> np.ndarray:
     Python objects, which takes a second for a million keys.
     """
     out = np.full(len(keys), np.nan)
+    where = _positions(keys, ids)
+    found = where >= 0
+    if found.any():
+        out[found] = values.to_numpy(dtype=float, na_value=np.nan)[where[found]]
+    return out
+
+
+def _positions(keys: pd.Series, ids: pd.Series) -> np.ndarray:
+    """The position in ``ids`` of the first text equal to each key (-1: missing, not found).
+
+    One Arrow hash lookup; missing keys never match, and missing ids are never found.
+    """
+    out = np.full(len(keys), -1, dtype=np.int64)
     if not len(keys) or not len(ids):
         return out
     left = pa.array(keys.astype("str"))
     right = pa.array(ids.astype("str")).cast(left.type)
     pos = pc.index_in(left, value_set=right, skip_nulls=True)
-    found = np.asarray(pc.is_valid(pos).to_numpy(zero_copy_only=False), dtype=bool)
-    where = np.asarray(pos.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    out[found] = values.to_numpy(dtype=float, na_value=np.nan)[where[found]]
-    return out
+    return np.asarray(pos.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _where(frame: pd.DataFrame, layer: str, mask: pd.Series) -> list[str]:
@@ -1192,7 +1202,10 @@ def check_firm_years(
     if firms is not None:
         # Membership through the distinct codes: each uscc text is hashed once, not once
         # per firm-year row.
-        registered = keys.distinct_in(firms["uscc"])
+        firm_codes = keys.position(firms["uscc"])
+        # Per code, whether a firm of the register has it (the last slot: position -1).
+        registered = np.zeros(keys.n_distinct + 1, dtype=bool)
+        registered[firm_codes] = True
         for layer, frame, codes in (
             ("firm_tax", tax_keys, keys.codes("tax")),
             ("firm_output", out_keys, keys.codes("output")),
@@ -1212,7 +1225,7 @@ def check_firm_years(
         # One more slot, never set, for the position -1 of a uscc in neither table.
         has_data = np.zeros(keys.n_distinct + 1, dtype=bool)
         has_data[code] = True
-        with_data = has_data[keys.position(firms["uscc"])]
+        with_data = has_data[firm_codes]
         silent = firms.loc[firms["uscc"].notna().to_numpy() & ~with_data, "uscc"]
         parts.append(
             _rows(
@@ -1308,14 +1321,6 @@ class _FirmYearKeys:
         """The uscc code of each row of :attr:`tax` (``"tax"``) or :attr:`output`."""
         return self._codes[0 if side == "tax" else 1]
 
-    def distinct_in(self, values: pd.Series) -> np.ndarray:
-        """Per code, whether its uscc is among ``values`` (missing values never match)."""
-        right = pa.array(values.dropna().astype("str"))
-        if len(right) == 0:
-            return np.zeros(self.n_distinct, dtype=bool)
-        found = pc.is_in(self._dictionary, value_set=right.cast(self._dictionary.type))
-        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-
     def position(self, values: pd.Series) -> np.ndarray:
         """The code of each of ``values`` (-1 where missing or in neither table)."""
         if not len(values):
@@ -1352,8 +1357,10 @@ def check_occupancy(
     """
     layer = "occupancy"
     parts = []
-    known_parcels = parcels["parcel_id"]
-    unknown_parcel = occupancy["parcel_id"].notna() & ~_isin(occupancy["parcel_id"], known_parcels)
+    # Each row's parcel (its first row in the layer), hashed once for the unknown parcels
+    # and the leases.
+    at = _positions(occupancy["parcel_id"], parcels["parcel_id"])
+    unknown_parcel = occupancy["parcel_id"].notna() & pd.Series(at < 0, index=occupancy.index)
     parts.append(
         _rows(
             "error",
@@ -1393,53 +1400,69 @@ def check_occupancy(
             )
         )
     if "area_m2" in parcels.columns:
-        parts.append(_check_leases(occupancy, parcels, years=years))
+        parts.append(_check_leases(occupancy, parcels, years=years, at=at))
     return concat_findings(*parts)
 
 
 def _check_leases(
-    occupancy: pd.DataFrame, parcels: pd.DataFrame, *, years: Iterable[int]
+    occupancy: pd.DataFrame, parcels: pd.DataFrame, *, years: Iterable[int], at: np.ndarray
 ) -> pd.DataFrame:
-    leases = occupancy[occupancy["relation"] == "lease"]
+    """LEASE_EXCEEDS_AREA; ``at``: each occupancy row's parcel row (_positions, -1: none).
+
+    A parcel's area is that of its first row, as ``drop_duplicates("parcel_id")`` keeps.
+    """
+    is_lease = occupancy["relation"] == "lease"
+    leases = occupancy[is_lease]
     if leases.empty:
         return findings_frame()
-    # Only the two columns: dropping duplicates of the whole layer would copy its geometry.
-    # The ids stay a column: pandas builds a hash table of a text index on many operations.
-    area = parcels[["parcel_id", "area_m2"]].drop_duplicates("parcel_id")
+    lease_at = at[is_lease.to_numpy(dtype=bool)]
+    areas = parcels["area_m2"].to_numpy(dtype=float, na_value=np.nan)
+    parcel_area = np.full(len(lease_at), np.nan)
+    found = lease_at >= 0
+    parcel_area[found] = areas[lease_at[found]]
     # Parcels with no area (points, empty geometries) are errors of their own already.
-    area = area[(area["area_m2"] >= 1.0).to_numpy(dtype=bool)]
-    leases = leases[_isin(leases["parcel_id"], area["parcel_id"])]
+    keep = parcel_area >= 1.0
+    leases, lease_at, parcel_area = leases[keep], lease_at[keep], parcel_area[keep]
     year_list = sorted({int(y) for y in years})
     if not year_list:
         named = pd.concat([leases["from_year"], leases["to_year"]]).dropna()
         year_list = sorted({int(y) for y in named}) or [0]
     lo = leases["from_year"].astype("Float64").fillna(-np.inf).to_numpy(dtype=float)
     hi = leases["to_year"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
-    parcel_area = _lookup(leases["parcel_id"], area["parcel_id"], area["area_m2"])
     leased = leases["area_m2"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     leased = np.where(np.isnan(leased), parcel_area, leased)
     ys = np.asarray(year_list, dtype=float)
     active = (lo[:, None] <= ys[None, :]) & (ys[None, :] <= hi[:, None])
     row_idx, year_idx = np.nonzero(active)
+    # Grouped by the parcel's row, an integer (one per parcel id), not by the id's text;
+    # each group's rows are summed in the same order.
     per = pd.DataFrame(
         {
-            "parcel_id": leases["parcel_id"].to_numpy()[row_idx],
+            "parcel": lease_at[row_idx],
             "year": ys[year_idx].astype(int),
             "leased": leased[row_idx],
         }
     )
-    sums = per.groupby(["parcel_id", "year"], as_index=False)["leased"].sum()
-    sums["area"] = _lookup(sums["parcel_id"], area["parcel_id"], area["area_m2"])
-    over = sums[sums["leased"] > sums["area"] * 1.001 + 1.0]
+    sums = per.groupby(["parcel", "year"], as_index=False)["leased"].sum()
+    area = areas[sums["parcel"].to_numpy()]
+    bad = (sums["leased"].to_numpy() > area * 1.001 + 1.0).nonzero()[0]
+    ids = parcels["parcel_id"].to_numpy()[sums["parcel"].to_numpy()[bad]]
+    year, total, area = (
+        sums["year"].to_numpy()[bad],
+        sums["leased"].to_numpy()[bad],
+        area[bad],
+    )
+    # In the order of the ids' text, then year (the order of a group-by on the text).
+    order = sorted(range(len(bad)), key=lambda i: (ids[i], year[i]))
     return _rows(
         "error",
         "LEASE_EXCEEDS_AREA",
         "occupancy",
-        over["parcel_id"].tolist(),
+        [str(ids[i]) for i in order],
         "area_m2",
         [
-            f"{y} 年出租面积合计 {s:,.1f} m² 超过宗地面积 {a:,.1f} m²"
-            for y, s, a in zip(over["year"], over["leased"], over["area"], strict=True)
+            f"{year[i]} 年出租面积合计 {total[i]:,.1f} m² 超过宗地面积 {area[i]:,.1f} m²"
+            for i in order
         ],
         "请核对租赁面积与起止年份",
     )
@@ -1551,12 +1574,27 @@ def validate_inputs(
                 return started[layer]
             return run(check_overlaps, frame, layer=layer, severity=OVERLAP_SEVERITY[layer])
 
-        parts: list[Future[pd.DataFrame]] = [run(check_empty, tables)]
         get = tables.get
         parcels, firms = get("parcels"), get("firms")
         tax, output = get("firm_tax"), get("firm_output")
+        occupancy = get("occupancy")
+        # The longest checks are submitted first, so that no thread is left alone with one
+        # of them at the end; they are gathered at their place in the list below.
+        first: dict[str, Future[pd.DataFrame]] = {}
+        if tax is not None and output is not None:
+            first["firm_years"] = run(check_firm_years, tax, output, firms)
+        if occupancy is not None and parcels is not None and len(parcels):
+            # An empty parcel layer is LAYER_EMPTY already.
+            years = set()
+            for frame in (tax, output):
+                if frame is not None:
+                    years |= {int(y) for y in frame["year"].dropna().unique()}
+            first["occupancy"] = run(check_occupancy, occupancy, parcels, firms, years=years)
         if parcels is not None:
-            parts += [run(check_parcels, parcels, config=config), overlap("parcels", parcels)]
+            first["parcels"] = run(check_parcels, parcels, config=config)
+        parts: list[Future[pd.DataFrame]] = [run(check_empty, tables)]
+        if parcels is not None:
+            parts += [first["parcels"], overlap("parcels", parcels)]
         if firms is not None:
             parts += [
                 run(check_keys, firms, layer="firms"),
@@ -1575,20 +1613,15 @@ def validate_inputs(
                 ]
                 if firms is None:
                     parts.append(run(check_uscc, frame, layer=layer))
-        if tax is not None and output is not None:
-            parts.append(run(check_firm_years, tax, output, firms))
-        occupancy = get("occupancy")
+        if "firm_years" in first:
+            parts.append(first["firm_years"])
         if occupancy is not None:
             parts += [
                 run(check_allowed, occupancy, layer="occupancy"),
                 run(check_values, occupancy, layer="occupancy"),
             ]
-            if parcels is not None and len(parcels):  # an empty layer is LAYER_EMPTY already
-                years = set()
-                for frame in (tax, output):
-                    if frame is not None:
-                        years |= {int(y) for y in frame["year"].dropna().unique()}
-                parts.append(run(check_occupancy, occupancy, parcels, firms, years=years))
+            if "occupancy" in first:
+                parts.append(first["occupancy"])
         for layer in ("platforms", "land_changes"):
             frame = get(layer)
             if frame is not None:

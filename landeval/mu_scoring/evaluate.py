@@ -20,6 +20,7 @@ from landeval.mu_scoring._frames import (
     findings_from,
     is_sorted,
     release_memory,
+    shared_codes,
     sort_order,
     sorted_codes,
     take_rows,
@@ -38,13 +39,10 @@ from landeval.mu_scoring.scores import score_firm_years
 from landeval.mu_scoring.trends import compute_trends
 
 # Occupants' firm-years without a firm_scores row (no tax and no output data), with their
-# distinct parcels in text order.
+# distinct parcels in text order: from the land rows of such firm-years (:func:`_lost_land`).
 _NO_DATA_SQL = """
 SELECT uscc, year, string_agg(DISTINCT parcel_id, '、' ORDER BY parcel_id) AS parcel_id
-FROM land
-WHERE uscc IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM fs WHERE fs.uscc = land.uscc AND fs.year = land.year
-)
+FROM lost
 GROUP BY uscc, year
 ORDER BY uscc, year
 """
@@ -241,14 +239,12 @@ def _no_data_findings(land: pd.DataFrame, firm_scores: pd.DataFrame) -> pd.DataF
 
     ``firm_scores`` may be any frame with one row per scored firm-year (uscc, year).
     """
-    con = connect(
-        {"land": land[["uscc", "year", "parcel_id"]], "fs": firm_scores[["uscc", "year"]]}
-    )
+    rows = land[["uscc", "year", "parcel_id"]]
+    con = connect({"lost": rows[_lost_land(rows, firm_scores)]})
     try:
         # No float sums: every thread may work (the lists are ordered, the result sorted on
         # a unique key).
         all_threads(con)
-        # In SQL: pandas' merge and a Python join per firm-year took seconds at scale.
         lost = to_frame(fetch(con, _NO_DATA_SQL))
     finally:
         con.close()
@@ -265,3 +261,37 @@ def _no_data_findings(land: pd.DataFrame, firm_scores: pd.DataFrame) -> pd.DataF
         + "，但无税务和统计数据；其用地计入宗地，税收按0计",
         suggestion="核对该企业是否已停产或数据漏报",
     )
+
+
+def _lost_land(land: pd.DataFrame, firm_scores: pd.DataFrame) -> np.ndarray:
+    """Whether each ``land`` row has a uscc and no ``firm_scores`` row of its (uscc, year).
+
+    Keys compare as in SQL: a missing uscc or year matches nothing. One dictionary encoding
+    of both uscc columns and a table of the (uscc, year) codes present, in numpy: an
+    anti-join on the texts in DuckDB took seconds a million parcels, for a few rows found.
+    """
+    (fs_u, land_u), n_codes = shared_codes(
+        text_array(firm_scores["uscc"]), text_array(land["uscc"])
+    )
+    (fs_y, fs_has), (land_y, land_has) = _years(firm_scores["year"]), _years(land["year"])
+    listed = np.unique(np.concatenate([fs_y[fs_has], land_y[land_has]]))
+    n_years = max(len(listed), 1)
+    fs_ok = (fs_u >= 0) & fs_has
+    land_ok = (land_u >= 0) & land_has
+    fs_key = fs_u[fs_ok] * n_years + np.searchsorted(listed, fs_y[fs_ok])
+    land_key = np.full(len(land_u), -1, dtype=np.int64)
+    land_key[land_ok] = land_u[land_ok] * n_years + np.searchsorted(listed, land_y[land_ok])
+    size = n_codes * n_years
+    if size <= 4 * (len(fs_key) + len(land_key)) + 16:
+        present = np.zeros(size + 1, dtype=bool)
+        present[fs_key] = True
+        found = present[land_key]  # -1: the extra last slot, never set
+    else:
+        found = np.isin(land_key, fs_key)
+    return (land_u >= 0) & ~(land_ok & found)
+
+
+def _years(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Years as int64 (0 where missing) and whether each is present."""
+    year = pd.to_numeric(values, errors="coerce").astype("Int64")
+    return year.fillna(0).to_numpy(dtype=np.int64), year.notna().to_numpy()

@@ -1,4 +1,4 @@
-"""Firm-years: tax (税务) and output (统计) joined in DuckDB, with firm attributes and land.
+"""Firm-years: tax (税务) and output (统计) joined, with firm attributes and land.
 
 The two tables come from different bureaus. They are FULL OUTER joined on (uscc, year): a
 firm-year on one side only is kept, with the other side's values missing, and is a warning
@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.findings import concat_findings
 from landeval.mu_scoring._frames import (
@@ -24,6 +25,7 @@ from landeval.mu_scoring._frames import (
     findings_from,
     group_codes,
     ordered_sums,
+    repeated,
     run_codes,
     run_starts,
     sort_order,
@@ -62,7 +64,9 @@ FIRM_YEAR_COLUMNS: list[str] = [
 # :func:`_land_per_code`), so DuckDB may use every thread for the joins and the sort. They
 # join and sort on integer codes that sort as the usccs do (``_u``, a place in the sorted
 # dictionary of usccs): on texts, with the firms' attributes carried through, the query took
-# ~10 s CPU a million parcels. The texts are taken back once at the end.
+# ~10 s CPU a million parcels. The texts are taken back once at the end. The same join is
+# made in numpy over a table of (year, code) cells (:func:`_joined`: no hash join and no sort);
+# the query serves when that table would be too big.
 _JOIN_SQL = """
 WITH j AS (SELECT * FROM t FULL JOIN o USING (_u, year))
 SELECT j._u, j.year,
@@ -118,14 +122,16 @@ def assemble_firm_years(
     usccs = sorted_dictionary(tax["uscc"], out["uscc"])
     tax, out = _coded(tax, usccs), _coded(out, usccs)
     lnd = _land_per_code(land, usccs)
-    tables = {"t": tax, "o": out, "l": lnd, "years": yrs}
-    del tax, out, lnd
-    con = connect(tables)
-    try:
-        all_threads(con)
-        coded = fetch(con, sql)
-    finally:
-        con.close()
+    coded = _joined(tax, out, lnd, years=yrs["year"], n_codes=len(usccs))
+    if coded is None:
+        tables = {"t": tax, "o": out, "l": lnd, "years": yrs}
+        del tax, out, lnd
+        con = connect(tables)
+        try:
+            all_threads(con)
+            coded = fetch(con, sql)
+        finally:
+            con.close()
     joined = to_frame(_with_texts(coded, usccs, reg))
     del coded
 
@@ -240,6 +246,59 @@ def _land_per_code(land: pd.DataFrame, usccs: pa.Array) -> pa.Table:
     return keys.append_column("land_m2", ordered_sums(table["land_m2"], codes, len(firsts)))
 
 
+def _joined(
+    tax: pa.Table, out: pa.Table, land: pa.Table, *, years: pd.Series, n_codes: int
+) -> pa.Table | None:
+    """``_JOIN_SQL``'s result in numpy; None where a table over the keys would be too big.
+
+    The tables have one row per (``_u``, year), ``_u`` a code below ``n_codes``: a table of
+    the row of each (year, code) on each side gives the full join of tax and output, with
+    the land, and its cells in flat order are the rows sorted by year and code.
+    """
+    listed = years.to_numpy(dtype=np.int64)
+    size = len(listed) * n_codes
+    if size > 4 * (tax.num_rows + out.num_rows + land.num_rows) + 16:
+        return None
+
+    def rows_of(table: pa.Table) -> np.ndarray:
+        # Row of each (year, code) cell of ``table``; -1 where none or not a listed year.
+        year = table["year"].to_numpy(zero_copy_only=False)
+        place = np.searchsorted(listed, year)
+        found = place < len(listed)
+        found[found] = listed[place[found]] == year[found]
+        cell = place[found] * n_codes + table["_u"].to_numpy()[found]
+        rows = np.full(size, -1, dtype=np.int64)
+        rows[cell] = np.flatnonzero(found)
+        return rows
+
+    t_rows, o_rows, l_rows = rows_of(tax), rows_of(out), rows_of(land)
+    cells = np.flatnonzero((t_rows >= 0) | (o_rows >= 0))
+    t_at, o_at, l_at = t_rows[cells], o_rows[cells], l_rows[cells]
+    del t_rows, o_rows, l_rows
+
+    def at(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+        return column.take(pa.array(rows, mask=rows < 0, type=pa.int64()))
+
+    def counts(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+        # coalesce(count, 0)
+        values = np.zeros(len(rows), dtype=np.int64)
+        found = rows >= 0
+        values[found] = column.to_numpy()[rows[found]]
+        return pa.array(values)
+
+    return pa.table(
+        {
+            "_u": pa.array(cells % max(n_codes, 1), type=pa.int64()),
+            "year": pa.array(listed[cells // max(n_codes, 1)], type=pa.int64()),
+            "n_tax": counts(tax["n_tax"], t_at),
+            "n_out": counts(out["n_out"], o_at),
+            "land_m2": pc.fill_null(at(land["land_m2"], l_at), 0.0),
+            **{c: at(tax[c], t_at) for c in TAX_VALUES},
+            **{c: at(out[c], o_at) for c in OUTPUT_VALUES},
+        }
+    )
+
+
 def _with_texts(coded: pa.Table, usccs: pa.Array, reg: pd.DataFrame) -> pa.Table:
     """The joined firm-years with their uscc texts and registry attributes taken back.
 
@@ -274,7 +333,7 @@ def _registry(firms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     reg["start_year"] = pd.to_numeric(reg["start_year"], errors="coerce").astype("Int64")
     for c in ("name", "industry_code", "county_code", "scale"):
         reg[c] = reg[c].astype("str")
-    dup = reg["uscc"].duplicated(keep="first") & reg["uscc"].notna()
+    dup = pd.Series(repeated(reg["uscc"]), index=reg.index) & reg["uscc"].notna()
     found = findings_from(
         reg[dup],
         severity="warning",

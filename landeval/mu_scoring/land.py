@@ -30,11 +30,12 @@ from landeval.mu_scoring._frames import (
     fetch,
     findings_from,
     group_codes,
-    is_in,
     ordered_sums,
     run_codes,
     run_starts,
     sort_order,
+    sorted_codes,
+    text_array,
     to_frame,
 )
 
@@ -50,20 +51,19 @@ _AREA_RTOL = 1e-9
 # from the last canonical occupancy position (``_pos``) to the first: the order the earlier
 # single-threaded DuckDB join fed its sums, so the results keep their exact bits.
 
-# Step 1: the valid occupancy rows of each year (v).
+# Step 1: the valid occupancy rows of each year (v). Occupancy rows carry their parcel as a
+# code ``_pcode`` (-1 for none), their uscc as a code ``_u`` and their relation as ``_rel``
+# (:data:`_RELATIONS`), all sorting as the texts do: the joins, counts and sorts below run on
+# integers, and the texts are taken back for the result rows only (on the texts they hashed
+# and sorted millions of parcel ids and usccs).
 _VALID_SQL = """
 CREATE TEMP TABLE v AS
 WITH
 y AS (SELECT DISTINCT CAST(year AS BIGINT) AS year FROM years),
-p AS (
-    SELECT CAST(parcel_id AS VARCHAR) AS parcel_id, CAST(area_m2 AS DOUBLE) AS parcel_m2,
-           _prow, _pcode
-    FROM parcels
-)
-SELECT o._pos, p._prow, p._pcode, o.uscc, o.parcel_id, o.relation, o.area_m2, y.year,
-       p.parcel_m2
+p AS (SELECT CAST(area_m2 AS DOUBLE) AS parcel_m2, _prow, _pcode FROM parcels)
+SELECT o._pos, p._prow, p._pcode, o._u, o._rel, o.area_m2, y.year, p.parcel_m2
 FROM occ AS o
-JOIN p USING (parcel_id)
+JOIN p ON p._pcode = o._pcode
 JOIN y
   ON (o.from_year IS NULL OR o.from_year <= y.year)
  AND (o.to_year IS NULL OR o.to_year >= y.year)
@@ -75,9 +75,9 @@ WHERE o._ok
 # millions of parcel ids).
 _PARCEL_ROWS_SQL = """
 SELECT _pcode, year,
-       CASE WHEN relation = 'lease' THEN coalesce(area_m2, parcel_m2) END AS leased_raw,
-       CASE WHEN relation = 'own' THEN area_m2 END AS explicit_raw,
-       relation = 'own' AND area_m2 IS NULL AS implicit
+       CASE WHEN _rel = 0 THEN coalesce(area_m2, parcel_m2) END AS leased_raw,
+       CASE WHEN _rel = 1 THEN area_m2 END AS explicit_raw,
+       _rel = 1 AND area_m2 IS NULL AS implicit
 FROM v
 ORDER BY _prow, _pos DESC
 """
@@ -88,11 +88,11 @@ _PARCEL_YEAR_SQL = """
 CREATE TEMP TABLE pf AS
 WITH
 implicit AS (
-    SELECT _pcode, year, count(DISTINCT uscc) AS n_implicit_firms
-    FROM v WHERE relation = 'own' AND area_m2 IS NULL GROUP BY _pcode, year
+    SELECT _pcode, year, count(DISTINCT _u) AS n_implicit_firms
+    FROM v WHERE _rel = 1 AND area_m2 IS NULL GROUP BY _pcode, year
 ),
 pt AS (
-    SELECT _pcode, parcel_id, year, ps.parcel_m2,
+    SELECT _pcode, year, ps.parcel_m2,
            coalesce(ps.explicit_raw, 0.0) AS explicit_raw,
            ps.n_implicit,
            coalesce(i.n_implicit_firms, 0) AS n_implicit_firms,
@@ -123,31 +123,41 @@ SELECT * FROM final;
 # Step 3: each valid row's land: leases scaled, owners net of what is leased out; in the
 # order of the result, each firm-year-parcel-relation's rows in a run in the summing order
 # (summed in numpy). Parcels are joined and sorted by their code ``_pcode``, which sorts as
-# the parcel ids do (texts taken back after the sums): sorting the ids took seconds.
+# the parcel ids do, and so do the uscc and relation codes (texts taken back after the
+# sums): sorting the texts took seconds.
 _LAND_SQL = """
-SELECT v.uscc, v.year, v._pcode, v.relation,
-       CASE WHEN v.relation = 'lease'
+SELECT v._u, v.year, v._pcode, v._rel,
+       CASE WHEN v._rel = 0
             THEN coalesce(v.area_m2, v.parcel_m2) * pf.lease_scale
             WHEN v.area_m2 IS NULL
             THEN pf.remainder / pf.n_implicit * pf.owner_factor
             ELSE v.area_m2 * pf.explicit_scale * pf.owner_factor
        END AS land_m2
 FROM v JOIN pf USING (_pcode, year)
-ORDER BY v.year, v._pcode, v.uscc, v.relation, v._prow, v._pos DESC
+ORDER BY v.year, v._pcode, v._u, v._rel, v._prow, v._pos DESC
 """
 
+# Grouped by parcel code (one per parcel id, sorting as the ids do); the ids of the few
+# parcels found are joined from ``pid`` (parcel code, id).
 _PARCEL_ISSUES_SQL = """
-SELECT parcel_id,
-       string_agg(CAST(year AS VARCHAR), '、' ORDER BY year) AS years,
-       max(parcel_m2) AS parcel_m2,
-       max(leased_raw) AS leased_raw,
-       max(explicit_raw) AS explicit_raw,
-       max(n_implicit_firms) AS n_implicit_firms
-FROM pf
-WHERE {condition}
-GROUP BY parcel_id
-ORDER BY parcel_id
+SELECT pid.parcel_id, g.years, g.parcel_m2, g.leased_raw, g.explicit_raw, g.n_implicit_firms
+FROM (
+    SELECT _pcode,
+           string_agg(CAST(year AS VARCHAR), '、' ORDER BY year) AS years,
+           max(parcel_m2) AS parcel_m2,
+           max(leased_raw) AS leased_raw,
+           max(explicit_raw) AS explicit_raw,
+           max(n_implicit_firms) AS n_implicit_firms
+    FROM pf
+    WHERE {condition}
+    GROUP BY _pcode
+) AS g
+JOIN pid USING (_pcode)
+ORDER BY g._pcode
 """
+
+# Relation codes (``_rel``): their order is the texts' order.
+_RELATIONS = pa.array(["lease", "own"], type=pa.large_string())
 
 
 def firm_land(
@@ -173,40 +183,35 @@ def firm_land(
         Leases or owned areas beyond the parcel (errors, scaled down), owners split equally
         (info), occupancy rows on unknown parcels or with unusable values (warnings, ignored).
     """
-    occ, bad = _clean_occupancy(occupancy, parcels)
+    parcel_ids = text_array(parcels["parcel_id"].astype("str"))
+    occ, bad, pcode, ids, usccs = _clean_occupancy(occupancy, parcel_ids)
     par = pa.table(
         {
-            "parcel_id": pa.array(parcels["parcel_id"].astype("str"), type=pa.large_string()),
             "area_m2": pa.array(
                 pd.to_numeric(parcels["area_m2"], errors="coerce").to_numpy(dtype="float64"),
                 from_pandas=True,
             ),
             "_prow": np.arange(len(parcels), dtype=np.int64),
+            "_pcode": pcode,
         }
     )
-    # Equal parcel ids share a code, and codes sort as the ids do (the dictionary sorted,
-    # missing last); each code's first row gives its id and area.
-    encoded = pc.dictionary_encode(par["parcel_id"], null_encoding="encode").combine_chunks()
-    dictionary_order = sort_order(pa.table({"id": encoded.dictionary}), ["id"]).to_numpy()
-    place = np.empty(len(dictionary_order), dtype=np.int64)
-    place[dictionary_order] = np.arange(len(dictionary_order), dtype=np.int64)
-    pcode = place[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
-    par = par.append_column("_pcode", pa.array(pcode))
+    # Each code's first row gives its area.
     first = np.unique(pcode, return_index=True)[1] if len(pcode) else np.zeros(0, np.int64)
     codes = pa.table(
         {
-            "parcel_id": encoded.dictionary.take(pa.array(dictionary_order)),
+            "parcel_id": ids,
             "parcel_m2": par["area_m2"].take(pa.array(first, type=pa.int64())),
         }
     )
+    pid = pa.table({"_pcode": np.arange(len(ids), dtype=np.int64), "parcel_id": ids})
     yrs = pd.DataFrame({"year": pd.Series(list(years), dtype="int64")})
-    con = connect({"parcels": par, "occ": occ, "years": yrs})
+    con = connect({"parcels": par, "occ": occ, "years": yrs, "pid": pid})
     try:
         all_threads(con)
         con.execute(_VALID_SQL)
         con.register("ps", _parcel_sums(fetch(con, _PARCEL_ROWS_SQL), codes))
         con.execute(_PARCEL_YEAR_SQL)
-        land = to_frame(_land_sums(fetch(con, _LAND_SQL), codes["parcel_id"]))
+        land = to_frame(_land_sums(fetch(con, _LAND_SQL), ids, usccs))
         issues = _parcel_findings(con)
     finally:
         con.close()
@@ -228,12 +233,13 @@ def _parcel_sums(rows: pa.Table, parcels: pa.Table) -> pa.Table:
 
     ``rows`` are in the summing order; each sum adds its parcel-year's values in that order
     (as DuckDB's ``sum`` on one thread did), so it does not depend on threads; the leased and
-    owned areas are null where no row has one. ``parcels`` gives the id and area of each
-    parcel code (a parcel id repeated in the parcels table has the area of its first row).
+    owned areas are null where no row has one. ``parcels`` gives the area of each parcel
+    code (a parcel id repeated in the parcels table has the area of its first row).
     """
     codes, first = group_codes(rows, ["_pcode", "year"])
     keys = rows.select(["_pcode", "year"]).take(pa.array(first, type=pa.int64()))
-    out = parcels.take(keys["_pcode"]).append_column("year", keys["year"])
+    out = pa.table({"parcel_m2": parcels["parcel_m2"].take(keys["_pcode"])})
+    out = out.append_column("year", keys["year"])
     out = out.append_column("_pcode", keys["_pcode"])
     for c in ("leased_raw", "explicit_raw"):
         out = out.append_column(c, ordered_sums(rows[c], codes, len(first)))
@@ -242,27 +248,70 @@ def _parcel_sums(rows: pa.Table, parcels: pa.Table) -> pa.Table:
     return out.append_column("n_implicit", pa.array(n_implicit))
 
 
-def _land_sums(rows: pa.Table, parcel_ids: pa.Array) -> pa.Table:
+def _land_sums(rows: pa.Table, parcel_ids: pa.Array, usccs: pa.Array) -> pa.Table:
     """Land per firm, year, parcel and relation (positive only), from the rows of step 3.
 
     The rows are in the result's order with each group's rows in a run in the summing order,
-    summed in that order; groups whose land is not positive are dropped. Parcels come as
-    codes ``_pcode``, positions in ``parcel_ids``: the ids are taken for the result rows.
+    summed in that order; groups whose land is not positive are dropped. Parcels, usccs and
+    relations come as codes (``_pcode`` in ``parcel_ids``, ``_u`` in ``usccs``, ``_rel`` in
+    :data:`_RELATIONS`): their texts are taken for the result rows.
     """
-    keys = ["uscc", "year", "_pcode", "relation"]
+    keys = ["_u", "year", "_pcode", "_rel"]
     starts = run_starts(rows, keys)
     codes = run_codes(starts, rows.num_rows)
     out = rows.select(keys).take(pa.array(starts, type=pa.int64()))
     land = ordered_sums(rows["land_m2"], codes, len(starts))
     out = out.append_column("land_m2", land)
     out = out.filter(pc.fill_null(pc.greater(land, 0.0), False))
-    return out.set_column(2, "parcel_id", parcel_ids.take(out["_pcode"]))
+    return pa.table(
+        {
+            "uscc": usccs.take(out["_u"]),
+            "year": out["year"],
+            "parcel_id": parcel_ids.take(out["_pcode"]),
+            "relation": _RELATIONS.take(out["_rel"]),
+            "land_m2": out["land_m2"],
+        }
+    )
+
+
+def _parcel_codes(
+    parcel_ids: pa.Array, occ_ids: pa.Array
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
+    """Parcel codes that sort as the ids do, for the parcels' and the occupancy's ids.
+
+    One dictionary encoding of both columns: equal ids share a code, codes number the
+    parcels' distinct ids in code point order (a missing id last). Returns the parcels'
+    codes, the occupancy rows' codes (-1 for an id not in the parcels or missing: such rows
+    join no parcel, as a join on the text did), whether each occupancy id is a parcel's
+    (missing ids match a missing parcel id, as ``isin`` does), and the ids by code.
+    """
+    n = len(parcel_ids)
+    encoded = pc.dictionary_encode(pa.concat_arrays([parcel_ids, occ_ids]), null_encoding="encode")
+    index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    in_parcels = np.zeros(len(encoded.dictionary), dtype=bool)
+    in_parcels[index[:n]] = True
+    listed = np.flatnonzero(in_parcels)
+    ids = encoded.dictionary.take(pa.array(listed, type=pa.int64()))
+    order = sort_order(pa.table({"id": ids}), ["id"]).to_numpy()
+    code_of = np.full(len(encoded.dictionary), -1, dtype=np.int64)
+    code_of[listed[order]] = np.arange(len(order), dtype=np.int64)
+    occ_index = index[n:]
+    known = in_parcels[occ_index]
+    occ_code = code_of[occ_index]
+    if occ_ids.null_count:
+        occ_code[~pc.is_valid(occ_ids).to_numpy(zero_copy_only=False)] = -1
+    return code_of[index[:n]], occ_code, known, ids.take(pa.array(order))
 
 
 def _clean_occupancy(
-    occupancy: pd.DataFrame, parcels: pd.DataFrame
-) -> tuple[pa.Table, pd.DataFrame]:
-    """Canonical occupancy with a row number and an ``_ok`` flag, plus findings for bad rows."""
+    occupancy: pd.DataFrame, parcel_ids: pa.Array
+) -> tuple[pa.Table, pd.DataFrame, np.ndarray, pa.Array, pa.Array]:
+    """Occupancy coded for the SQL steps, findings for bad rows, and the codes' texts.
+
+    Returns the occupancy table (``_pos``, the codes ``_pcode``, ``_u`` and ``_rel``, area,
+    years and an ``_ok`` flag), the findings, the parcels' codes, the parcel ids by code and
+    the usccs by code (see :func:`_parcel_codes`, :func:`landeval.mu_scoring._frames.sorted_codes`).
+    """
     n = len(occupancy)
 
     def col(name: str) -> pd.Series:
@@ -281,7 +330,8 @@ def _clean_occupancy(
             "to_year": pd.to_numeric(col("to_year"), errors="coerce").astype("Int64"),
         }
     )
-    unknown = ~is_in(occ["parcel_id"], parcels["parcel_id"].astype("str"))
+    pcode, occ_pcode, known, ids = _parcel_codes(parcel_ids, text_array(occ["parcel_id"]))
+    unknown = ~known
     bad_rel = ~occ["relation"].isin(["own", "lease"]) & ~unknown
     bad_area = (occ["area_m2"] <= 0) & ~unknown & ~bad_rel
     missing_id = occ["uscc"].isna()
@@ -335,17 +385,29 @@ def _clean_occupancy(
             suggestion="补充统一社会信用代码",
         ),
     ]
-    # A canonical row order (by value, not by position in the file) so that the sums in SQL
-    # are the same however the input rows are shuffled. Sorted in Arrow (pandas' lexsort on
-    # text took seconds); the row number last makes the order total, missing values last.
-    table = arrow_table(occ)
-    order = sort_order(
-        table, ["uscc", "parcel_id", "relation", "area_m2", "from_year", "to_year", "_row"]
+    # The texts as codes that sort as they do (see _VALID_SQL); rows that are not ``_ok``
+    # may have any code (they are left out).
+    u, usccs = sorted_codes(text_array(occ["uscc"]))
+    rel = pc.index_in(text_array(occ["relation"]), value_set=_RELATIONS)
+    table = pa.table(
+        {
+            "_pcode": occ_pcode,
+            "_u": u,
+            "_rel": pc.fill_null(rel, -1).cast(pa.int64()),
+            **{c: arrow_table(occ[[c]])[c] for c in ("area_m2", "from_year", "to_year")},
+            "_ok": occ["_ok"].to_numpy(dtype=bool),
+            "_row": np.arange(n, dtype=np.int64),
+        }
     )
+    # A canonical row order (by value, not by position in the file) so that the sums in SQL
+    # are the same however the input rows are shuffled. Sorted in Arrow on the codes, which
+    # order the valid rows as their texts do (a sort on the texts took seconds); the row
+    # number last makes the order total, missing values last.
+    order = sort_order(table, ["_u", "_pcode", "_rel", "area_m2", "from_year", "to_year", "_row"])
     # ``_pos``: the place in that order, which fixes the order every sum adds its rows in.
-    table = table.take(order)
+    table = table.take(order).drop_columns(["_row"])
     table = table.append_column("_pos", pa.array(np.arange(n, dtype=np.int64)))
-    return table, concat_findings(*found)
+    return table, concat_findings(*found), pcode, ids, usccs
 
 
 def _parcel_findings(con) -> pd.DataFrame:

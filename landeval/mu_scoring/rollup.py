@@ -26,9 +26,12 @@ from landeval.mu_scoring._frames import (
     group_codes,
     is_sorted,
     ordered_sums,
+    repeated,
     run_codes,
     run_starts,
+    shared_codes,
     sort_order,
+    sorted_codes,
     text_array,
     to_frame,
 )
@@ -42,6 +45,8 @@ ALLOCATED_VALUES: tuple[str, ...] = ("tax", "value_added", "revenue", "rd_expens
 # below), so DuckDB may use every thread: row-wise arithmetic and joins. It returns the land
 # row number ``_row`` with the new columns only: the rows are put in land order in numpy, and
 # the land's own columns need no copy (sorting them with their texts in DuckDB took seconds).
+# Usually the same is computed in numpy on uscc codes (:func:`_coded_allocation`, no joins on
+# texts); the query serves the inputs that path leaves out.
 _ALLOC_SQL = """
 SELECT l._row,
        l.land_m2 / tot.firm_m2 AS share,
@@ -55,7 +60,9 @@ LEFT JOIN firms AS f ON f.uscc = l.uscc
 _ALLOC_KEYS: list[str] = ["year", "parcel_id", "uscc", "relation"]
 
 # Step 1b: each parcel-year's occupants, ranked: most land first, then the higher score, then
-# the smaller uscc (a deterministic order for lists and for the main occupant).
+# the smaller uscc (a deterministic order for lists and for the main occupant). Usually
+# ranked in numpy on codes instead (:func:`_coded_occupant_lists`); the query serves the
+# inputs that path leaves out.
 _OCCUPANTS_SQL = """
 SELECT occ.parcel_id, occ.year, occ.uscc, occ.land_m2, occ.tax, occ.value_added,
        coalesce(fs.name, f.name, occ.uscc) AS name,
@@ -118,15 +125,17 @@ def allocate(land: pd.DataFrame, *, firm_scores: pd.DataFrame, firms: pd.DataFra
     if not is_sorted(table, _ALLOC_KEYS):
         table = table.take(sort_order(table, [*_ALLOC_KEYS, "_row"]))
         table = table.set_column(5, "_row", pa.array(np.arange(len(land), dtype=np.int64)))
-    tot = land_per_firm_year(table.select(["uscc", "year", "land_m2"]))
-    tot = tot.rename_columns(["uscc", "year", "firm_m2"])
-    land_numbers = table.select(["uscc", "year", "land_m2", "_row"])
-    con = connect({"land": land_numbers, "tot": tot, "fs": fs, "firms": reg})
-    try:
-        all_threads(con)
-        joined = fetch(con, _ALLOC_SQL.format(money=money))
-    finally:
-        con.close()
+    joined = _coded_allocation(table, fs=fs, reg=reg)
+    if joined is None:
+        tot = land_per_firm_year(table.select(["uscc", "year", "land_m2"]))
+        tot = tot.rename_columns(["uscc", "year", "firm_m2"])
+        land_numbers = table.select(["uscc", "year", "land_m2", "_row"])
+        con = connect({"land": land_numbers, "tot": tot, "fs": fs, "firms": reg})
+        try:
+            all_threads(con)
+            joined = fetch(con, _ALLOC_SQL.format(money=money))
+        finally:
+            con.close()
     rows = joined["_row"].to_numpy()
     order = np.argsort(rows, kind="stable")
     rows = rows[order]
@@ -145,6 +154,69 @@ def allocate(land: pd.DataFrame, *, firm_scores: pd.DataFrame, firms: pd.DataFra
     for c in ("land_m2", "share", *ALLOCATED_VALUES):
         out[c] = out[c].astype("float64")
     return out.reset_index(drop=True)
+
+
+def _coded_allocation(table: pa.Table, *, fs: pd.DataFrame, reg: pd.DataFrame) -> pa.Table | None:
+    """``_ALLOC_SQL``'s result in numpy, its rows in ``table``'s order; None where needed.
+
+    The land, firm-year and registry rows meet through uscc codes (one dictionary encoding
+    of the three uscc columns) instead of joins on the texts; each firm-year's land is
+    summed in the land's row order (as :func:`land_per_firm_year`) and the shares and money
+    are the same IEEE operations as in SQL. Falls back (None) on a repeated firm-year in
+    ``fs``, a missing year or land, or a firm-year whose land sums to zero or less.
+    """
+    n = table.num_rows
+    if not n or table["year"].null_count or table["land_m2"].null_count:
+        return None
+    land = table["land_m2"].to_numpy()
+    year = table["year"].to_numpy()
+    fs_year = fs["year"].to_numpy(dtype=np.int64)
+    (land_u, fs_u, reg_u), n_codes = shared_codes(
+        table["uscc"], text_array(fs["uscc"]), text_array(reg["uscc"])
+    )
+    low = int(min(fs_year.min(initial=year.min()), year.min()))
+    span = int(max(fs_year.max(initial=year.max()), year.max())) - low + 1
+    if np.isnan(land).any() or n_codes * span > 4 * (len(fs_u) + n) + 16:
+        return None
+    # Each firm-year's land, added in row order by bincount (as ordered_sums adds); rows
+    # without a uscc have no total and are left out, as in the join.
+    keep = land_u >= 0
+    key = land_u[keep] * span + (year[keep] - low)
+    firm_m2 = np.bincount(key, weights=land[keep], minlength=n_codes * span)
+    if (firm_m2[key] <= 0).any():
+        return None
+    fs_key = (fs_u * span + (fs_year - low))[fs_u >= 0]
+    fs_row_of = np.full(n_codes * span, -1, dtype=np.int64)
+    fs_row_of[fs_key] = np.flatnonzero(fs_u >= 0)
+    if np.count_nonzero(fs_row_of >= 0) < len(fs_key):
+        return None
+    rows = np.flatnonzero(keep)
+    fs_row = fs_row_of[key]
+    reg_row_of = np.full(n_codes, -1, dtype=np.int64)
+    reg_row_of[reg_u[reg_u >= 0][::-1]] = np.flatnonzero(reg_u >= 0)[::-1]
+    reg_row = reg_row_of[land_u[keep]]
+    share = land[keep] / firm_m2[key]
+
+    def at(column: pd.Series, where: np.ndarray) -> pa.Array:
+        return text_array(column).take(pa.array(where, mask=where < 0, type=pa.int64()))
+
+    out = {
+        "_row": table["_row"].take(pa.array(rows, type=pa.int64())),
+        "share": pa.array(share),
+        "scale": pc.coalesce(at(fs["scale"], fs_row), at(reg["scale"], reg_row)),
+    }
+    for c in ALLOCATED_VALUES:
+        values = _floats_at(fs[c], fs_row)
+        out[c] = pa.array(values * share, mask=np.isnan(values))
+    return pa.table(out)
+
+
+def _floats_at(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """``column``'s values (float64) at ``rows``, NaN where a row is -1 or a value missing."""
+    values = np.full(len(rows), np.nan)
+    found = rows >= 0
+    values[found] = column.to_numpy(dtype="float64", na_value=np.nan)[rows[found]]
+    return values
 
 
 def parcel_scores(
@@ -188,7 +260,9 @@ def parcel_scores(
         }
     )
     # The parcel_id's place in text order (equal ids share it; missing ids last).
-    rank, ids = pd.factorize(par["parcel_id"], sort=True)
+    # (One hash pass and a sort of the distinct ids in Arrow: pandas' sorted factorize sorted
+    # them again through Python objects.)
+    rank, id_texts = sorted_codes(text_array(par["parcel_id"]))
     par["_rank"] = np.where(rank < 0, rank.max(initial=0) + 1, rank)
     fs = _firm_frame(firm_scores, ["name", "industry_code", "class", "score"])
     reg = _registry(firms)
@@ -197,13 +271,22 @@ def parcel_scores(
     occ = _occupant_sums(allocation)
     texts = arrow_table(par[["parcel_id", "county_code"]])
     numbers = par.drop(columns=["parcel_id", "county_code"])
-    con = connect({"parcels": numbers, "years": yrs, "occ": occ, "fs": fs, "firms": reg})
+    coded = _coded_occupant_lists(occ, fs=fs, reg=reg, ids=id_texts, years=yrs["year"])
+    tables = {"parcels": numbers, "years": yrs}
+    if coded is None:
+        tables.update({"occ": occ, "fs": fs, "firms": reg})
+    con = connect(tables)
     try:
         all_threads(con)
-        ranked = fetch(con, _OCCUPANTS_SQL)
-        agg, main = _occupant_lists(ranked)
-        del ranked
-        con.register("agg", _agg_keys(agg, ids=text_array(pd.Series(ids)), years=yrs["year"]))
+        if coded is None:
+            ranked = fetch(con, _OCCUPANTS_SQL)
+            agg, main = _occupant_lists(ranked)
+            del ranked
+            keys = _agg_keys(agg, ids=id_texts, years=yrs["year"])
+        else:
+            keys, agg, main = coded
+        con.register("agg", keys)
+        del keys
         sql = _PARCEL_SQL.format(
             m2_per_mu=repr(M2_PER_MU), n_years=len(yrs), n_parcels=max(len(par), 1)
         )
@@ -299,6 +382,128 @@ def _occupant_lists(ranked: pa.Table) -> tuple[pa.Table, pa.Table]:
         }
     )
     return agg, ranked.select(["uscc", "name", "industry_code", "class"])
+
+
+def _coded_occupant_lists(
+    occ: pa.Table, *, fs: pd.DataFrame, reg: pd.DataFrame, ids: pa.Array, years: pd.Series
+) -> tuple[pa.Table, pa.Table, pa.Table] | None:
+    """Steps 1b and 2 on integer codes: :func:`_agg_keys`, :func:`_occupant_lists`' tables.
+
+    The occupants are ranked as ``_OCCUPANTS_SQL`` ranks them, with their firm-year and
+    registry rows found through uscc codes (one dictionary encoding of the three uscc
+    columns) and sorted in numpy: the query joined, sorted and returned millions of texts.
+    ``occ`` (:func:`_occupant_sums`) must be sorted by year, parcel_id and uscc, so that a
+    stable sort leaves ties in uscc order. Returns None where the query is needed: ``occ``
+    not so sorted or with missing keys or land, ``fs`` with a repeated firm-year.
+
+    The main occupants' table holds one row per parcel-year (``_main`` counts from 0).
+    """
+    n = occ.num_rows
+    if not n or not is_sorted(occ, ["year", "parcel_id", "uscc"], strict=True):
+        return None
+    land = occ["land_m2"].to_numpy()
+    if occ["land_m2"].null_count or np.isnan(land).any():
+        return None
+    # Firm-year and registry rows of each occupant by uscc code (missing usccs match none).
+    (fs_u, reg_u, occ_u), n_codes = shared_codes(
+        text_array(fs["uscc"]), text_array(reg["uscc"]), occ["uscc"]
+    )
+    occ_year = occ["year"].to_numpy()
+    fs_year = fs["year"].to_numpy(dtype=np.int64)
+    # (uscc code, year) → firm-year row, in a table over the years' range.
+    low = int(min(fs_year.min(initial=occ_year.min()), occ_year.min()))
+    span = int(max(fs_year.max(initial=occ_year.max()), occ_year.max())) - low + 1
+    if n_codes * span > 4 * (len(fs_u) + n) + 16:
+        return None
+    fs_key = (fs_u * span + (fs_year - low))[fs_u >= 0]
+    fs_row_of = np.full(n_codes * span, -1, dtype=np.int64)
+    fs_row_of[fs_key] = np.flatnonzero(fs_u >= 0)
+    if np.count_nonzero(fs_row_of >= 0) < len(fs_key):
+        # A repeated firm-year: the join gives an occupant several rows.
+        return None
+    fs_row = fs_row_of[occ_u * span + (occ_year - low)]
+    fs_row[occ_u < 0] = -1
+    reg_row_of = np.full(n_codes, -1, dtype=np.int64)
+    reg_row_of[reg_u[reg_u >= 0][::-1]] = np.flatnonzero(reg_u >= 0)[::-1]
+    reg_row = np.where(occ_u >= 0, reg_row_of[occ_u], -1)
+    # Parcel codes in text order (-1: not a parcel; such rows join no parcel-year): the rows
+    # are sorted by year and parcel_id, so only the first of each parcel's run is looked up.
+    starts = run_starts(occ, ["year", "parcel_id"])
+    pcode = codes_in(occ["parcel_id"].take(pa.array(starts, type=pa.int64())), ids)
+    pcode = pcode[run_codes(starts, n)]
+    # ORDER BY parcel_id, year, land_m2 DESC, score DESC NULLS LAST, uscc: by parcel-year
+    # first, then the rows of parcel-years with several occupants by the other keys. Both
+    # sorts are stable: ties keep the rows' uscc order.
+    group = pcode * span + (occ_year - low)
+    order = np.argsort(group, kind="stable")
+    grouped = group[order]
+    single = np.ones(n, dtype=bool)
+    same = grouped[1:] == grouped[:-1]
+    single[1:] &= ~same
+    single[:-1] &= ~same
+    shared = order[~single]
+    if len(shared):
+        score = _floats_at(fs["score"], fs_row[shared])
+        no_score = np.isnan(score)
+        ranked = np.lexsort(
+            (-np.where(no_score, 0.0, score), no_score, -land[shared], group[shared])
+        )
+        order[~single] = shared[ranked]
+    pcode, year = pcode[order], occ_year[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = (pcode[1:] != pcode[:-1]) | (year[1:] != year[:-1])
+    starts = np.flatnonzero(first)
+    take = pa.array(order, type=pa.int64())
+
+    def rows(column: pd.Series, at: np.ndarray) -> pa.Array:
+        # ``column``'s values at rows ``at`` (null where -1).
+        return text_array(column).take(pa.array(at, mask=at < 0, type=pa.int64()))
+
+    fs_at, reg_at = fs_row[order], reg_row[order]
+    uscc = occ["uscc"].combine_chunks().cast(pa.large_string()).take(take)
+    name = pc.coalesce(rows(fs["name"], fs_at), rows(reg["name"], reg_at), uscc)
+    offsets = pa.array(np.append(starts, n), type=pa.int64())
+
+    def joined(values: pa.Array) -> pa.Array:
+        lists = pa.LargeListArray.from_arrays(offsets, values)
+        return pc.binary_join(lists, pa.scalar(";", type=values.type))
+
+    head = pa.array(starts, type=pa.int64())
+    fs_head, reg_head = fs_at[starts], reg_at[starts]
+    main = pa.table(
+        {
+            "uscc": uscc.take(head),
+            "name": name.take(head),
+            "industry_code": pc.coalesce(
+                rows(fs["industry_code"], fs_head), rows(reg["industry_code"], reg_head)
+            ),
+            "class": rows(fs["class"], fs_head),
+        }
+    )
+    agg = pa.table(
+        {
+            "occupants": joined(uscc),
+            "occupant_names": joined(name),
+            "_main": pa.array(np.arange(len(starts), dtype=np.int64)),
+        }
+    )
+    listed_years = years.to_numpy(dtype=np.int64)
+    head_year = year[starts]
+    place = np.searchsorted(listed_years, head_year)
+    found = place < len(listed_years)
+    found[found] = listed_years[place[found]] == head_year[found]
+    keys = pa.table(
+        {
+            "_rank": pa.array(pcode[starts], type=pa.int64()),
+            "_y": pa.array(np.where(found, place, -1), type=pa.int64()),
+            "_a": pa.array(np.arange(len(starts), dtype=np.int64)),
+            "occupied_m2": _run_sums(occ["land_m2"].take(take), starts, n),
+            "n_occupants": pa.array(np.diff(np.append(starts, n)), type=pa.int64()),
+            "tax": _run_sums(occ["tax"].take(take), starts, n),
+            "value_added": _run_sums(occ["value_added"].take(take), starts, n),
+        }
+    )
+    return keys, agg, main
 
 
 def _agg_keys(agg: pa.Table, *, ids: pa.Array, years: pd.Series) -> pa.Table:
@@ -412,4 +617,4 @@ def _registry(firms: pd.DataFrame) -> pd.DataFrame:
             for c in ("uscc", "name", "industry_code", "scale")
         }
     )
-    return reg.drop_duplicates("uscc", keep="first")
+    return reg[~repeated(reg["uscc"])]
