@@ -18,8 +18,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from concurrent import futures
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -359,21 +357,14 @@ def write_outputs(
 
     files: dict[str, Path] = {}
     if "exports" in only:
-        # GDAL inserts the GeoPackage's rows holding the GIL; the workbook spends most of
-        # its time in DuckDB and zlib, which do not. Side by side they share the two cores.
-        with hook("exports"), ThreadPoolExecutor(max_workers=1) as side:
-            geopackage = side.submit(
-                write_geopackage, tables, out_dir / OUTPUT_FILES["geopackage"], lang=lang
+        with hook("exports"):
+            files["geopackage"] = write_geopackage(
+                tables, out_dir / OUTPUT_FILES["geopackage"], lang=lang
             )
-            try:
-                workbook = write_workbook(
-                    tables, out_dir / OUTPUT_FILES["workbook"], lang=lang, year=year
-                )
-                csv = write_actions_csv(tables, out_dir / OUTPUT_FILES["csv"], lang=lang)
-            except BaseException:
-                futures.wait([geopackage])  # its files are in out_dir: let it finish first
-                raise
-            files.update(geopackage=geopackage.result(), workbook=workbook, csv=csv)
+            files["workbook"] = write_workbook(
+                tables, out_dir / OUTPUT_FILES["workbook"], lang=lang, year=year
+            )
+            files["csv"] = write_actions_csv(tables, out_dir / OUTPUT_FILES["csv"], lang=lang)
     if maps and "maps" in only:
         with hook("maps"):
             files["maps"] = write_map_files(
