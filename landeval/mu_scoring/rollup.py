@@ -185,16 +185,12 @@ def _coded_allocation(table: pa.Table, *, fs: pd.DataFrame, reg: pd.DataFrame) -
     firm_m2 = np.bincount(key, weights=land[keep], minlength=n_codes * span)
     if (firm_m2[key] <= 0).any():
         return None
-    fs_key = (fs_u * span + (fs_year - low))[fs_u >= 0]
-    fs_row_of = np.full(n_codes * span, -1, dtype=np.int64)
-    fs_row_of[fs_key] = np.flatnonzero(fs_u >= 0)
-    if np.count_nonzero(fs_row_of >= 0) < len(fs_key):
+    fs_row_of = _firm_year_rows(fs_u, fs_year, low=low, span=span, n_codes=n_codes)
+    if fs_row_of is None:
         return None
     rows = np.flatnonzero(keep)
     fs_row = fs_row_of[key]
-    reg_row_of = np.full(n_codes, -1, dtype=np.int64)
-    reg_row_of[reg_u[reg_u >= 0][::-1]] = np.flatnonzero(reg_u >= 0)[::-1]
-    reg_row = reg_row_of[land_u[keep]]
+    reg_row = _first_rows(reg_u, n_codes)[land_u[keep]]
     share = land[keep] / firm_m2[key]
 
     def at(column: pd.Series, where: np.ndarray) -> pa.Array:
@@ -415,17 +411,13 @@ def _coded_occupant_lists(
     span = int(max(fs_year.max(initial=occ_year.max()), occ_year.max())) - low + 1
     if n_codes * span > 4 * (len(fs_u) + n) + 16:
         return None
-    fs_key = (fs_u * span + (fs_year - low))[fs_u >= 0]
-    fs_row_of = np.full(n_codes * span, -1, dtype=np.int64)
-    fs_row_of[fs_key] = np.flatnonzero(fs_u >= 0)
-    if np.count_nonzero(fs_row_of >= 0) < len(fs_key):
+    fs_row_of = _firm_year_rows(fs_u, fs_year, low=low, span=span, n_codes=n_codes)
+    if fs_row_of is None:
         # A repeated firm-year: the join gives an occupant several rows.
         return None
     fs_row = fs_row_of[occ_u * span + (occ_year - low)]
     fs_row[occ_u < 0] = -1
-    reg_row_of = np.full(n_codes, -1, dtype=np.int64)
-    reg_row_of[reg_u[reg_u >= 0][::-1]] = np.flatnonzero(reg_u >= 0)[::-1]
-    reg_row = np.where(occ_u >= 0, reg_row_of[occ_u], -1)
+    reg_row = np.where(occ_u >= 0, _first_rows(reg_u, n_codes)[occ_u], -1)
     # Parcel codes in text order (-1: not a parcel; such rows join no parcel-year): the rows
     # are sorted by year and parcel_id, so only the first of each parcel's run is looked up.
     starts = run_starts(occ, ["year", "parcel_id"])
@@ -618,3 +610,29 @@ def _registry(firms: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return reg[~repeated(reg["uscc"])]
+
+
+def _firm_year_rows(
+    codes: np.ndarray, years: np.ndarray, *, low: int, span: int, n_codes: int
+) -> np.ndarray | None:
+    """Row of each (uscc code, year) in a table over codes × years ``low..low+span-1``.
+
+    -1 where there is no row (rows with code -1 are left out). None when a (code, year) is
+    repeated: a join on it would give several rows, which the callers' SQL fallback keeps.
+    """
+    valid = codes >= 0
+    key = (codes * span + (years - low))[valid]
+    row_of = np.full(n_codes * span, -1, dtype=np.int64)
+    row_of[key] = np.flatnonzero(valid)
+    if np.count_nonzero(row_of >= 0) < len(key):
+        return None
+    return row_of
+
+
+def _first_rows(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """Row of each code's first occurrence in ``codes`` (-1: none; code -1 is left out)."""
+    valid = codes >= 0
+    row_of = np.full(n_codes, -1, dtype=np.int64)
+    # assigned last row first, so that the first row of a repeated code is the one kept
+    row_of[codes[valid][::-1]] = np.flatnonzero(valid)[::-1]
+    return row_of
