@@ -8,7 +8,7 @@ Without ``--project`` the demo generator writes a project at ``--scale`` (3,000 
 scale 1, so 334 gives about 1M) without rasters into a temporary folder. The load runs in a
 fresh child process so that its peak resident memory (ru_maxrss) is the load's own: first
 stage by stage (read each layer; project, repair and add areas; validate), then the whole
-:func:`landeval.project.load_project` as a user calls it.
+:func:`landeval.inputs.project.load_project` as a user calls it.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ import json, resource, sys, time
 from pathlib import Path
 
 from landeval.config import load_config
-from landeval.crs import projected_crs_for
-from landeval.io import add_area, read_table, read_vector
-from landeval.model import TABLES, VECTOR_LAYERS
-from landeval.project import load_project
+from landeval.inputs.crs import projected_crs_for
+from landeval.inputs.read import add_area, read_table, read_vector
+from landeval.inputs.model import TABLES, VECTOR_LAYERS
+from landeval.inputs.project import load_project
 from landeval.validate import repair_geometries, validate_inputs
 
 project = Path(sys.argv[1])

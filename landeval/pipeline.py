@@ -29,7 +29,7 @@ from landeval._atomic import atomic_dir
 from landeval.config import Config
 from landeval.errors import ConfigError, DataError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors
-from landeval.model import Inputs
+from landeval.inputs.model import Inputs
 
 if TYPE_CHECKING:
     from landeval.mu_scoring import ScoringResult
@@ -111,7 +111,7 @@ def evaluate(
     Parameters
     ----------
     inputs : Inputs
-        Loaded project (:func:`landeval.project.load_project`).
+        Loaded project (:func:`landeval.inputs.project.load_project`).
     config : Config
         Effective configuration.
     year : int, optional
@@ -243,7 +243,7 @@ def load(
 ) -> tuple[Config, Inputs]:
     """Load a project (default: the embedded demo), with CLI-style overrides."""
     from landeval.config import load_config  # noqa: PLC0415
-    from landeval.project import load_project  # noqa: PLC0415
+    from landeval.inputs.project import load_project  # noqa: PLC0415
 
     overrides: dict[str, dict] = {"project": {}}
     if year:

@@ -67,7 +67,7 @@ QUICKSTART = [
 
     import pandas as pd
 
-    from landeval.labels import CLASS_LABELS, SCALE_LABELS, TREATMENT_LABELS, label
+    from landeval.vocabulary import CLASS_LABELS, SCALE_LABELS, TREATMENT_LABELS, label
     from landeval.pipeline import run
 
     pd.set_option("display.max_columns", 30)
@@ -415,7 +415,7 @@ YOUR_DATA = [
     """),
     _code("""
     from landeval.errors import DataError
-    from landeval.project import load_project
+    from landeval.inputs.project import load_project
 
     try:
         load_project(PROJECT)
@@ -492,7 +492,7 @@ YOUR_DATA = [
     `landeval run --project my_project --out my_output`。
     """),
     _code("""
-    from landeval.labels import TREATMENT_LABELS, label
+    from landeval.vocabulary import TREATMENT_LABELS, label
     from landeval.pipeline import run
 
     result = run(PROJECT, out_dir=OUT)
@@ -542,7 +542,7 @@ METHOD = [
     from landeval.config import load_config
     from landeval.demo import demo_project_dir
     from landeval.pipeline import evaluate, load
-    from landeval.units import M2_PER_MU
+    from landeval.inputs.units import M2_PER_MU
 
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)

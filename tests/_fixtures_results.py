@@ -1,4 +1,4 @@
-"""Small but realistic result tables per the contract of landeval.model.RESULT_COLUMNS.
+"""Small but realistic result tables per the contract of landeval.inputs.model.RESULT_COLUMNS.
 
 Ten parcels in three Shaoxing counties with every treatment, two hostile firm names
 (a spreadsheet formula and an HTML script) and parcel codes starting with "-" and "+".
@@ -21,8 +21,8 @@ import pandas as pd
 import shapely
 
 from landeval.findings import FINDING_COLUMNS
-from landeval.model import RESULT_COLUMNS
-from landeval.units import M2_PER_MU
+from landeval.inputs.model import RESULT_COLUMNS
+from landeval.inputs.units import M2_PER_MU
 
 CRS = "EPSG:4549"
 YEAR = 2024

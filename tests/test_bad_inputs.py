@@ -23,7 +23,7 @@ import pytest
 
 from landeval.config import load_config
 from landeval.findings import FINDING_COLUMNS
-from landeval.io import read_table, read_vector
+from landeval.inputs.read import read_table, read_vector
 from landeval.store import read_table as read_store_table
 
 # The corpus tests share one session of ~60 CLI subprocesses (two at a time): slow.

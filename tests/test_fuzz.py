@@ -1,7 +1,7 @@
 """Property-based fuzzing (issue 9): table loaders, identifier checks, nothing lost.
 
 - Random bytes, random CSV text and random XLSX cells given to
-  :func:`landeval.io.read_table` give a frame and findings, or a LandevalError; never
+  :func:`landeval.inputs.read.read_table` give a frame and findings, or a LandevalError; never
   another exception.
 - The 统一社会信用代码 check never raises, accepts every code built with its check character,
   catches every single-character change, and the vectorised check of the validator agrees
@@ -33,10 +33,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from landeval.config import default_config
 from landeval.errors import LandevalError
 from landeval.findings import FINDING_COLUMNS, concat_findings
-from landeval.identifiers import USCC_ALPHABET, parse_parcel_code, uscc_check_char, uscc_problem
-from landeval.io import SOURCE_ROW, read_table, read_vector
-from landeval.model import SCHEMAS
-from landeval.project import load_project
+from landeval.inputs.identifiers import (
+    USCC_ALPHABET,
+    parse_parcel_code,
+    uscc_check_char,
+    uscc_problem,
+)
+from landeval.inputs.model import SCHEMAS
+from landeval.inputs.project import load_project
+from landeval.inputs.read import SOURCE_ROW, read_table, read_vector
 from landeval.validate import _uscc_ok, validate_inputs
 
 _BAD = Path(__file__).parent / "data" / "bad"

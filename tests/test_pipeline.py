@@ -15,9 +15,9 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
-from conftest import run_cli, tree_hashes
 
 from landeval.store import read_tables
+from tests.conftest import run_cli, tree_hashes
 
 TREATMENT_SHEETS = {"REBUILD": "拆除重建", "UPGRADE": "整治提升", "CONVERT": "功能转型",
                     "EXIT": "关停退出"}  # fmt: skip

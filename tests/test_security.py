@@ -194,7 +194,7 @@ def test_maps_carry_the_payloads_as_text(poisoned_run):
 
 @pytest.mark.browser
 def test_no_dialog_fires_in_the_treatment_map(poisoned_run):
-    from test_maps_browser import CHROMIUM, CHROMIUM_ARGS, Opened
+    from tests.maps.test_browser import CHROMIUM, CHROMIUM_ARGS, Opened
 
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")

@@ -10,7 +10,7 @@ import pandas as pd
 from landeval.config import Config
 from landeval.errors import DataError
 from landeval.findings import concat_findings, has_errors
-from landeval.model import Inputs
+from landeval.inputs.model import Inputs
 from landeval.pipeline import (
     check_out_dir,
     default_project_dir,

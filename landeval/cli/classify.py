@@ -10,8 +10,8 @@ import pandas as pd
 from landeval.cli._options import out_option, project_option, year_option
 from landeval.cli._stages import load_checked
 from landeval.cli._tables import print_table
-from landeval.labels import TIER_LABELS, label
 from landeval.pipeline import evaluate
+from landeval.vocabulary import TIER_LABELS, label
 
 
 @click.command(name="classify")

@@ -9,8 +9,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from landeval.identifiers import SHAOXING_COUNTIES
-from landeval.labels import TIER_LABELS
+from landeval.inputs.identifiers import SHAOXING_COUNTIES
+from landeval.vocabulary import TIER_LABELS
 
 
 @click.command(name="demo")

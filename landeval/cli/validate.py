@@ -40,7 +40,7 @@ _HEADERS_ZH = {
 def command(project_dir: Path | None, findings_path: Path | None) -> None:
     """Check a project's input data and list the problems found (数据质量检查)."""
     from landeval.errors import DataError  # noqa: PLC0415
-    from landeval.project import load_project  # noqa: PLC0415 - heavy imports
+    from landeval.inputs.project import load_project  # noqa: PLC0415 - heavy imports
 
     if findings_path is not None:
         _check_target(findings_path, project_dir)

@@ -28,8 +28,8 @@ from landeval.demo.zones import (
     park_parcels,
     platforms_layer,
 )
-from landeval.model import columns
-from landeval.units import M2_PER_MU
+from landeval.inputs.model import columns
+from landeval.inputs.units import M2_PER_MU
 
 
 @dataclass(frozen=True)

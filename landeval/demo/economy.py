@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from landeval.demo.clusters import CLUSTERS, VETO_REASONS, YEARS
-from landeval.units import M2_PER_MU
+from landeval.inputs.units import M2_PER_MU
 
 _VA_PER_MU = 155.0  # city level of value added per mu, above-scale, 2024 (万元)
 _BELOW_FACTOR = 0.55

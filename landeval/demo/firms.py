@@ -27,8 +27,8 @@ from landeval.demo.clusters import (
     TRADE_NAME_CHARS,
     UTILITY_CLUSTERS,
 )
-from landeval.identifiers import USCC_ALPHABET
-from landeval.units import M2_PER_MU
+from landeval.inputs.identifiers import USCC_ALPHABET
+from landeval.inputs.units import M2_PER_MU
 
 _EMPTY_SHARE = 0.04
 _RUN_SIZES = np.array([1, 2, 3, 4, 5])

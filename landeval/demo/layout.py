@@ -25,7 +25,7 @@ import shapely
 from pyproj import Transformer
 
 from landeval.demo.clusters import CLUSTERS, CRS, ClusterSpec
-from landeval.units import M2_PER_MU
+from landeval.inputs.units import M2_PER_MU
 
 _MEDIAN_MU = 25.0
 _SIGMA = 0.9

@@ -27,7 +27,7 @@ from landeval.demo.builder import DemoData, build_demo, summary_counts
 from landeval.demo.clusters import CRS, EVALUATION_YEAR, PLATFORM_NOTE, YEARS
 from landeval.demo.economy import OUTPUT_HEADERS, TAX_HEADERS
 from landeval.demo.rasters import FOOTPRINT_NODATA, HEIGHT_NODATA, LANDCOVER_NODATA
-from landeval.model import columns
+from landeval.inputs.model import columns
 
 PROJECT_NAME = "绍兴市工业用地亩均评价（示例数据）"
 _GPKG = "parcels.gpkg"

@@ -22,7 +22,7 @@ from landeval.demo.clusters import (
     UNBALANCED_COUNTY,
 )
 from landeval.demo.layout import ClusterFrame, Layout
-from landeval.units import M2_PER_MU
+from landeval.inputs.units import M2_PER_MU
 
 _ROAD_PAD = 16.0  # half a road: the line and platforms reach to the middle of edge roads
 _MULTI_TENANT_MIN_MU = 12.0

@@ -1,7 +1,7 @@
 """Exports a bureau hands out: ``actions.xlsx``, ``actions.csv`` and ``parcels.gpkg``.
 
 The three writers take the run's result tables by name (see
-:data:`landeval.model.RESULT_COLUMNS`) and write one file each, atomically.
+:data:`landeval.inputs.model.RESULT_COLUMNS`) and write one file each, atomically.
 """
 
 from landeval.export.actions_csv import write_actions_csv

@@ -1,6 +1,6 @@
 """The tables of the action lists, built from result frames (pure; no I/O).
 
-Each builder takes result frames with the columns of :data:`landeval.model.RESULT_COLUMNS`
+Each builder takes result frames with the columns of :data:`landeval.inputs.model.RESULT_COLUMNS`
 and returns a :class:`Table`: a frame whose columns are the display headers (Chinese, or
 English with ``lang="en"``) and whose cells are text (Arrow-backed strings) or numbers
 (float64), missing where empty, plus the kind of each column, which decides its number
@@ -35,7 +35,7 @@ from landeval.export._columns import (
     TREATMENT_COLUMNS,
     ColumnSpec,
 )
-from landeval.labels import (
+from landeval.vocabulary import (
     CLASS_LABELS,
     FLAG_LABELS,
     INDUSTRY_NAMES,

@@ -19,7 +19,6 @@ import pandas as pd
 from landeval._atomic import atomic_path
 from landeval.config import Config
 from landeval.errors import DataError
-from landeval.labels import Language
 from landeval.maps._base import MapContext, encode_counties, encode_layer
 from landeval.maps.basemaps import resolve_basemap
 from landeval.maps.efficiency_map import efficiency_map_html
@@ -27,6 +26,7 @@ from landeval.maps.fields import parcel_attributes
 from landeval.maps.index import PageEntry, index_html
 from landeval.maps.platform_map import platform_map_html
 from landeval.maps.treatment_map import treatment_map_html
+from landeval.vocabulary import Language
 
 __all__ = ["MAP_KINDS", "MAX_PARCELS_PER_MAP", "build_context", "write_maps"]
 

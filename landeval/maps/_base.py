@@ -14,7 +14,6 @@ from branca.element import Element
 from folium import plugins
 
 from landeval.config import Config
-from landeval.labels import Language
 from landeval.maps.assets import LEAFLET_CSS, LEAFLET_JS, inline_assets
 from landeval.maps.basemaps import Basemap, add_basemap
 from landeval.maps.controls import (
@@ -32,6 +31,7 @@ from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
 from landeval.maps.gcj02 import shift_geometries
 from landeval.maps.layers import DataLayer, Dataset, LayerStyle, PopupField, swatch_label
 from landeval.maps.simplify import county_outlines, display_geometry
+from landeval.vocabulary import Language
 
 COUNTY_COLOR = "#5a5a5a"
 LINE_COLOR = "#e31a1c"

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 import folium
 
-from landeval.labels import (
+from landeval.maps._runtime import RUNTIME_CSS, RUNTIME_JS
+from landeval.maps.encode import escape_text, to_js
+from landeval.maps.layers import RawElement, Script
+from landeval.vocabulary import (
     CLASS_LABELS,
     FLAG_LABELS,
     TIER_LABELS,
@@ -19,9 +22,6 @@ from landeval.labels import (
     Language,
     label,
 )
-from landeval.maps._runtime import RUNTIME_CSS, RUNTIME_JS
-from landeval.maps.encode import escape_text, to_js
-from landeval.maps.layers import RawElement, Script
 
 UI: dict[str, dict[str, str]] = {
     "zh": {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landeval.labels import CLASS_LABELS, label
 from landeval.maps._base import (
     MapContext,
     add_context_layers,
@@ -16,6 +15,7 @@ from landeval.maps._base import (
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, swatch_label
+from landeval.vocabulary import CLASS_LABELS, label
 
 CLASS_COLORS: dict[str, str] = {
     "A": "#1a9641",

@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from landeval.labels import Language
 from landeval.maps.layers import PopupField
+from landeval.vocabulary import Language
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "parcel_id": ("宗地代码", "Parcel code"),

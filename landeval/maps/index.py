@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from landeval.labels import Language
 from landeval.maps.controls import UI
 from landeval.maps.encode import escape_text
+from landeval.vocabulary import Language
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from landeval.labels import TIER_LABELS, label
 from landeval.maps._base import (
     MapContext,
     add_context_layers,
@@ -15,6 +14,7 @@ from landeval.maps._base import (
 )
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
+from landeval.vocabulary import TIER_LABELS, label
 
 TIER_COLORS: dict[str, str] = {"2": "#b2182b", "6": "#ef8a62", "N": "#4393c3"}
 """Colour per platform tier (2 strategic, 6 backbone, N small)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from landeval.labels import TREATMENT_LABELS, label
 from landeval.maps._base import (
     MapContext,
     add_context_layers,
@@ -15,6 +14,7 @@ from landeval.maps._base import (
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
+from landeval.vocabulary import TREATMENT_LABELS, label
 
 TREATMENT_COLORS: dict[str, str] = {
     "EXIT": "#d7191c",

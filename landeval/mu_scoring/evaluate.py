@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from landeval.config import Config
 from landeval.findings import concat_findings
-from landeval.model import RESULT_COLUMNS
+from landeval.inputs.model import RESULT_COLUMNS
 from landeval.mu_scoring._frames import (
     all_threads,
     connect,
@@ -58,7 +58,7 @@ class ScoringResult:
     Attributes
     ----------
     firm_scores, allocation, parcel_scores, trends : DataFrame
-        Result tables with the columns of :data:`landeval.model.RESULT_COLUMNS` (extra
+        Result tables with the columns of :data:`landeval.inputs.model.RESULT_COLUMNS` (extra
         columns after them: firm_scores ``start_year``, ``has_tax``, ``has_output``;
         allocation ``revenue``, ``rd_expense``; parcel_scores ``county_code``).
     findings : DataFrame

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from landeval.findings import concat_findings
+from landeval.inputs.units import m2_to_mu
 from landeval.mu_scoring._frames import (
     all_threads,
     arrow_table,
@@ -32,7 +33,6 @@ from landeval.mu_scoring._frames import (
     sorted_dictionary,
     to_frame,
 )
-from landeval.units import m2_to_mu
 
 TAX_VALUES: tuple[str, ...] = ("tax", "electricity_kwh")
 OUTPUT_VALUES: tuple[str, ...] = (

@@ -16,7 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from landeval.model import RESULT_COLUMNS
+from landeval.inputs.model import RESULT_COLUMNS
+from landeval.inputs.units import M2_PER_MU
 from landeval.mu_scoring._frames import (
     all_threads,
     arrow_table,
@@ -36,7 +37,6 @@ from landeval.mu_scoring._frames import (
     to_frame,
 )
 from landeval.mu_scoring.firm_years import land_per_firm_year
-from landeval.units import M2_PER_MU
 
 ALLOCATED_VALUES: tuple[str, ...] = ("tax", "value_added", "revenue", "rd_expense")
 """Money columns split over a firm's parcels (revenue and rd_expense are extra columns)."""

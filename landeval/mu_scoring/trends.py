@@ -13,9 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from landeval.model import RESULT_COLUMNS
+from landeval.inputs.model import RESULT_COLUMNS
+from landeval.inputs.units import m2_to_mu
 from landeval.mu_scoring._frames import sorted_codes
-from landeval.units import m2_to_mu
 
 # Largest (parcel code × region) table of booleans used to drop duplicate region rows
 # (bytes); bigger ones are de-duplicated by sorting instead.

@@ -44,7 +44,7 @@ from pyproj import CRS
 from landeval.config import RasterSettings
 from landeval.errors import DataError
 from landeval.findings import FINDING_COLUMNS, Finding, concat_findings, findings_frame
-from landeval.model import RESULT_COLUMNS
+from landeval.inputs.model import RESULT_COLUMNS
 from landeval.raster.cells import BATCH_CELLS, Cells, iter_cells
 from landeval.raster.floors import counted_floors
 from landeval.raster.sources import KIND_ZH, open_raster, raster_error

@@ -15,7 +15,7 @@ import pandas as pd
 
 from landeval.config import Config
 from landeval.export._tables import CITY_CODE, treatment_codes, treatment_label
-from landeval.labels import CLASS_LABELS, TIER_LABELS, label
+from landeval.vocabulary import CLASS_LABELS, TIER_LABELS, label
 
 CLASS_ORDER: tuple[str, ...] = ("A", "B", "C", "D", "T")
 TIER_ORDER: tuple[str, ...] = ("2", "6", "N")

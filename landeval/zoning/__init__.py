@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from landeval.config import Config
 from landeval.findings import concat_findings
-from landeval.model import RESULT_COLUMNS
+from landeval.inputs.model import RESULT_COLUMNS
 from landeval.zoning._arrow import STRING, per_value_str, str_array, to_str
 from landeval.zoning._overlay import Geoms, geometry_array
 from landeval.zoning.balance import _balance_items, balance_items, balance_ledger

@@ -33,8 +33,8 @@ import shapely
 
 from landeval.config import Config
 from landeval.findings import Finding, findings_frame
-from landeval.model import RESULT_COLUMNS
-from landeval.units import M2_PER_MU
+from landeval.inputs.model import RESULT_COLUMNS
+from landeval.inputs.units import M2_PER_MU
 from landeval.zoning._arrow import str_array
 from landeval.zoning._overlay import Geoms, geometry_array, safe_difference, split_by
 from landeval.zoning.control_line import line_parts

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from landeval.config import FLAG_CODES, Config
 from landeval.findings import Finding, findings_frame
-from landeval.labels import FLAG_LABELS
+from landeval.vocabulary import FLAG_LABELS
 from landeval.zoning._arrow import (
     STRING,
     encode,

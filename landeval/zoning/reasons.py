@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from landeval.config import FLAG_CODES, Config
-from landeval.labels import INDUSTRY_NAMES
+from landeval.vocabulary import INDUSTRY_NAMES
 from landeval.zoning._arrow import encode, str_array, to_str
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from landeval.labels import TIER_LABELS
-from landeval.model import RESULT_COLUMNS
+from landeval.inputs.model import RESULT_COLUMNS
+from landeval.vocabulary import TIER_LABELS
 from landeval.zoning._arrow import encode, str_array
 
 TIERS: tuple[str, ...] = ("2", "6", "N")

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from landeval.config import FLAG_CODES, Config
-from landeval.labels import TREATMENT_LABELS
+from landeval.vocabulary import TREATMENT_LABELS
 from landeval.zoning._arrow import STRING, encode, str_array, to_str
 
 KEEP = "KEEP"

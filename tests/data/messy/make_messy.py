@@ -44,7 +44,7 @@ CASES: dict[str, str] = {
     "typo_project/landeval.toml": "[project] evalution_year typo -> ConfigError naming the key",
 }
 
-# Three valid 统一社会信用代码 (check characters computed with landeval.identifiers).
+# Three valid 统一社会信用代码 (check characters computed with landeval.inputs.identifiers).
 USCC = ["913306021234500003", "91330603MA2D00001J", "91330603MA2D00002M"]
 PARCEL_IDS = ["330603001002GB00001", "330603001002GB00002", "330603001002GB00003"]
 

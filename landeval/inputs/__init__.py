@@ -1,0 +1,1 @@
+"""Loading a project: readers, encodings, aliases, CRS, units and the canonical model."""

@@ -1,0 +1,337 @@
+"""The canonical data model (DESIGN §3): layer and table schemas, and the loaded inputs.
+
+Inside landeval every layer and table has the English snake_case columns listed here,
+whatever the bureau's file called them (see :mod:`landeval.inputs.aliases`). Codes are text,
+areas are m² in a projected CRS, money is 万元.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+# Canonical columns per layer: required first, then optional (filled with missing values
+# when the file lacks them). Dtype kinds: "str" text, "float", "int" (nullable), "date".
+SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
+    "parcels": {
+        "required": {"parcel_id": "str", "county_code": "str", "land_use": "str"},
+        "optional": {
+            "planned_use": "str",
+            "registered_area_m2": "float",
+            "floor_area_m2": "float",
+            "built_year": "int",
+        },
+    },
+    "platforms": {
+        "required": {"platform_id": "str", "name": "str", "tier": "str"},
+        "optional": {"kind": "str", "county_code": "str"},
+    },
+    "control_line": {
+        "required": {},
+        "optional": {"line_id": "str", "county_code": "str"},
+    },
+    "land_changes": {
+        "required": {"change_id": "str", "kind": "str", "county_code": "str"},
+        "optional": {"planned_use": "str", "approved_on": "date"},
+    },
+    "firms": {
+        "required": {
+            "uscc": "str",
+            "name": "str",
+            "industry_code": "str",
+            "county_code": "str",
+            "scale": "str",
+        },
+        "optional": {"start_year": "int", "status": "str", "address": "str"},
+    },
+    "firm_tax": {
+        "required": {"uscc": "str", "year": "int", "tax": "float"},
+        "optional": {"electricity_kwh": "float"},
+    },
+    "firm_output": {
+        "required": {"uscc": "str", "year": "int", "value_added": "float"},
+        "optional": {
+            "revenue": "float",
+            "rd_expense": "float",
+            "energy_tce": "float",
+            "emissions_eq": "float",
+            "employees": "float",
+        },
+    },
+    "occupancy": {
+        "required": {"uscc": "str", "parcel_id": "str", "relation": "str"},
+        "optional": {"area_m2": "float", "from_year": "int", "to_year": "int"},
+    },
+    "veto": {
+        "required": {"uscc": "str", "year": "int", "reason": "str"},
+        "optional": {},
+    },
+}
+
+VECTOR_LAYERS: tuple[str, ...] = ("parcels", "platforms", "control_line", "land_changes")
+TABLES: tuple[str, ...] = ("firms", "firm_tax", "firm_output", "occupancy", "veto")
+REQUIRED_LAYERS: tuple[str, ...] = (
+    "parcels",
+    "firms",
+    "firm_tax",
+    "firm_output",
+    "occupancy",
+)
+MONEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "firm_tax": ("tax",),
+    "firm_output": ("value_added", "revenue", "rd_expense"),
+}
+"""Columns converted to 万元 according to ``[units]``."""
+
+ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("platforms", "tier"): ("2", "6", "N"),
+    ("land_changes", "kind"): ("convert", "supplement"),
+    ("firms", "scale"): ("above", "below"),
+    ("occupancy", "relation"): ("own", "lease"),
+}
+
+
+def columns(layer: str) -> list[str]:
+    """All canonical columns of a layer, required first."""
+    schema = SCHEMAS[layer]
+    return [*schema["required"], *schema["optional"]]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a project provides, loaded into the canonical data model.
+
+    Vector layers are GeoDataFrames in one projected CRS (metres) with their canonical
+    columns; ``parcels`` also has ``area_m2`` and ``area_mu`` computed from geometry. Optional
+    layers that the project does not give are None. ``findings`` holds every problem found
+    while loading and validating; ``sources`` maps each layer to the file it came from.
+    """
+
+    parcels: gpd.GeoDataFrame
+    firms: pd.DataFrame
+    firm_tax: pd.DataFrame
+    firm_output: pd.DataFrame
+    occupancy: pd.DataFrame
+    platforms: gpd.GeoDataFrame | None = None
+    control_line: gpd.GeoDataFrame | None = None
+    land_changes: gpd.GeoDataFrame | None = None
+    veto: pd.DataFrame | None = None
+    rasters: dict[str, list[Path]] = field(default_factory=dict)
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The loaded layers and tables by canonical name (the ones given)."""
+        names = (*VECTOR_LAYERS, *TABLES)
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+# Result tables written to the store, by the stage that makes them. Every stage returns new
+# frames with (at least) these columns; the exports, maps and report read them by name.
+RESULT_COLUMNS: dict[str, list[str]] = {
+    # mu_scoring: one row per firm and year present in the tax or output tables.
+    "firm_scores": [
+        "uscc",
+        "year",
+        "name",
+        "county_code",
+        "scale",
+        "industry_code",
+        "group",
+        "land_m2",
+        "land_mu",
+        "tax",
+        "value_added",
+        "revenue",
+        "rd_expense",
+        "energy_tce",
+        "emissions_eq",
+        "employees",
+        "electricity_kwh",
+        # indicators, their benchmarks (bench_*) and sub-scores (sub_*)
+        "tax_per_mu",
+        "va_per_mu",
+        "va_per_energy",
+        "va_per_emission",
+        "va_per_employee",
+        "rd_intensity",
+        "tax_per_kwh",
+        "bench_tax_per_mu",
+        "bench_va_per_mu",
+        "bench_va_per_energy",
+        "bench_va_per_emission",
+        "bench_va_per_employee",
+        "bench_rd_intensity",
+        "bench_tax_per_kwh",
+        "sub_tax_per_mu",
+        "sub_va_per_mu",
+        "sub_va_per_energy",
+        "sub_va_per_emission",
+        "sub_va_per_employee",
+        "sub_rd_intensity",
+        "sub_tax_per_kwh",
+        "evaluated",
+        "score",
+        "rank",
+        "n_in_group",
+        "class",
+        "class_reason",
+        "veto_reason",
+    ],
+    # mu_scoring: each firm-year's land and money allocated to its parcels by land share.
+    "allocation": [
+        "uscc",
+        "year",
+        "parcel_id",
+        "relation",
+        "land_m2",
+        "share",
+        "scale",
+        "tax",
+        "value_added",
+    ],
+    # mu_scoring: one row per parcel and year.
+    "parcel_scores": [
+        "parcel_id",
+        "year",
+        "area_m2",
+        "area_mu",
+        "occupied_m2",
+        "unused_m2",
+        "n_occupants",
+        "occupants",
+        "occupant_names",
+        "main_uscc",
+        "main_name",
+        "main_industry",
+        "tax",
+        "value_added",
+        "tax_per_mu",
+        "va_per_mu",
+        "class",
+    ],
+    # mu_scoring (+ zoning for platform and tier levels): per-mu figures by region and year.
+    "trends": [
+        "level",
+        "region_id",
+        "year",
+        "land_mu",
+        "value_added",
+        "tax",
+        "va_per_mu",
+        "tax_per_mu",
+        "va_growth",
+        "va_cagr",
+        "tax_cagr",
+        "target_growth",
+        "meets_target",
+    ],
+    # raster: one row per parcel.
+    "parcel_raster": [
+        "parcel_id",
+        "coverage",
+        "height_mean",
+        "height_max",
+        "floors_est",
+        "far_est",
+        "far",
+        "far_source",
+        "far_diff",
+        "vacant_share",
+        "raster_cover_share",
+        "partly_off_raster",
+    ],
+    # zoning: one row per parcel for the evaluation year (a GeoDataFrame).
+    "parcel_eval": [
+        "parcel_id",
+        "county_code",
+        "county_name",
+        "area_m2",
+        "area_mu",
+        "land_use",
+        "planned_use",
+        "built_year",
+        "platform_id",
+        "platform_name",
+        "tier",
+        "platform_share",
+        "control_share",
+        "inside_line",
+        "straddling",
+        "main_uscc",
+        "main_name",
+        "occupant_names",
+        "n_occupants",
+        "industry_code",
+        "class",
+        "tax_per_mu",
+        "va_per_mu",
+        "far",
+        "far_source",
+        "far_min",
+        "coverage",
+        "vacant_share",
+        "flags",
+        "flags_zh",
+        "treatment",
+        "treatment_zh",
+        "rule",
+        "reason_zh",
+        "must_stay_industrial",
+        "geometry",
+    ],
+    "platform_summary": [
+        "level",
+        "platform_id",
+        "name",
+        "tier",
+        "kind",
+        "county_code",
+        "parcels",
+        "area_mu",
+        "tax",
+        "value_added",
+        "tax_per_mu",
+        "va_per_mu",
+        "area_mu_A",
+        "area_mu_B",
+        "area_mu_C",
+        "area_mu_D",
+        "area_mu_T",
+        "area_mu_unclassed",
+        "low_eff_area_mu",
+        "area_mu_EXIT",
+        "area_mu_CONVERT",
+        "area_mu_REBUILD",
+        "area_mu_UPGRADE",
+        "area_mu_KEEP",
+        "va_cagr",
+        "meets_target",
+    ],
+    "balance_ledger": [
+        "county_code",
+        "county_name",
+        "converted_mu",
+        "converted_parcels_mu",
+        "converted_changes_mu",
+        "compensated_mu",
+        "balance_mu",
+        "balanced",
+    ],
+    # zoning: every 改一补一 item (a GeoDataFrame).
+    "balance_items": [
+        "item_id",
+        "source",
+        "county_code",
+        "kind",
+        "planned_use",
+        "area_mu",
+        "counted_mu",
+        "counted",
+        "why_not_counted",
+        "geometry",
+    ],
+}

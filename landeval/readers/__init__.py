@@ -1,1 +1,0 @@
-"""Readers behind :mod:`landeval.io`: encodings, raw tables, vector layers, canonical model."""

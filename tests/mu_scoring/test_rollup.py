@@ -1,0 +1,196 @@
+"""Allocation and parcel roll-up (landeval.mu_scoring.rollup)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from landeval.inputs.model import RESULT_COLUMNS
+from landeval.mu_scoring.rollup import _run_counts, _run_sums, allocate, parcel_scores
+
+NAN = float("nan")
+MU = 10000 / 15
+
+PARCELS = pd.DataFrame(
+    {"parcel_id": ["P", "Q", "R"], "county_code": ["330602"] * 3, "area_m2": [30 * MU, 15 * MU, MU]}
+)
+FIRMS = pd.DataFrame(
+    {
+        "uscc": ["a", "b", "c", "d"],
+        "name": ["甲", "乙", "丙", "丁"],
+        "industry_code": ["C17", "C26", "C33", "C34"],
+        "scale": ["above", "above", "below", "below"],
+    }
+)
+LAND = pd.DataFrame(
+    {
+        "uscc": ["a", "a", "b", "c", "d"],
+        "year": 2023,
+        "parcel_id": ["P", "Q", "Q", "P", "R"],
+        "relation": ["own", "own", "lease", "lease", "own"],
+        "land_m2": [20 * MU, 5 * MU, 5 * MU, 10 * MU, MU],
+    }
+)
+SCORES = pd.DataFrame(
+    {
+        "uscc": ["a", "b", "c"],
+        "year": 2023,
+        "scale": ["above", "above", "below"],
+        "name": ["甲", "乙", "丙"],
+        "industry_code": ["C17", "C26", "C33"],
+        "class": ["B", "A", "C"],
+        "score": [60.0, 90.0, 30.0],
+        "tax": [250.0, 40.0, NAN],
+        "value_added": [1000.0, 100.0, 20.0],
+        "revenue": [NAN, NAN, NAN],
+        "rd_expense": [NAN, NAN, NAN],
+    }
+)
+
+
+def _run():
+    alloc = allocate(LAND, firm_scores=SCORES, firms=FIRMS)
+    ps = parcel_scores(
+        parcels=PARCELS, allocation=alloc, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    return alloc, ps
+
+
+def test_allocation_by_land_share():
+    alloc, _ = _run()
+    assert list(alloc.columns[:9]) == RESULT_COLUMNS["allocation"]
+    a = alloc.set_index(["uscc", "parcel_id"])
+    # a holds 20 mu on P and 5 mu on Q: shares 0.8 and 0.2 of its tax 250 and value added 1000.
+    assert a.loc[("a", "P"), "share"] == pytest.approx(0.8)
+    assert a.loc[("a", "P"), "tax"] == pytest.approx(200.0)
+    assert a.loc[("a", "Q"), "tax"] == pytest.approx(50.0)
+    assert a.loc[("a", "Q"), "value_added"] == pytest.approx(200.0)
+    assert np.isnan(a.loc[("c", "P"), "tax"])  # a missing tax stays missing
+    assert np.isnan(a.loc[("d", "R"), "value_added"])  # d has no tax or output row
+    assert a.loc[("d", "R"), "scale"] == "below"  # scale from the registry
+
+
+def test_parcel_roll_up_and_main_occupant():
+    _, ps = _run()
+    assert list(ps.columns[:17]) == RESULT_COLUMNS["parcel_scores"]
+    p = ps.set_index("parcel_id")
+    # P: a 20 mu, c 10 mu; tax 200 + missing → 200 over 30 mu.
+    assert p.loc["P", "occupants"] == "a;c"
+    assert p.loc["P", "occupant_names"] == "甲;丙"
+    assert p.loc["P", "tax_per_mu"] == pytest.approx(200 / 30)
+    assert p.loc["P", "va_per_mu"] == pytest.approx((800 + 20) / 30)
+    assert p.loc["P", "class"] == "B"
+    # Q: a and b hold 5 mu each; the tie goes to the higher score (b, 90).
+    assert p.loc["Q", "occupants"] == "b;a"
+    assert p.loc["Q", "main_uscc"] == "b"
+    assert p.loc["Q", "main_industry"] == "C26"
+    assert p.loc["Q", "class"] == "A"
+    assert p.loc["Q", "unused_m2"] == pytest.approx(5 * MU)
+    assert p.loc["Q", "tax"] == pytest.approx(90.0)  # 50 + 40
+    # R: d has no scores: listed, no class, tax 0.
+    assert p.loc["R", "main_name"] == "丁"
+    assert pd.isna(p.loc["R", "class"])
+    assert p.loc["R", "tax"] == 0.0
+
+
+def test_inputs_not_mutated():
+    before = [f.copy() for f in (LAND, SCORES, FIRMS, PARCELS)]
+    _run()
+    for f, b in zip((LAND, SCORES, FIRMS, PARCELS), before, strict=True):
+        pd.testing.assert_frame_equal(f, b)
+
+
+def test_run_sums_add_in_row_order_like_arrow_grouped_sum():
+    """The run sums equal Arrow's sequential grouped sum bit for bit (nulls, cancellation)."""
+    values = [1e16, 1.0, -1e16, 0.1, 0.2, 0.3, None, None, -0.0, 5.0, None, 1e-300]
+    values += [0.1] * 12  # a run longer than numpy's 8-way pairwise blocks
+    keys = [0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 4, 5] + [6] * 12
+    table = pa.table({"k": pa.array(keys), "v": pa.array(values, type=pa.float64())})
+    expected = table.group_by("k", use_threads=False).aggregate([("v", "sum"), ("v", "count")])
+    starts = np.flatnonzero(np.diff(np.array(keys), prepend=-1) != 0)
+    sums = _run_sums(table["v"], starts, len(keys))
+    assert sums.to_pylist() == expected["v_sum"].to_pylist()
+    assert _run_counts(table["v"], starts).to_pylist() == expected["v_count"].to_pylist()
+
+
+def test_parcel_scores_repeated_parcel_ids_sorted_by_id_year_then_position():
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": ["Q", "P", "Q"],
+            "county_code": ["330602", "330603", "330604"],
+            "area_m2": [MU, 2 * MU, 3 * MU],
+        }
+    )
+    alloc = allocate(LAND[LAND["parcel_id"] == "P"], firm_scores=SCORES, firms=FIRMS)
+    ps = parcel_scores(
+        parcels=parcels, allocation=alloc, firm_scores=SCORES, firms=FIRMS, years=[2024, 2023]
+    )
+    assert ps["parcel_id"].tolist() == ["P", "P", "Q", "Q", "Q", "Q"]
+    assert ps["year"].tolist() == [2023, 2024, 2023, 2023, 2024, 2024]
+    assert ps["county_code"].tolist() == ["330603"] * 2 + ["330602", "330604"] * 2
+
+
+def test_parcel_scores_without_occupants_or_parcels():
+    empty_alloc = allocate(LAND.iloc[:0], firm_scores=SCORES, firms=FIRMS)
+    ps = parcel_scores(
+        parcels=PARCELS, allocation=empty_alloc, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    assert ps["n_occupants"].tolist() == [0, 0, 0]
+    assert ps["occupants"].isna().all()
+    none = parcel_scores(
+        parcels=PARCELS.iloc[:0],
+        allocation=empty_alloc,
+        firm_scores=SCORES,
+        firms=FIRMS,
+        years=[2023],
+    )
+    assert len(none) == 0
+    assert list(none.columns) == [*RESULT_COLUMNS["parcel_scores"], "county_code"]
+
+
+def test_allocation_and_parcels_do_not_depend_on_input_row_order():
+    # Sorted land takes the short path (order by row number); shuffled land and a
+    # shuffled allocation must give the same tables.
+    alloc, ps = _run()
+    land = LAND.sort_values(["year", "parcel_id", "uscc", "relation"]).reset_index(drop=True)
+    for frame in (land, LAND.iloc[::-1].reset_index(drop=True)):
+        pd.testing.assert_frame_equal(
+            allocate(frame, firm_scores=SCORES, firms=FIRMS), alloc, check_exact=True
+        )
+    shuffled = alloc.iloc[[3, 0, 4, 1, 2]].reset_index(drop=True)
+    out = parcel_scores(
+        parcels=PARCELS, allocation=shuffled, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    pd.testing.assert_frame_equal(out, ps, check_exact=True)
+
+
+def test_allocation_leaves_out_land_without_a_firm_year_and_parcels_unknown_ids():
+    # A land row without a uscc has no firm-year total: left out, as the inner join did.
+    land = pd.concat(
+        [
+            LAND,
+            pd.DataFrame(
+                {
+                    "uscc": [None],
+                    "year": [2023],
+                    "parcel_id": ["P"],
+                    "relation": ["own"],
+                    "land_m2": [MU],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    alloc, ps = _run()
+    pd.testing.assert_frame_equal(
+        allocate(land, firm_scores=SCORES, firms=FIRMS), alloc, check_exact=True
+    )
+    # Allocated parcels or years that are not in the parcels or years asked for match none.
+    extra = pd.concat([alloc, alloc.iloc[:1].assign(parcel_id="X")], ignore_index=True)
+    extra = pd.concat([extra, alloc.iloc[:1].assign(year=2020)], ignore_index=True)
+    out = parcel_scores(
+        parcels=PARCELS, allocation=extra, firm_scores=SCORES, firms=FIRMS, years=[2023]
+    )
+    pd.testing.assert_frame_equal(out, ps, check_exact=True)

@@ -1,0 +1,234 @@
+"""zone_parcels end to end on six hand-made parcels: every treatment, ledger, summaries.
+
+Each parcel is 100 m × 100 m = 10000 m² = 15 mu, at x = 0, 100, 200, 300, 400 and 700.
+Platforms: P1 (tier 2) x 0–300, P2 (tier N) x 300–600. Line: x 0–250. Year 2024.
+County benchmark of tax per mu: occupied e2..e6 pay 30 + 45 + 15 + 90 + 60 = 240 万元 on
+75 mu = 3.2; TAX_LOW below 1.6.
+"""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from landeval.config import default_config
+from landeval.inputs.model import RESULT_COLUMNS
+from landeval.zoning import PARCEL_EVAL_EXTRA_COLUMNS, zone_parcels
+
+CRS = "EPSG:4549"
+YEAR = 2024
+A = "330602"
+X = {"e1": 0, "e2": 100, "e3": 200, "e4": 300, "e5": 400, "e6": 700}
+
+
+def _inputs() -> dict:
+    ids = list(X)
+    parcels = gpd.GeoDataFrame(
+        {
+            "parcel_id": ids,
+            "county_code": [A] * 6,
+            "land_use": ["100101"] * 6,
+            "planned_use": ["100101", "100101", "0701", "100101", "100101", "100101"],
+            "registered_area_m2": [10000.0] * 6,
+            "floor_area_m2": [np.nan] * 6,
+            "built_year": pd.array([2010, 2000, 2010, 2010, 2015, 2015], dtype="Int64"),
+            "area_m2": [10000.0] * 6,
+            "area_mu": [15.0] * 6,
+        },
+        geometry=[box(x, 0, x + 100, 100) for x in X.values()],
+        crs=CRS,
+    )
+    platforms = gpd.GeoDataFrame(
+        {
+            "platform_id": ["P1", "P2"],
+            "name": ["袍江经开区", "孙端小微园"],
+            "tier": ["2", "N"],
+            "kind": ["经济技术开发区", "小微企业园"],
+            "county_code": [A, A],
+        },
+        geometry=[box(0, 0, 300, 100), box(300, 0, 600, 100)],
+        crs=CRS,
+    )
+    line = gpd.GeoDataFrame({"county_code": [A]}, geometry=[box(0, 0, 250, 100)], crs=CRS)
+    changes = gpd.GeoDataFrame(
+        {
+            "change_id": ["s1"],
+            "kind": ["supplement"],
+            "county_code": [A],
+            "planned_use": ["100101"],
+            "approved_on": pd.to_datetime(["2024-03-01"]),
+        },
+        geometry=[box(1000, 0, 1100, 40)],  # 4000 m² = 6 mu outside the line
+        crs=CRS,
+    )
+    # parcel → (uscc, industry, class, {year: (tax, value added)})
+    occ = {
+        "e2": ("F2", "C1711", "B", {2023: (28.0, 50.0), 2024: (30.0, 60.0)}),
+        "e3": ("F3", "C3911", "A", {2023: (40.0, 80.0), 2024: (45.0, 90.0)}),
+        "e4": ("F4", "C3411", "C", {2023: (15.0, 30.0), 2024: (15.0, 30.0)}),
+        "e5": ("F5", "C3511", "A", {2023: (90.0, 150.0), 2024: (90.0, 150.0)}),
+        "e6": ("F6", "C3811", "B", {2023: (60.0, 100.0), 2024: (60.0, 100.0)}),
+    }
+    ps_rows, alloc_rows = [], []
+    for year in (2023, 2024):
+        for pid in ids:
+            if pid in occ:
+                uscc, ind, cls, money = occ[pid]
+                tax, va = money[year]
+                ps_rows.append((pid, year, 1, uscc, ind, tax, va, cls))
+                alloc_rows.append((uscc, year, pid, "own", 10000.0, 1.0, "above", tax, va))
+            else:
+                ps_rows.append((pid, year, 0, None, None, np.nan, np.nan, None))
+    ps = pd.DataFrame(
+        ps_rows,
+        columns=[
+            "parcel_id",
+            "year",
+            "n_occupants",
+            "main_uscc",
+            "main_industry",
+            "tax",
+            "value_added",
+            "class",
+        ],
+    )
+    ps["area_m2"], ps["area_mu"] = 10000.0, 15.0
+    ps["main_name"] = ps["main_uscc"].map(lambda u: None if u is None else f"企业{u}")
+    ps["occupant_names"] = ps["main_name"]
+    ps["tax_per_mu"] = ps["tax"] / 15.0
+    ps["va_per_mu"] = ps["value_added"] / 15.0
+    allocation = pd.DataFrame(alloc_rows, columns=RESULT_COLUMNS["allocation"])
+    raster = pd.DataFrame(
+        {
+            "parcel_id": ids,
+            "coverage": [0.0, 0.5, 0.5, 0.5, 0.5, 0.5],
+            "far": [0.0, 0.5, 1.2, 1.2, 1.2, 1.2],
+            "far_source": ["raster"] * 6,
+            "vacant_share": [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        }
+    )
+    firms = pd.DataFrame(
+        {"uscc": [v[0] for v in occ.values()], "industry_code": [v[1] for v in occ.values()]}
+    )
+    return {
+        "parcels": parcels,
+        "platforms": platforms,
+        "control_line": line,
+        "land_changes": changes,
+        "parcel_scores": ps,
+        "firm_scores": None,
+        "parcel_raster": raster,
+        "firms": firms,
+        "veto": None,
+        "allocation": allocation,
+    }
+
+
+def _run(**over):
+    kwargs = _inputs() | over
+    return zone_parcels(**kwargs, config=default_config(), year=YEAR)
+
+
+def test_parcel_eval_columns_and_treatments():
+    inputs = _inputs()
+    copies = {k: (v.copy() if v is not None else None) for k, v in inputs.items()}
+    res = zone_parcels(**inputs, config=default_config(), year=YEAR)
+    pe = res.parcel_eval
+    assert list(pe.columns) == RESULT_COLUMNS["parcel_eval"] + PARCEL_EVAL_EXTRA_COLUMNS
+    assert isinstance(pe, gpd.GeoDataFrame) and pe.crs == inputs["parcels"].crs
+    t = pe.set_index("parcel_id")
+    assert t["treatment"].to_dict() == {
+        "e1": "EXIT", "e2": "REBUILD", "e3": "CONVERT", "e4": "UPGRADE", "e5": "KEEP",
+        "e6": "KEEP",
+    }  # fmt: skip
+    assert t["flags"].to_dict() == {
+        "e1": "FAR_LOW;COVERAGE_LOW;IDLE",
+        "e2": "FAR_LOW;OLD_BUILDINGS",  # 0.5 < 0.8 (C17); built 2000 ≤ 2004
+        "e3": "PLAN_CONFLICT",
+        "e4": "TAX_LOW;CLASS_C",  # 15/15 = 1.0 < 1.6
+        "e5": "",
+        "e6": "",
+    }
+    assert t.loc["e1", "reason_zh"] == "连续两年无企业使用、空置率100%"
+    assert t.loc["e2", "reason_zh"] == "容积率0.5低于纺织业最低标准0.8，且建成已24年（2000年建成）"
+    assert t.loc["e3", "reason_zh"] == "规划用途0701非工业"
+    assert t.loc["e4", "reason_zh"] == "亩均税收1.0万元低于本县平均3.2万元的50%，且亩均评价为C类"
+    assert t.loc["e5", "reason_zh"] == "未发现低效情形，保留"
+    assert t["control_share"].tolist() == pytest.approx([1.0, 1.0, 0.5, 0, 0, 0])
+    assert t["inside_line"].tolist() == [True, True, True, False, False, False]
+    assert t["straddling"].tolist() == [False, False, True, False, False, False]
+    assert t["must_stay_industrial"].tolist() == [True, True, False, False, False, False]
+    assert t["platform_id"].fillna("-").tolist() == ["P1", "P1", "P1", "P2", "P2", "-"]
+    assert t.loc["e6", "platform_name"] == "平台外"
+    assert t["county_name"].unique().tolist() == ["越城区"]
+    assert t["county_tax_per_mu"].tolist() == pytest.approx([3.2] * 6)
+    for k, v in inputs.items():
+        if v is not None:
+            pd.testing.assert_frame_equal(v, copies[k])
+
+
+def test_ledger_and_items():
+    res = _run()
+    ledger = res.balance_ledger.set_index("county_code")
+    # e3 is half inside the line: 7.5 mu converted; s1 gives 6 mu.
+    assert ledger.loc[A, "converted_parcels_mu"] == pytest.approx(7.5)
+    assert ledger.loc[A, "compensated_mu"] == pytest.approx(6.0)
+    assert ledger.loc[A, "balance_mu"] == pytest.approx(-1.5)
+    assert not ledger.loc[A, "balanced"]
+    assert ledger.loc["city", "balance_mu"] == pytest.approx(-1.5)
+    items = res.balance_items.set_index("item_id")
+    assert items.loc["e3", "why_not_counted"] == "部分位于现状控制线外"
+    assert items.loc["s1", "counted_mu"] == pytest.approx(6.0)
+
+
+def test_platform_summary_and_trends():
+    res = _run()
+    s = res.platform_summary
+    assert list(s.columns) == RESULT_COLUMNS["platform_summary"]
+    s = s.set_index(["level", "platform_id"])
+    p1, p2 = s.loc[("platform", "P1")], s.loc[("platform", "P2")]
+    assert (p1["parcels"], p1["area_mu"]) == (3, pytest.approx(45.0))
+    # P1: tax 0 + 30 + 45 = 75, value added 60 + 90 = 150 over 45 mu.
+    assert p1["tax"] == pytest.approx(75.0)
+    assert p1["tax_per_mu"] == pytest.approx(75 / 45)
+    assert p1["va_per_mu"] == pytest.approx(150 / 45)
+    assert (p1["area_mu_A"], p1["area_mu_B"], p1["area_mu_unclassed"]) == (15.0, 15.0, 15.0)
+    assert p1["low_eff_area_mu"] == pytest.approx(45.0)
+    assert (p1["area_mu_EXIT"], p1["area_mu_REBUILD"], p1["area_mu_CONVERT"]) == (15, 15, 15)
+    # P2: tax 15 + 90 = 105 on 30 mu, value added 180; only e4 (UPGRADE) is low efficiency.
+    assert p2["tax_per_mu"] == pytest.approx(3.5)
+    assert p2["va_per_mu"] == pytest.approx(6.0)
+    assert p2["low_eff_area_mu"] == pytest.approx(15.0)
+    assert p2["area_mu_KEEP"] == pytest.approx(15.0)
+    # Trend of above-scale VA per mu: P1 130 → 150 on 30 mu of firms: +15.38 %; P2 flat.
+    assert p1["va_cagr"] == pytest.approx(150 / 130 - 1)
+    assert bool(p1["meets_target"]) is True
+    assert p2["va_cagr"] == pytest.approx(0.0)
+    assert bool(p2["meets_target"]) is False
+    tier2 = s.loc[("tier", "2")]
+    assert tier2["name"] == "战略平台"
+    assert tier2["area_mu"] == pytest.approx(45.0)
+    assert tier2["va_cagr"] == pytest.approx(150 / 130 - 1)
+    assert set(res.trends["level"]) == {"platform", "tier"}
+    assert list(res.trends.columns[:13]) == RESULT_COLUMNS["trends"]
+
+
+def test_optional_layers_missing():
+    res = _run(
+        platforms=None, control_line=None, land_changes=None, parcel_raster=None, allocation=None
+    )
+    pe = res.parcel_eval
+    assert pe["platform_id"].isna().all()
+    assert (pe["platform_name"] == "平台外").all()
+    assert not pe["inside_line"].any()
+    assert not pe["must_stay_industrial"].any()
+    assert len(res.platform_summary) == 0
+    assert list(res.platform_summary.columns) == RESULT_COLUMNS["platform_summary"]
+    # Without a line the CONVERT parcel converts nothing that needs compensation.
+    ledger = res.balance_ledger.set_index("county_code")
+    assert ledger.loc[A, "converted_mu"] == 0.0
+    assert bool(ledger.loc[A, "balanced"])
+    assert len(res.trends) == 0
+    # Without raster: FAR from floor area, which is missing here, so e2 is only OLD.
+    assert pe.set_index("parcel_id").loc["e2", "treatment"] == "KEEP"
