@@ -10,6 +10,18 @@ from typing import Literal
 
 Language = Literal["zh", "en"]
 
+KEEP = "KEEP"
+"""The treatment code of a parcel no rule sends to the action list (保留)."""
+
+TREATMENT_ORDER: tuple[str, ...] = ("REBUILD", "UPGRADE", "CONVERT", "EXIT", KEEP)
+"""Treatment codes in the policy's order (拆除重建, 整治提升, 功能转型, 关停退出), then 保留.
+
+Every output lists treatments in this order; the rules are *evaluated* in the order of the
+configured ``[[treatments]]`` (exit first), which is a different thing."""
+
+CITY = "city"
+"""The region code of a city-wide row (ledger, trends, summaries)."""
+
 CLASS_LABELS: dict[str, dict[str, str]] = {
     "A": {"zh": "A类 优先支持类", "en": "A priority support"},
     "B": {"zh": "B类 提升发展类", "en": "B develop and improve"},
