@@ -35,6 +35,7 @@ from landeval.errors import LandevalError
 from landeval.findings import FINDING_COLUMNS, concat_findings
 from landeval.inputs.identifiers import (
     USCC_ALPHABET,
+    are_valid_uscc,
     parse_parcel_code,
     uscc_check_char,
     uscc_problem,
@@ -42,7 +43,7 @@ from landeval.inputs.identifiers import (
 from landeval.inputs.model import SCHEMAS
 from landeval.inputs.project import load_project
 from landeval.inputs.read import SOURCE_ROW, read_table, read_vector
-from landeval.validate import _uscc_ok, validate_inputs
+from landeval.validate import validate_inputs
 
 _BAD = Path(__file__).parent / "data" / "bad"
 _spec = importlib.util.spec_from_file_location("make_bad", _BAD / "make_bad.py")
@@ -198,7 +199,7 @@ _uscc17 = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17)
 def test_uscc_problem_never_raises_and_agrees_with_the_vectorised_check(code):
     problem = uscc_problem(code)
     assert problem is None or isinstance(problem, str)
-    vectorised = _uscc_ok(pd.Series([code], dtype="str"))
+    vectorised = are_valid_uscc(pd.Series([code], dtype="str"))
     assert bool(vectorised[0]) == (problem is None)
 
 

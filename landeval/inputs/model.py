@@ -100,6 +100,23 @@ def columns(layer: str) -> list[str]:
     return [*schema["required"], *schema["optional"]]
 
 
+SOURCE_ROW = "source_row"
+"""Column holding each row's row number in its file while loading.
+
+1-based, as a spreadsheet or a text editor shows it; findings name rows by it, and
+:func:`landeval.inputs.project.load_inputs` drops it once the inputs are validated.
+"""
+
+
+def row_label(rows: pd.Series | None, index: object) -> str:
+    """How a finding names the row at ``index``: ``row 12``.
+
+    ``rows`` is the frame's :data:`SOURCE_ROW` column (the row number in the file); without
+    it the frame's own index label is used.
+    """
+    return f"row {rows.loc[index]}" if rows is not None else f"row {index}"
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything a project provides, loaded into the canonical data model.

@@ -1,7 +1,12 @@
+import random
+
+import pandas as pd
 import pytest
 
 from landeval.inputs.identifiers import (
     USCC_ALPHABET,
+    are_parcel_codes,
+    are_valid_uscc,
     is_valid_uscc,
     parse_parcel_code,
     uscc_check_char,
@@ -55,3 +60,36 @@ def test_parcel_code_parsing():
     assert parse_parcel_code("330603001002GB00042F00010001").number == "00042"
     assert parse_parcel_code("ZD-12") is None
     assert parse_parcel_code("330603001002XB00042") is None
+
+
+def test_column_uscc_check_agrees_with_the_single_code_check():
+    rng = random.Random(7)
+    codes = []
+    for _ in range(300):
+        body = "".join(rng.choice(USCC_ALPHABET) for _ in range(17))
+        good = body + uscc_check_char(body)
+        codes += [good, body + rng.choice(USCC_ALPHABET), good[:-1], good.replace(good[3], "I")]
+    codes += ["９１３３０６０２１２３４５０００３", "91330602123450000３", ""]  # full width
+    series = pd.Series(codes, dtype="str")
+    assert are_valid_uscc(series).tolist() == [is_valid_uscc(c) for c in codes]
+    assert are_valid_uscc(pd.Series([None, "91350100M000100Y43"], dtype="str")).tolist() == [
+        False,
+        True,
+    ]
+
+
+def test_column_parcel_code_check_agrees_with_the_parser():
+    codes = [
+        "330603001002GB00042",
+        "330603001002GB00042F00010001",
+        "330603001002GB0004",
+        "330603001002XB00042",
+        "330603001002Gb00042",
+        "33060300100GB000421",
+        "330603001002GB00042F0001000",
+        "330603001002GB00042f0001000x",
+        "P1",
+    ]
+    expected = [parse_parcel_code(c) is not None for c in codes]
+    assert are_parcel_codes(pd.Series(codes, dtype="str")).tolist() == expected
+    assert are_parcel_codes(pd.Series([], dtype="str")).tolist() == []

@@ -56,7 +56,7 @@ from landeval.inputs.tables import (
     _total_labels,
     read_raw_table,
 )
-from landeval.validate import _overlap_upper_bounds, _padded_rings
+from landeval.validate.overlaps import _overlap_upper_bounds, _padded_rings
 
 # --- CSV ------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The overlap check's cheap strip bound: never below the exact overlap, tight for neighbours."""
+"""Overlapping features: thresholds, and the cheap bounds never below the exact overlap."""
 
 from __future__ import annotations
 
@@ -6,8 +6,43 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry import box
 
-from landeval.validate import _strip_bounds, check_overlaps
+from landeval.validate import check_overlaps
+from landeval.validate.overlaps import _overlap_upper_bounds, _padded_rings, _strip_bounds
+from tests.validate._helpers import codes_of, parcels_of
+
+
+def test_overlap_above_thresholds():
+    # P0 and P1 overlap by 10 m x 100 m = 1,000 m² = 10 % of 10,000 m²: flagged.
+    # P2 touches P1 only along an edge: not flagged. P3 overlaps P2 by 0.5 m²: below 1 m².
+    parcels = parcels_of(
+        [
+            box(0, 0, 100, 100),
+            box(90, 0, 190, 100),
+            box(190, 0, 290, 100),
+            box(289.995, 0, 389.995, 100),
+        ]
+    )
+    found = check_overlaps(parcels)
+    assert codes_of(found) == [("warning", "PARCEL_OVERLAP", "P0")]
+    assert "与 P1 重叠 1,000.0 m² (占较小者 10.0%)" in found["message"].iloc[0]
+
+
+def test_overlap_share_threshold_and_containment():
+    # A 2 m² sliver of a 1 ha parcel (0.02 %) is below 1 %; a parcel inside another is found.
+    parcels = parcels_of([box(0, 0, 100, 100), box(99, 0, 199, 2), box(10, 10, 20, 20)])
+    found = check_overlaps(parcels)
+    assert codes_of(found) == [("warning", "PARCEL_OVERLAP", "P0")]
+    assert "与 P2 重叠 100.0 m² (占较小者 100.0%)" in found["message"].iloc[0]
+
+
+def test_overlapping_platforms_are_a_note_of_another_code():
+    platforms = gpd.GeoDataFrame(
+        {"platform_id": ["A", "B"]}, geometry=[box(0, 0, 100, 100), box(50, 0, 150, 100)]
+    )
+    found = check_overlaps(platforms, layer="platforms", severity="info")
+    assert codes_of(found) == [("info", "GEOMETRY_OVERLAP", "A")]
 
 
 def _star(rng: np.random.Generator, cx: float, cy: float) -> shapely.Geometry:
@@ -134,3 +169,50 @@ def test_check_overlaps_without_pairs():
         {"parcel_id": ["P0", "P1"]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(5, 5, 6, 6)]
     )
     assert check_overlaps(apart).empty
+
+
+# --- the half-plane bound -------------------------------------------------------------------
+
+
+def _random_polygons(rng: np.random.Generator, n: int) -> np.ndarray:
+    out = []
+    for _ in range(n):
+        cx, cy = rng.uniform(0, 100, 2)
+        k = int(rng.integers(3, 12))
+        ang = np.sort(rng.uniform(0, 2 * np.pi, k))
+        r = rng.uniform(5, 40, k)
+        poly = shapely.Polygon(np.c_[cx + r * np.cos(ang), cy + r * np.sin(ang)])
+        out.append(poly if poly.is_valid else shapely.make_valid(poly))
+    out.append(shapely.box(0, 0, 50, 50).difference(shapely.box(10, 10, 20, 20)))  # a hole
+    out.append(shapely.MultiPolygon([shapely.box(0, 0, 5, 5), shapely.box(30, 30, 40, 40)]))
+    out.append(shapely.Polygon())
+    return np.array(out, dtype=object)
+
+
+def test_overlap_bound_is_never_below_the_exact_area():
+    rng = np.random.default_rng(7)
+    geoms = _random_polygons(rng, 400)
+    left, right = shapely.STRtree(geoms).query(geoms)
+    bound = _overlap_upper_bounds(geoms, left, right)
+    exact = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    assert (bound >= exact * (1 - 1e-9) - 1e-9).all()
+    assert np.isinf(bound[right == len(geoms) - 2]).all()  # multi-part: no cheap bound
+
+
+def test_overlap_bound_of_neighbours_is_zero_and_of_overlaps_at_least_the_area():
+    geoms = np.array(
+        [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(0.5, 0.5, 1.5, 1.5)]
+    )
+    bound = _overlap_upper_bounds(geoms, np.array([0, 0, 1]), np.array([1, 2, 2]))
+    assert bound[0] == 0.0  # neighbours sharing an edge
+    assert (bound[1:] >= 0.25).all()  # the overlaps are 0.25 each
+    assert (bound[1:] <= 0.5).all()
+
+
+def test_padded_rings_of_a_polygon_with_a_hole_are_its_exterior():
+    holed = shapely.box(0, 0, 50, 50).difference(shapely.box(10, 10, 20, 20))
+    geoms = np.array([holed, shapely.box(0, 0, 1, 2), None, shapely.Polygon()], dtype=object)
+    rings, counts = _padded_rings(geoms, hull=False)
+    assert counts.tolist() == [4, 4, 0, 0]
+    exterior = shapely.get_coordinates(shapely.get_exterior_ring(holed))[:4]
+    assert np.array_equal(rings[0, :4], exterior)
