@@ -29,8 +29,8 @@ from landeval.config import Config
 from landeval.findings import Finding
 from landeval.inputs.canonical import canonicalize
 from landeval.inputs.crs import resolve_crs
-from landeval.inputs.model import MONEY_COLUMNS
-from landeval.inputs.tables import SOURCE_ROW, read_raw_table
+from landeval.inputs.model import MONEY_COLUMNS, SOURCE_ROW
+from landeval.inputs.tables import read_raw_table
 from landeval.inputs.units import m2_to_mu
 from landeval.inputs.vector import VectorSource, open_vector_file, read_features, split_layer
 

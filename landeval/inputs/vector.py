@@ -21,7 +21,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 from landeval.errors import DataError
 from landeval.findings import Finding
 from landeval.inputs.encoding import label, shapefile_encoding
-from landeval.inputs.tables import SOURCE_ROW
+from landeval.inputs.model import SOURCE_ROW
 
 
 def split_layer(spec: str) -> tuple[str, str | None]:

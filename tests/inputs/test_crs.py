@@ -7,7 +7,9 @@ import pytest
 from pyproj import CRS
 from shapely.geometry import Point, box
 
+from landeval.config import default_config
 from landeval.errors import DataError
+from landeval.inputs import add_area, read_vector
 from landeval.inputs.crs import (
     gk_cm_epsg,
     gk_series,
@@ -16,6 +18,9 @@ from landeval.inputs.crs import (
     projected_crs_for,
     resolve_crs,
 )
+from tests._messy import MESSY
+
+PARCEL_IDS = ["330603001002GB00001", "330603001002GB00002", "330603001002GB00003"]
 
 
 @pytest.mark.parametrize(
@@ -138,3 +143,32 @@ def test_web_mercator_is_not_used_for_areas():
     merc = _square_4549().to_crs(3857)
     assert merc.area.iloc[0] == pytest.approx(10_000 / 0.866**2, rel=0.01)  # +33 % at 30°N
     assert projected_crs_for(merc).to_epsg() == 4549
+
+
+def _config(**project):
+    cfg = default_config()
+    return cfg.model_copy(update={"project": cfg.project.model_copy(update=project)})
+
+
+def test_layer_without_crs_is_an_error_unless_assumed():
+    spec = "parcels_nocrs/parcels_nocrs.shp"
+    with pytest.raises(DataError, match="assume_crs"):
+        read_vector(spec, "parcels", config=_config(), base=MESSY)
+    frame, findings = read_vector(
+        spec, "parcels", config=_config(assume_crs="EPSG:4549"), base=MESSY
+    )
+    assert frame.crs.to_epsg() == 4549
+    assert "CRS_ASSUMED" in [f.code for f in findings]
+    assert frame["parcel_id"].tolist() == PARCEL_IDS  # ZDDM alias
+
+
+def test_4528_declared_as_4549_detected_and_corrected():
+    frame, findings = read_vector(
+        "parcels_4528_as_4549.gpkg", "parcels", config=_config(), base=MESSY
+    )
+    assert frame.crs.to_epsg() == 4528
+    warn = [f for f in findings if f.code == "CRS_MISMATCH_CORRECTED"]
+    assert len(warn) == 1
+    assert warn[0].severity == "warning"
+    # With the CRS corrected, the 100 m squares project back to 10,000 m² in EPSG:4549.
+    assert add_area(frame.to_crs(4549))["area_m2"].tolist() == pytest.approx([10_000.0] * 3)
