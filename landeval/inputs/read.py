@@ -1,4 +1,4 @@
-r"""Reading inputs: the public face of :mod:`landeval.inputs`.
+r"""Reading one input file into its canonical frame (the readers behind :mod:`landeval.inputs`).
 
 Each function reads one file as a bureau hands it over and returns the canonical frame
 (:data:`landeval.inputs.model.SCHEMAS`) plus the findings met on the way. Files are opened
