@@ -268,6 +268,7 @@ _MESSY_NUMBERS = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
@@ -378,6 +379,7 @@ def _random_polygons(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
+@pytest.mark.slow
 def test_overlap_bound_is_never_below_the_exact_area():
     rng = np.random.default_rng(7)
     geoms = _random_polygons(rng, 400)
@@ -458,6 +460,7 @@ def test_rows_of_takes_few_rows_and_uses_all_for_many():
     assert rows_of(arr, np.arange(1, 20)) is arr
 
 
+@pytest.mark.slow
 def test_missing_tokens_lower_to_as_many_characters():
     # The length bound of missing_token_cells: no character lowers into a token character
     # with another length (İ → i and K → k lower to letters no token has).
