@@ -20,12 +20,20 @@ from __future__ import annotations
 import copy
 import difflib
 import tomllib
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from landeval.errors import ConfigError
 
@@ -142,9 +150,9 @@ class ClassBounds(_Strict):
 
     @field_validator("D")
     @classmethod
-    def _ordered(cls, d: float, info) -> float:
+    def _ordered(cls, d: float, info: ValidationInfo) -> float:
         a, b, c = (info.data.get(k) for k in "ABC")
-        if None not in (a, b, c) and not (a <= b <= c <= d):
+        if a is not None and b is not None and c is not None and not (a <= b <= c <= d):
             msg = f"class bounds must increase A ≤ B ≤ C ≤ D, got {a}, {b}, {c}, {d}"
             raise ValueError(msg)
         return d
@@ -433,7 +441,7 @@ def _explain(exc: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
+def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
     model: type[BaseModel] | None = Config
     for part in loc:
         if model is None or isinstance(part, int):
@@ -453,7 +461,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return [k for k in model.model_fields if k != "project_dir"]
 
 
-def _did_you_mean(name: str, allowed) -> str:
+def _did_you_mean(name: str, allowed: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 

@@ -6,9 +6,14 @@ call these functions. :func:`evaluate` is pure (inputs in, result tables out);
 
 Examples
 --------
->>> from landeval.pipeline import run
->>> result = run(out_dir="out")  # doctest: +SKIP
->>> result.tables["balance_ledger"]  # doctest: +SKIP
+The stages of a run, in order (their keys in :data:`STAGES` and the ``hook`` calls):
+
+>>> from landeval.pipeline import STAGES
+>>> list(STAGES)
+['load', 'raster', 'scoring', 'zoning', 'exports', 'maps', 'report', 'store']
+
+A whole run on the embedded demo, and the stages one by one, are the examples of
+:mod:`landeval` (``landeval.run``, ``landeval.evaluate``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Shared fixtures: one full run of the pipeline on the demo, reused by the output tests."""
+"""Shared fixtures: one full run of the pipeline on the demo, reused by the output tests.
+
+Also marks the docstring examples that run the whole demo as slow (a doctest cannot carry a
+decorator), so that ``pytest -m "not slow"`` stays the fast tier.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,17 @@ import sys
 from pathlib import Path
 
 import pytest
+
+# Docstring examples (pytest node ids) that run the whole demo: several seconds each.
+SLOW_DOCTESTS = frozenset({"landeval/__init__.py::landeval"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark :data:`SLOW_DOCTESTS` slow; collected from ``landeval/`` by ``--doctest-modules``."""
+    for item in items:
+        if item.nodeid in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 def run_cli(*args, timeout=900):

@@ -29,6 +29,7 @@ _BAD = Path(__file__).parent / "data" / "bad"
 _spec = importlib.util.spec_from_file_location("make_bad", _BAD / "make_bad.py")
 make_bad = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_bad)
+pytestmark = pytest.mark.slow
 
 
 class SimulatedCrashError(RuntimeError):

@@ -38,6 +38,7 @@ def test_partitions_are_spatially_compact(demo, parts):
         assert (b[2] - b[0]) * (b[3] - b[1]) < 0.6 * whole_area
 
 
+@pytest.mark.slow
 def test_raster_metrics_by_partition_equal_one_frame(demo, parts):
     config, inputs = demo
     rasters = inputs.rasters

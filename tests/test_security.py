@@ -192,6 +192,7 @@ def test_maps_carry_the_payloads_as_text(poisoned_run):
     assert "XSS1" in text and "XSS2" in text and "XSS3" in text
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_no_dialog_fires_in_the_treatment_map(poisoned_run):
     from tests.maps.test_browser import CHROMIUM, CHROMIUM_ARGS, Opened

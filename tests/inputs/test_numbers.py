@@ -120,6 +120,7 @@ _MESSY_NUMBERS = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(

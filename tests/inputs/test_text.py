@@ -9,6 +9,7 @@ import unicodedata
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def test_nfkc_skips_only_text_it_cannot_change():
     pd.testing.assert_series_equal(nfkc(cells), want.astype("str"))
 
 
+@pytest.mark.slow
 def test_missing_tokens_lower_to_as_many_characters():
     # The length bound of missing_token_cells: no character lowers into a token character
     # with another length (İ → i and K → k lower to letters no token has).

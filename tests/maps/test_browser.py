@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.browser,
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"

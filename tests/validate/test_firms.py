@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from landeval.inputs import load_project
 from landeval.validate import check_firm_years, check_uscc, check_veto
@@ -75,6 +76,7 @@ def _firm_years_reference(tax: pd.DataFrame, output: pd.DataFrame) -> dict[str, 
     return ids
 
 
+@pytest.mark.slow
 def test_firm_years_on_integer_codes_equals_the_pandas_way():
     rng = np.random.default_rng(3)
     codes = ["A1", "B2", "b2", "中", "Z", "a1", "A10", "A1 ", "9133"]
@@ -111,6 +113,7 @@ def _register_reference(tax, output, firms) -> dict[str, list[str]]:
     return ids
 
 
+@pytest.mark.slow
 def test_firm_register_checks_equal_the_pandas_way():
     rng = np.random.default_rng(8)
     codes = ["A1", "B2", "b2", "中", "Z", "a1", "A10", "A1 ", "9133", ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 from shapely.geometry import box
 
@@ -189,6 +190,7 @@ def _random_polygons(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
+@pytest.mark.slow
 def test_overlap_bound_is_never_below_the_exact_area():
     rng = np.random.default_rng(7)
     geoms = _random_polygons(rng, 400)
