@@ -1,4 +1,4 @@
-"""Cell values for spreadsheets and CSV: text, formula neutralising and display widths.
+"""Cell values for spreadsheets and CSV: text, formula neutralising, display widths, bytes.
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
 (CSV injection, CWE-1236), so every text cell that starts with one of those (or with a tab,
@@ -110,3 +110,10 @@ def column_width(
     """A column width (Excel character units) that fits the header and the given texts."""
     widest = max((display_width(t) for t in texts), default=0)
     return float(min(max(display_width(header), widest, minimum) + 2, maximum))
+
+
+def string_bytes(strings: pa.Array) -> pa.Buffer:
+    """The UTF-8 bytes of all strings of ``strings`` one after the other (no copy)."""
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
+    first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
+    return strings.buffers()[2].slice(int(first), int(last - first))
