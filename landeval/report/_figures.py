@@ -15,7 +15,7 @@ import pandas as pd
 
 from landeval.config import Config
 from landeval.export._tables import treatment_codes, treatment_label
-from landeval.vocabulary import CITY, CLASS_LABELS, TIER_LABELS, label
+from landeval.vocabulary import CITY, CITY_TOTAL, CLASS_LABELS, TIER_LABELS, label
 
 CLASS_ORDER: tuple[str, ...] = ("A", "B", "C", "D", "T")
 TIER_ORDER: tuple[str, ...] = ("2", "6", "N")
@@ -193,7 +193,7 @@ def _class_rows(firms: pd.DataFrame, parcels: pd.DataFrame, lang: str) -> list[d
 
 
 def _total_word(lang: str) -> str:
-    return "全市合计" if lang == "zh" else "City total"
+    return CITY_TOTAL[lang]
 
 
 def _low_eff_rows(
