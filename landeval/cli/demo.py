@@ -9,8 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from landeval.inputs.identifiers import SHAOXING_COUNTIES
-from landeval.vocabulary import TIER_LABELS
+from landeval.vocabulary import SHAOXING_COUNTIES, TIER_LABELS
 
 
 @click.command(name="demo")
