@@ -51,7 +51,7 @@ def format_number(
     >>> format_number(1.5, 2, trim=True), format_number(2.0, 2, trim=True)
     ('1.5', '2.0')
     """
-    number = _finite(value)
+    number = finite_number(value)
     if number is None:
         return missing
     if percent:
@@ -63,7 +63,8 @@ def format_number(
     return text + "%" if percent else text
 
 
-def _finite(value: object) -> float | None:
+def finite_number(value: object) -> float | None:
+    """``value`` as a finite float; None for missing, infinite and non-numeric values."""
     if value is None or isinstance(value, (str, bytes)):
         return None
     try:

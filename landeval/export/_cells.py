@@ -8,7 +8,6 @@ plain text.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Iterable
 
@@ -16,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from landeval._format import finite_number
 
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """First characters that make a spreadsheet treat text as a formula."""
@@ -81,13 +82,7 @@ def as_text(value: object, *, lang: str = "zh") -> str | None:
 
 def as_number(value: object) -> float | None:
     """A finite float, or None for missing, non-numeric and infinite values."""
-    if is_missing(value) or isinstance(value, (str, bytes)):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+    return finite_number(value)
 
 
 def as_bool(value: object) -> bool | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 # Hand-computed in tests/_fixtures_results.py
 EXPECTED = {
@@ -89,3 +90,30 @@ NUMBERS = [
     np.nan,
 ]
 """Numbers every number path must write alike: signed zeros, ties, tiny, huge, NaN."""
+
+
+TRICKY = [
+    "=1+1",
+    "+86 575 8888",
+    "-",
+    "@SUM(A1:A2)",
+    "\t=cmd",
+    "\r=cmd",
+    "＝SUM(1)",
+    "＋1",
+    "－1",
+    "＠x",
+    "=",
+    "'already quoted",
+    "第一行\n=第二行",
+]
+"""Firm names a spreadsheet would run as formulas, in every form."""
+
+
+def tricky_parcels(parcel_eval: pd.DataFrame) -> pd.DataFrame:
+    """One UPGRADE parcel per :data:`TRICKY` name, coded P00, P01, …"""
+    parcels = pd.concat([parcel_eval] * 2, ignore_index=True).iloc[: len(TRICKY)].copy()
+    parcels["parcel_id"] = [f"P{i:02d}" for i in range(len(TRICKY))]
+    parcels["main_name"] = TRICKY
+    parcels["treatment"] = "UPGRADE"
+    return parcels

@@ -13,8 +13,7 @@ import pytest
 from landeval.export import actions_csv, write_actions_csv
 from landeval.export._cells import neutralise
 from tests._fixtures_results import FORMULA_NAME, XSS_NAME
-from tests.export._helpers import EXPECTED, NUMBERS, SHEETS_ZH, TEXTS
-from tests.export.test_workbook import TRICKY
+from tests.export._helpers import EXPECTED, NUMBERS, SHEETS_ZH, TEXTS, TRICKY, tricky_parcels
 
 
 def test_csv_bom_headers_rows_and_neutralising(outputs):
@@ -43,12 +42,7 @@ def test_csv_bom_headers_rows_and_neutralising(outputs):
 
 
 def test_tricky_names_are_inert(tables, tmp_path):
-    parcels = tables["parcel_eval"].copy()
-    parcels = pd.concat([parcels] * 2, ignore_index=True).iloc[: len(TRICKY)].copy()
-    parcels["parcel_id"] = [f"P{i:02d}" for i in range(len(TRICKY))]
-    parcels["main_name"] = TRICKY
-    parcels["treatment"] = "UPGRADE"
-    given = {"parcel_eval": parcels}
+    given = {"parcel_eval": tricky_parcels(tables["parcel_eval"])}
     expected = {f"P{i:02d}": neutralise(t) for i, t in enumerate(TRICKY)}
     path = write_actions_csv(given, tmp_path / "a.csv")
     with path.open(encoding="utf-8-sig", newline="") as fh:

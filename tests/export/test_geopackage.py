@@ -139,28 +139,6 @@ def test_geopackage_with_no_layers_is_still_valid(tmp_path):
     assert [name for name, _ in pyogrio.list_layers(path)] == ["empty"]
 
 
-def _layer(geoms, **columns) -> gpd.GeoDataFrame:
-    n = len(geoms)
-    data = {
-        "name": pd.array([f"名{i}" for i in range(n)], dtype="str"),
-        "area": np.arange(n, dtype="float64") / 3,
-        "n": pd.array(range(n), dtype="Int64"),
-        "flag": np.arange(n) % 2 == 0,
-        **columns,
-    }
-    return gpd.GeoDataFrame(data, geometry=list(geoms), crs="EPSG:4549")
-
-
-def _rows(path, layer):
-    with closing(sqlite3.connect(path)) as con:
-        rows = con.execute(f'SELECT * FROM "{layer}" ORDER BY fid').fetchall()
-        geometry = con.execute(
-            "SELECT geometry_type_name, srs_id, z, m FROM gpkg_geometry_columns"
-        ).fetchall()
-        columns = con.execute(f'PRAGMA table_info("{layer}")').fetchall()
-    return rows, geometry, columns
-
-
 @pytest.mark.parametrize(
     "geoms",
     [

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from landeval.export import workbook as workbook_module
 from landeval.export import write_workbook
 from landeval.export._cells import FORMULA_STARTS, display_width, neutralise
 from tests._fixtures_results import FORMULA_NAME, XSS_NAME, YEAR, results
-from tests.export._helpers import ALL_SHEETS_ZH, EXPECTED, SHEETS_ZH, sheet_rows
+from tests.export._helpers import (
+    ALL_SHEETS_ZH,
+    EXPECTED,
+    SHEETS_ZH,
+    TRICKY,
+    sheet_rows,
+    tricky_parcels,
+)
 
 
 def test_workbook_sheets_frozen_filtered_chinese(outputs):
@@ -237,30 +243,8 @@ def test_long_tables_continue_on_numbered_sheets(tmp_path, monkeypatch):
     assert [n for n in wb.sheetnames if n.startswith("改一补一")] == ["改一补一"]
 
 
-TRICKY = [
-    "=1+1",
-    "+86 575 8888",
-    "-",
-    "@SUM(A1:A2)",
-    "\t=cmd",
-    "\r=cmd",
-    "＝SUM(1)",
-    "＋1",
-    "－1",
-    "＠x",
-    "=",
-    "'already quoted",
-    "第一行\n=第二行",
-]
-
-
 def test_tricky_names_are_inert(tables, tmp_path):
-    parcels = tables["parcel_eval"].copy()
-    parcels = pd.concat([parcels] * 2, ignore_index=True).iloc[: len(TRICKY)].copy()
-    parcels["parcel_id"] = [f"P{i:02d}" for i in range(len(TRICKY))]
-    parcels["main_name"] = TRICKY
-    parcels["treatment"] = "UPGRADE"
-    given = {"parcel_eval": parcels}
+    given = {"parcel_eval": tricky_parcels(tables["parcel_eval"])}
     xlsx = write_workbook(given, tmp_path / "a.xlsx", year=YEAR)
     ws = openpyxl.load_workbook(xlsx)["整治提升"]
     header = [c.value for c in ws[1]]
