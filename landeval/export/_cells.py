@@ -30,7 +30,7 @@ def neutralise(text: str) -> str:
     Examples
     --------
     >>> neutralise('=HYPERLINK("http://x","y")')
-    '\\'=HYPERLINK("http://x","y")'
+    '\'=HYPERLINK("http://x","y")'
     >>> neutralise("越城区")
     '越城区'
     """
