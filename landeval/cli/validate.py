@@ -17,8 +17,10 @@ from landeval.findings import FINDING_COLUMNS, findings_frame, has_errors
 from landeval.vocabulary import SEVERITY_LABELS, column_header, label
 
 _EXAMPLES_PER_CODE = 3
-_KEYS = {"code": "finding_code"}
-"""Finding columns whose vocabulary key is not their name (the others are)."""
+FINDING_HEADERS: dict[str, str] = {
+    c: column_header({"code": "finding_code"}.get(c, c)) for c in FINDING_COLUMNS
+}
+"""Finding column → header of the findings file: those of the workbook's 数据问题 sheet."""
 
 
 @click.command(name="validate")
@@ -109,7 +111,7 @@ def write_findings(findings: pd.DataFrame, path: Path) -> Path:
     table = findings.reindex(columns=FINDING_COLUMNS).map(
         lambda v: neutralise(v) if isinstance(v, str) else v
     )
-    table = table.rename(columns={c: column_header(_KEYS.get(c, c)) for c in FINDING_COLUMNS})
+    table = table.rename(columns=FINDING_HEADERS)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
