@@ -346,7 +346,9 @@ COLUMNS: dict[str, ColumnLabel] = {
         "全员劳动生产率", "Value added per employee", "intensity", "wan_yuan_per_person"
     ),
     "rd_intensity": _c("研发投入强度", "R&D intensity", "share"),
-    "tax_per_kwh_yuan": _c("单位电耗税收", "Tax per electricity", "intensity", "yuan_per_kwh"),
+    "tax_per_kwh_yuan": _c(
+        "单位电耗税收", "Tax per unit of electricity", "intensity", "yuan_per_kwh"
+    ),
     "score": _c("得分", "Score", "score"),
     "rank": _c("组内排名", "Rank in group", "count"),
     "n_in_group": _c("组内企业数", "Firms in group", "count"),
