@@ -36,6 +36,7 @@ from pydantic import (
 )
 
 from landeval.errors import ConfigError
+from landeval.vocabulary import SHAOXING_COUNTIES, SHAOXING_LEGACY_COUNTIES
 
 PROJECT_FILE = "landeval.toml"
 """Name of the project file inside a project folder."""
@@ -85,7 +86,11 @@ class _Strict(BaseModel):
 
 
 class ProjectSettings(_Strict):
-    """``[project]``: name, city, evaluation year, language, CRS to assume, counties."""
+    """``[project]``: name, city, evaluation year, language, CRS to assume, counties.
+
+    ``counties`` (code → name) is the city's own list, authoritative at run time; its
+    default is Shaoxing's (:data:`landeval.vocabulary.SHAOXING_COUNTIES`).
+    """
 
     name: str
     city: str
@@ -411,7 +416,12 @@ def merge_settings(base: dict[str, Any], override: dict[str, Any]) -> dict[str, 
 
 def _defaults_dict() -> dict[str, Any]:
     text = resources.files("landeval").joinpath("defaults.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    data = tomllib.loads(text)
+    # the default counties are Shaoxing's, whose names are written once, in the vocabulary
+    project = data.setdefault("project", {})
+    project.setdefault("counties", dict(SHAOXING_COUNTIES))
+    project.setdefault("legacy_counties", dict(SHAOXING_LEGACY_COUNTIES))
+    return data
 
 
 def _validate(data: dict[str, Any], *, source: str) -> Config:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from landeval.cli.validate import FINDING_HEADERS
 from landeval.config import load_config
 from landeval.findings import FINDING_COLUMNS
 from landeval.inputs.read import read_table, read_vector
@@ -37,15 +38,7 @@ _spec.loader.exec_module(make_bad)
 CASES = make_bad.load_cases()
 
 # The findings file of `validate --findings` has Chinese headers.
-_HEADERS = {
-    "级别": "severity",
-    "代码": "code",
-    "图层/表": "layer",
-    "行/编码": "row_id",
-    "字段": "field",
-    "问题": "message",
-    "建议": "suggestion",
-}
+_HEADERS = {header: column for column, header in FINDING_HEADERS.items()}
 # Errors about a whole file (it cannot be read, it is empty): no row or field to name.
 _FILE_LEVEL = {"INPUT_UNUSABLE", "LAYER_EMPTY", "RASTER_MISSING", "RASTER_NO_CRS"}
 _FILE_NAME = re.compile(r"[\w.-]+\.(gpkg|csv|xlsx|xls|shp|geojson|tif|toml)\b", re.IGNORECASE)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from landeval.config import Config
-from landeval.errors import DataError
+from landeval.config import Config, load_config
+from landeval.errors import DataError, LandevalError
 from landeval.findings import concat_findings, has_errors
 from landeval.inputs.model import Inputs
 from landeval.pipeline import (
@@ -20,6 +20,7 @@ from landeval.pipeline import (
     update_stage_tables,
     utc_now,
 )
+from landeval.vocabulary import Language
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,17 @@ class StageRun:
             **run_info_tables(self.config, self.inputs, self.year, self.started, utc_now()),
         }
         return update_stage_tables(self.out, tables)
+
+
+def language(project_dir: Path | None, lang: str | None) -> Language:
+    """The language of a command's console output: ``--lang``, else the project's, else zh."""
+    if lang in ("zh", "en"):
+        return lang  # type: ignore[return-value]
+    try:
+        project = project_dir if project_dir is not None else default_project_dir()
+        return load_config(project).project.language
+    except LandevalError:
+        return "zh"
 
 
 def load_checked(

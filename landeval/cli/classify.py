@@ -7,38 +7,71 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from landeval.cli._options import out_option, project_option, year_option
+from landeval.cli._options import lang_option, out_option, project_option, year_option
 from landeval.cli._stages import load_checked
 from landeval.cli._tables import print_table
+from landeval.cli.run import treatment_names
 from landeval.pipeline import evaluate
-from landeval.vocabulary import TIER_LABELS, label
+from landeval.vocabulary import TIER_LABELS, TREATMENT_ORDER, Language, column_header, label
 
 
 @click.command(name="classify")
 @project_option
 @out_option
 @year_option
-def command(project_dir: Path | None, out_dir: Path, year: int | None) -> None:
+@lang_option
+def command(project_dir: Path | None, out_dir: Path, year: int | None, lang: str | None) -> None:
     """Decide each parcel's treatment; print counts and areas per county and platform tier."""
-    stage = load_checked(project_dir, out_dir, year=year)
+    stage = load_checked(project_dir, out_dir, year=year, lang=lang)
+    shown = stage.config.project.language
     evaluation = evaluate(stage.inputs, stage.config, year=stage.year)
-    parcel_eval = evaluation.tables["parcel_eval"]
-    tiers = parcel_eval["tier"].map(lambda t: label(TIER_LABELS, t) if pd.notna(t) else "平台外")
-    shown = pd.DataFrame(parcel_eval.drop(columns="geometry")).assign(
-        **{"县（市、区）": parcel_eval["county_name"], "平台层级": tiers}
-    )
-    for by in ("县（市、区）", "平台层级"):
-        for values, aggfunc, what, fmt in (
-            ("area_mu", "sum", "面积（亩）", "{:,.1f}"),
-            ("parcel_id", "count", "地块数", "{:.0f}"),
-        ):
-            table = (
-                shown.pivot_table(
-                    index=by, columns="treatment_zh", values=values, aggfunc=aggfunc, fill_value=0
-                )
-                .reset_index()
-                .rename_axis(columns=None)
-            )
-            print_table(table, title=f"{evaluation.year}年 四个一批{what} 按{by}", floatfmt=fmt)
+    for table, title in treatment_tables(evaluation.tables["parcel_eval"], shown):
+        print_table(table, title=f"{evaluation.year}{title}", lang=shown, decimals=1)
     path = stage.save(evaluation.tables, evaluation.findings)
     click.echo(f"tables parcel_eval, platform_summary, balance_ledger, … → {path}")
+
+
+def treatment_tables(parcel_eval: pd.DataFrame, lang: Language) -> list[tuple[pd.DataFrame, str]]:
+    """Area and parcels per treatment (columns, in the policy's order) by county and by tier.
+
+    Returns (table, title after the year) pairs; a table's first column is named by its
+    vocabulary key, the others by the treatments' names.
+    """
+    outside = "平台外" if lang == "zh" else "outside platforms"
+    tiers = parcel_eval["tier"].map(
+        lambda t: label(TIER_LABELS, t, lang) if pd.notna(t) else outside
+    )
+    frame = pd.DataFrame(
+        {
+            "county_name": parcel_eval["county_name"],
+            "tier": tiers,
+            "treatment": parcel_eval["treatment"],
+            "area_mu": parcel_eval["area_mu"],
+            "parcel_id": parcel_eval["parcel_id"],
+        }
+    )
+    present = set(frame["treatment"].dropna())
+    order = [c for c in TREATMENT_ORDER if c in present] + sorted(present - set(TREATMENT_ORDER))
+    names = treatment_names(parcel_eval, lang)
+    out = []
+    for by in ("county_name", "tier"):
+        for values, aggfunc, what in (
+            ("area_mu", "sum", "area_mu"),
+            ("parcel_id", "count", "parcels"),
+        ):
+            table = frame.pivot_table(
+                index=by, columns="treatment", values=values, aggfunc=aggfunc, fill_value=0
+            )
+            table = table.reindex(columns=order, fill_value=0).rename(columns=names)
+            if by == "county_name":  # counties by code, as the workbook lists them
+                codes = parcel_eval.groupby("county_name")["county_code"].min()
+                table = table.loc[sorted(table.index, key=lambda n: (str(codes.get(n, "")), n))]
+            table = table.reset_index().rename_axis(columns=None)
+            what_text, by_text = column_header(what, lang), column_header(by, lang)
+            title = (
+                f"年 四个一批{what_text} 按{by_text}"
+                if lang == "zh"
+                else f": {what_text.lower()} per treatment by {by_text.lower()}"
+            )
+            out.append((table, title))
+    return out

@@ -9,8 +9,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from landeval.inputs.identifiers import SHAOXING_COUNTIES
-from landeval.vocabulary import TIER_LABELS
+from landeval._format import format_number
+from landeval.vocabulary import SHAOXING_COUNTIES, TIER_LABELS
 
 
 @click.command(name="demo")
@@ -47,8 +47,8 @@ def command(out_dir: Path, scale: float, seed: int, rasters: bool | None) -> Non
         f"数据年度 years {summary.years[0]}–{summary.years[-1]}"
     )
     echo(
-        f"宗地 parcels {summary.n_parcels:,} · 企业 firms {summary.n_firms:,} · "
-        f"用地关系 occupancy rows {summary.n_occupancy:,}"
+        f"宗地 parcels {_n(summary.n_parcels)} · 企业 firms {_n(summary.n_firms)} · "
+        f"用地关系 occupancy rows {_n(summary.n_occupancy)}"
     )
     echo("")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -58,10 +58,10 @@ def command(out_dir: Path, scale: float, seed: int, rasters: bool | None) -> Non
     for code, row in summary.counties.iterrows():
         table.add_row(
             f"{code} {SHAOXING_COUNTIES.get(str(code), '')}",
-            f"{int(row['parcels']):,}",
-            f"{int(row['area_mu']):,}",
-            f"{int(row['firms']):,}",
-            f"{int(row['above_scale']):,}",
+            _n(row["parcels"]),
+            _n(row["area_mu"]),
+            _n(row["firms"]),
+            _n(row["above_scale"]),
         )
     Console(highlight=False, soft_wrap=True).print(table)
     echo("")
@@ -74,4 +74,10 @@ def command(out_dir: Path, scale: float, seed: int, rasters: bool | None) -> Non
         echo(f"栅格 rasters: {summary.raster_resolution:g} m")
     for note in summary.notes:
         echo(f"注 note: {note}")
-    echo(f"大小 size: {summary.total_bytes / 1e6:.1f} MB in {len(summary.sizes)} files")
+    echo(
+        f"大小 size: {format_number(summary.total_bytes / 1e6, 1)} MB in {len(summary.sizes)} files"
+    )
+
+
+def _n(value: object) -> str:
+    return format_number(value, 0)

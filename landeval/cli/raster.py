@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from landeval._format import format_number
 from landeval.cli._options import out_option, project_option
 from landeval.cli._stages import load_checked
 from landeval.cli._tables import print_table
@@ -26,21 +27,21 @@ def command(project_dir: Path | None, out_dir: Path) -> None:
     summary = pd.DataFrame(
         {
             "指标 measure": [
-                "地块数 parcels",
+                "宗数 parcels",
                 "建筑系数中位数 median coverage",
                 "容积率中位数 median FAR",
                 "部分超出栅格 partly off raster",
             ],
             "值 value": [
-                f"{len(table):,}",
-                f"{table['coverage'].median():.2f}",
-                f"{table['far'].median():.2f}",
-                f"{int(table['partly_off_raster'].fillna(False).sum()):,}",
+                format_number(len(table), 0),
+                format_number(table["coverage"].median(), 2),
+                format_number(table["far"].median(), 2),
+                format_number(int(table["partly_off_raster"].fillna(False).sum()), 0),
             ],
         }
     )
-    print_table(summary, title="栅格指标 raster metrics", floatfmt="{:.2f}")
-    sources = table["far_source"].value_counts().rename_axis("FAR来源").reset_index()
-    print_table(sources, title="容积率来源 FAR source")
+    print_table(summary, title="栅格指标 raster metrics")
+    sources = table["far_source"].value_counts().rename_axis("far_source").reset_index()
+    print_table(sources.rename(columns={"count": "parcels"}), title="容积率来源 FAR source")
     path = stage.save({"parcel_raster": table}, findings)
     click.echo(f"table parcel_raster → {path}")

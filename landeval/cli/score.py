@@ -6,20 +6,22 @@ from pathlib import Path
 
 import click
 
-from landeval.cli._options import out_option, project_option, year_option
+from landeval.cli._options import lang_option, out_option, project_option, year_option
 from landeval.cli._stages import load_checked
 from landeval.cli._tables import print_table
 from landeval.pipeline import score
+from landeval.vocabulary import SCALE_LABELS, label
 
 
 @click.command(name="score")
 @project_option
 @out_option
 @year_option
-def command(project_dir: Path | None, out_dir: Path, year: int | None) -> None:
+@lang_option
+def command(project_dir: Path | None, out_dir: Path, year: int | None, lang: str | None) -> None:
     """Score firms, class them A/B/C/D/T and roll up to parcels; print the class mix."""
-    stage = load_checked(project_dir, out_dir, year=year)
-    inputs, year = stage.inputs, stage.year
+    stage = load_checked(project_dir, out_dir, year=year, lang=lang)
+    inputs, year, shown = stage.inputs, stage.year, stage.config.project.language
     result = score(inputs, stage.config)
     scores = result.firm_scores[result.firm_scores["year"] == year]
     mix = (
@@ -33,7 +35,13 @@ def command(project_dir: Path | None, out_dir: Path, year: int | None) -> None:
         .reset_index()
         .rename_axis(columns=None)
     )
-    print_table(mix, title=f"{year}年 企业分类 (class mix per county and scale)", floatfmt="{:.0f}")
+    mix["scale"] = [label(SCALE_LABELS, str(s), shown) for s in mix["scale"]]
+    title = (
+        f"{year}年 企业分类（按县和规模）"
+        if shown == "zh"
+        else f"{year}: firm classes per county and scale"
+    )
+    print_table(mix, title=title, lang=shown, decimals=0)
     path = stage.save(
         {
             "firm_scores": result.firm_scores,

@@ -14,18 +14,13 @@ import pandas as pd
 
 from landeval.cli._options import project_option
 from landeval.findings import FINDING_COLUMNS, findings_frame, has_errors
+from landeval.vocabulary import SEVERITY_LABELS, column_header, label
 
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _EXAMPLES_PER_CODE = 3
-_HEADERS_ZH = {
-    "severity": "级别",
-    "code": "代码",
-    "layer": "图层/表",
-    "row_id": "行/编码",
-    "field": "字段",
-    "message": "问题",
-    "suggestion": "建议",
+FINDING_HEADERS: dict[str, str] = {
+    c: column_header({"code": "finding_code"}.get(c, c)) for c in FINDING_COLUMNS
 }
+"""Finding column → header of the findings file: those of the workbook's 数据问题 sheet."""
 
 
 @click.command(name="validate")
@@ -86,11 +81,11 @@ def _summarise(findings: pd.DataFrame) -> None:
         click.echo("未发现数据问题 (no findings).")
         return
     counts = findings["severity"].value_counts()
-    parts = [f"{_SEVERITY_ZH[s]} {int(counts.get(s, 0))}" for s in ("error", "warning", "info")]
+    parts = [f"{_severity(s)} {int(counts.get(s, 0))}" for s in ("error", "warning", "info")]
     click.echo(f"数据问题 (findings): {', '.join(parts)}")
     grouped = findings.groupby(["severity", "layer", "code"], sort=False)
     for (severity, layer, code), group in grouped:
-        click.echo(f"  [{_SEVERITY_ZH[severity]}] {code} · {layer}: {len(group)}")
+        click.echo(f"  [{_severity(severity)}] {code} · {layer}: {len(group)}")
         for row in group.head(_EXAMPLES_PER_CODE).itertuples():
             where = " ".join(
                 str(p) for p in (row.row_id, row.field) if p is not None and not pd.isna(p)
@@ -100,15 +95,23 @@ def _summarise(findings: pd.DataFrame) -> None:
             click.echo(f"      … 另有 {len(group) - _EXAMPLES_PER_CODE} 条")
 
 
+def _severity(code: str) -> str:
+    return label(SEVERITY_LABELS, code)
+
+
 def write_findings(findings: pd.DataFrame, path: Path) -> Path:
     """Write findings to CSV (UTF-8 with BOM) or XLSX, atomically, with Chinese headers.
 
-    Cells starting with = + - @ are prefixed with a quote so a spreadsheet never runs them.
+    The headers are those of the workbook's 数据问题 sheet; text a spreadsheet would run as
+    a formula is neutralised as in the workbook (a leading quote).
     """
     from landeval._atomic import atomic_path  # noqa: PLC0415
+    from landeval.export import neutralise  # noqa: PLC0415
 
-    table = findings.reindex(columns=FINDING_COLUMNS).map(_neutralise)
-    table = table.rename(columns=_HEADERS_ZH)
+    table = findings.reindex(columns=FINDING_COLUMNS).map(
+        lambda v: neutralise(v) if isinstance(v, str) else v
+    )
+    table = table.rename(columns=FINDING_HEADERS)
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
@@ -120,9 +123,3 @@ def write_findings(findings: pd.DataFrame, path: Path) -> Path:
         else:
             table.to_csv(tmp, index=False, encoding="utf-8-sig")
     return path
-
-
-def _neutralise(value: object) -> object:
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value

@@ -1,4 +1,4 @@
-"""Cell values for spreadsheets and CSV: text, formula neutralising and display widths.
+"""Cell values for spreadsheets and CSV: text, formula neutralising, display widths, bytes.
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
 (CSV injection, CWE-1236), so every text cell that starts with one of those (or with a tab,
@@ -8,7 +8,6 @@ plain text.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Iterable
 
@@ -16,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from landeval._format import finite_number
 
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """First characters that make a spreadsheet treat text as a formula."""
@@ -29,7 +30,7 @@ def neutralise(text: str) -> str:
     Examples
     --------
     >>> neutralise('=HYPERLINK("http://x","y")')
-    '\\'=HYPERLINK("http://x","y")'
+    '\'=HYPERLINK("http://x","y")'
     >>> neutralise("越城区")
     '越城区'
     """
@@ -81,13 +82,7 @@ def as_text(value: object, *, lang: str = "zh") -> str | None:
 
 def as_number(value: object) -> float | None:
     """A finite float, or None for missing, non-numeric and infinite values."""
-    if is_missing(value) or isinstance(value, (str, bytes)):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+    return finite_number(value)
 
 
 def as_bool(value: object) -> bool | None:
@@ -110,3 +105,10 @@ def column_width(
     """A column width (Excel character units) that fits the header and the given texts."""
     widest = max((display_width(t) for t in texts), default=0)
     return float(min(max(display_width(header), widest, minimum) + 2, maximum))
+
+
+def string_bytes(strings: pa.Array) -> pa.Buffer:
+    """The UTF-8 bytes of all strings of ``strings`` one after the other (no copy)."""
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
+    first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
+    return strings.buffers()[2].slice(int(first), int(last - first))

@@ -1,128 +1,126 @@
-"""Columns of the action lists: source column, Chinese and English header, and kind.
+"""Which columns each sheet of the action lists shows, in order.
 
-Kinds decide how a cell is shown: text; mu (亩); per_mu (万元/亩); ratio; share (0–1 shown
-as a percentage); int; score; money (万元); per_unit; bool (是/否); and codes shown as
-labels: class, tier, scale, industry, treatment, flags, severity, change_kind.
+A column is a source column of a result table and the key of its label in
+:data:`landeval.vocabulary.COLUMNS` (usually the same name; another where the sheet shows the
+column another way, e.g. ``industry_code`` as ``industry``: the code with its name). The
+header, unit and kind all come from the vocabulary; the kind decides how a cell is shown
+(see :func:`display_kind`).
 """
 
 from __future__ import annotations
 
-ColumnSpec = tuple[str, str, str, str]
-"""(source column, Chinese header, English header, kind)."""
+from landeval.vocabulary import COLUMNS, NUMBER_KINDS
+
+ColumnSpec = tuple[str, str]
+"""(source column, vocabulary key)."""
 
 ACTION_COLUMNS: tuple[ColumnSpec, ...] = (
-    ("parcel_id", "宗地代码", "Parcel code", "text"),
-    ("county_name", "县（市、区）", "County", "text"),
-    ("platform_name", "平台", "Platform", "text"),
-    ("tier", "平台层级", "Platform tier", "tier"),
-    ("area_mu", "面积（亩）", "Area (mu)", "mu"),
-    ("main_name", "主要用地企业", "Main occupant", "text"),
-    ("main_uscc", "主要用地企业统一社会信用代码", "Main occupant USCC", "text"),
-    ("occupant_names", "全部用地企业", "All occupants", "text"),
-    ("n_occupants", "用地企业数", "Occupants", "int"),
-    ("industry_code", "行业", "Industry", "industry"),
-    ("class", "评价类别", "Class", "class"),
-    ("tax_per_mu", "亩均税收（万元/亩）", "Tax per mu (10k yuan/mu)", "per_mu"),
-    ("va_per_mu", "亩均增加值（万元/亩）", "Value added per mu (10k yuan/mu)", "per_mu"),
-    ("far", "容积率", "Floor-area ratio", "ratio"),
-    ("far_min", "容积率标准", "FAR minimum", "ratio"),
-    ("coverage", "建筑系数", "Building coverage", "share"),
-    ("vacant_share", "空置比例", "Vacant share", "share"),
-    ("flags", "低效标识", "Low-efficiency flags", "flags"),
-    ("reason_zh", "处置理由", "Reason", "text"),
-    ("rule", "处置规则", "Rule", "text"),
-    ("must_stay_industrial", "须保持工业用途", "Must stay industrial", "bool"),
-    ("inside_line", "位于工业用地控制线内", "Inside industrial control line", "bool"),
-    ("control_share", "控制线内面积比例", "Share inside control line", "share"),
-    ("straddling", "跨控制线", "Straddles control line", "bool"),
-    ("land_use", "现状用途", "Current use", "text"),
-    ("planned_use", "规划用途", "Planned use", "text"),
-    ("built_year", "建成年份", "Built year", "int"),
+    ("parcel_id", "parcel_id"),
+    ("county_name", "county_name"),
+    ("platform_name", "platform_name"),
+    ("tier", "tier"),
+    ("area_mu", "area_mu"),
+    ("main_name", "main_name"),
+    ("main_uscc", "main_uscc"),
+    ("occupant_names", "occupant_names"),
+    ("n_occupants", "n_occupants"),
+    ("industry_code", "industry"),
+    ("class", "class"),
+    ("tax_per_mu", "tax_per_mu"),
+    ("va_per_mu", "va_per_mu"),
+    ("far", "far"),
+    ("far_min", "far_min"),
+    ("coverage", "coverage"),
+    ("vacant_share", "vacant_share"),
+    ("flags", "flag_names"),
+    ("reason_zh", "reason_zh"),
+    ("rule", "rule"),
+    ("must_stay_industrial", "must_stay_industrial"),
+    ("inside_line", "inside_line"),
+    ("control_share", "control_share"),
+    ("straddling", "straddling"),
+    ("land_use", "land_use"),
+    ("planned_use", "planned_use"),
+    ("built_year", "built_year"),
 )
 
 TREATMENT_COLUMNS: tuple[ColumnSpec, ...] = (
-    ("treatment", "处置方式", "Treatment", "treatment"),
-    ("treatment", "处置代码", "Treatment code", "text"),
+    ("treatment", "treatment_name"),
+    ("treatment", "treatment"),
 )
+"""The treatment's label and code, first in the CSV."""
 
 FIRM_COLUMNS: tuple[ColumnSpec, ...] = (
-    ("uscc", "统一社会信用代码", "USCC", "text"),
-    ("name", "企业名称", "Firm", "text"),
-    ("county_name", "县（市、区）", "County", "text"),
-    ("scale", "规模", "Scale", "scale"),
-    ("industry_code", "行业", "Industry", "industry"),
-    ("land_mu", "用地（亩）", "Land (mu)", "mu"),
-    ("tax", "税收（万元）", "Tax (10k yuan)", "money"),
-    ("value_added", "工业增加值（万元）", "Value added (10k yuan)", "money"),
-    ("tax_per_mu", "亩均税收（万元/亩）", "Tax per mu (10k yuan/mu)", "per_mu"),
-    ("va_per_mu", "亩均增加值（万元/亩）", "Value added per mu (10k yuan/mu)", "per_mu"),
-    (
-        "va_per_energy",
-        "单位能耗增加值（万元/吨标煤）",
-        "Value added per energy (10k yuan/tce)",
-        "per_unit",
-    ),
-    ("va_per_emission", "单位排放增加值（万元/当量）", "Value added per emission", "per_unit"),
-    (
-        "va_per_employee",
-        "全员劳动生产率（万元/人）",
-        "Value added per employee (10k yuan)",
-        "per_unit",
-    ),
-    ("rd_intensity", "研发投入强度", "R&D intensity", "share"),
-    ("tax_per_kwh_yuan", "单位电耗税收（元/千瓦时）", "Tax per kWh (yuan)", "per_unit"),
-    ("score", "得分", "Score", "score"),
-    ("rank", "组内排名", "Rank in group", "int"),
-    ("n_in_group", "组内企业数", "Firms in group", "int"),
-    ("class", "类别", "Class", "text"),
-    ("class_label", "类别说明", "Class meaning", "text"),
-    ("class_reason", "评价说明", "Class note", "text"),
-    ("veto_reason", "负面清单原因", "Negative-list reason", "text"),
+    ("uscc", "uscc"),
+    ("name", "firm_name"),
+    ("county_name", "county_name"),
+    ("scale", "scale"),
+    ("industry_code", "industry"),
+    ("land_mu", "land_mu"),
+    ("tax", "tax"),
+    ("value_added", "value_added"),
+    ("tax_per_mu", "tax_per_mu"),
+    ("va_per_mu", "va_per_mu"),
+    ("va_per_energy", "va_per_energy"),
+    ("va_per_emission", "va_per_emission"),
+    ("va_per_employee", "va_per_employee"),
+    ("rd_intensity", "rd_intensity"),
+    ("tax_per_kwh_yuan", "tax_per_kwh_yuan"),
+    ("score", "score"),
+    ("rank", "rank"),
+    ("n_in_group", "n_in_group"),
+    ("class", "firm_class"),
+    ("class_label", "class_label"),
+    ("class_reason", "class_reason"),
+    ("veto_reason", "veto_reason"),
 )
 
-SUMMARY_COUNTY = ("县（市、区）", "County")
-
 LEDGER_COLUMNS: tuple[ColumnSpec, ...] = (
-    ("county_code", "行政区划代码", "County code", "text"),
-    ("county_name", "县（市、区）", "County", "text"),
-    ("converted_mu", "转出面积（亩）", "Converted (mu)", "mu"),
-    ("converted_parcels_mu", "其中：功能转型宗地（亩）", "of which parcels (mu)", "mu"),
-    ("converted_changes_mu", "其中：用地调整（亩）", "of which land changes (mu)", "mu"),
-    ("compensated_mu", "补充面积（亩）", "Compensated (mu)", "mu"),
-    ("balance_mu", "差额（亩）", "Balance (mu)", "mu"),
-    ("balanced", "是否平衡", "Balanced", "bool"),
-    ("decisive", "考核口径", "Decisive", "bool"),
+    ("county_code", "county_code"),
+    ("county_name", "county_name"),
+    ("converted_mu", "converted_mu"),
+    ("converted_parcels_mu", "converted_parcels_mu"),
+    ("converted_changes_mu", "converted_changes_mu"),
+    ("compensated_mu", "compensated_mu"),
+    ("balance_mu", "balance_mu"),
+    ("balanced", "balanced"),
+    ("decisive", "decisive"),
 )
 
 ITEM_COLUMNS: tuple[ColumnSpec, ...] = (
-    ("item_id", "项目编号", "Item", "text"),
-    ("source", "来源", "Source", "text"),
-    ("county_code", "行政区划代码", "County code", "text"),
-    ("kind", "类型", "Kind", "change_kind"),
-    ("planned_use", "规划用途", "Planned use", "text"),
-    ("area_mu", "面积（亩）", "Area (mu)", "mu"),
-    ("counted_mu", "计入面积（亩）", "Counted (mu)", "mu"),
-    ("counted", "是否计入", "Counted", "bool"),
-    ("why_not_counted", "未计入原因", "Why not counted", "text"),
+    ("item_id", "item_id"),
+    ("source", "source"),
+    ("county_code", "county_code"),
+    ("kind", "change_kind"),
+    ("planned_use", "planned_use"),
+    ("area_mu", "area_mu"),
+    ("counted_mu", "counted_mu"),
+    ("counted", "counted"),
+    ("why_not_counted", "why_not_counted"),
 )
 
 FINDING_SHEET_COLUMNS: tuple[ColumnSpec, ...] = (
-    ("severity", "严重程度", "Severity", "severity"),
-    ("code", "问题代码", "Code", "text"),
-    ("layer", "图层/表", "Layer or table", "text"),
-    ("row_id", "行标识", "Row", "text"),
-    ("field", "字段", "Field", "text"),
-    ("message", "问题说明", "Message", "text"),
-    ("suggestion", "处理建议", "Suggestion", "text"),
+    ("severity", "severity"),
+    ("code", "finding_code"),
+    ("layer", "layer"),
+    ("row_id", "row_id"),
+    ("field", "field"),
+    ("message", "message"),
+    ("suggestion", "suggestion"),
 )
 
-SEVERITY_LABELS: dict[str, dict[str, str]] = {
-    "error": {"zh": "错误", "en": "error"},
-    "warning": {"zh": "警告", "en": "warning"},
-    "info": {"zh": "提示", "en": "info"},
-}
-CHANGE_KIND_LABELS: dict[str, dict[str, str]] = {
-    "convert": {"zh": "改（转出）", "en": "convert"},
-    "supplement": {"zh": "补（补充）", "en": "supplement"},
-}
-BOOL_TEXT: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
+
+def display_kind(key: str) -> str:
+    """How the cells of column ``key`` are shown in a sheet or the CSV.
+
+    A number kind of the vocabulary (its number format); ``bool`` (是/否); the name of a
+    label table for a code the sheets show by label (``class``, ``tier``, ``treatment``,
+    ``flags``, ``industry``, …); ``text`` for everything else (text, dates, codes shown as
+    they are).
+    """
+    column = COLUMNS[key]
+    if column.kind in NUMBER_KINDS or column.kind == "bool":
+        return column.kind
+    if column.kind == "code" and column.labels is not None:
+        return column.labels
+    return "text"

@@ -24,37 +24,33 @@ import pyarrow.compute as pc
 from landeval.export._cells import as_bool, as_number, as_text, is_missing
 from landeval.export._columns import (
     ACTION_COLUMNS,
-    BOOL_TEXT,
-    CHANGE_KIND_LABELS,
     FINDING_SHEET_COLUMNS,
     FIRM_COLUMNS,
     ITEM_COLUMNS,
     LEDGER_COLUMNS,
-    SEVERITY_LABELS,
-    SUMMARY_COUNTY,
     TREATMENT_COLUMNS,
     ColumnSpec,
+    display_kind,
 )
 from landeval.vocabulary import (
+    CITY,
+    CITY_TOTAL,
     CLASS_LABELS,
+    CODE_LABELS,
     FLAG_LABELS,
     INDUSTRY_NAMES,
-    SCALE_LABELS,
-    TIER_LABELS,
+    KEEP,
+    NUMBER_KINDS,
+    TOTAL,
     TREATMENT_LABELS,
+    TREATMENT_ORDER,
+    YES_NO,
+    column_header,
     label,
 )
 
-ACTION_TREATMENTS: tuple[str, ...] = ("REBUILD", "UPGRADE", "CONVERT", "EXIT")
-"""The four treatments (四个一批) in the order of their sheets."""
-
-NUMBER_KINDS: frozenset[str] = frozenset(
-    {"mu", "per_mu", "ratio", "share", "int", "score", "money", "per_unit"}
-)
-"""Column kinds holding numbers; every other kind holds text."""
-
-KEEP = "KEEP"
-CITY_CODE = "city"  # county_code of the balance ledger's city-wide row
+ACTION_TREATMENTS: tuple[str, ...] = tuple(c for c in TREATMENT_ORDER if c != KEEP)
+"""The four treatments (四个一批) in the policy's order: the order of their sheets."""
 
 
 @dataclass(frozen=True)
@@ -239,27 +235,29 @@ def summary_table(parcel_eval: pd.DataFrame, *, lang: str = "zh") -> Table:
     frame = frame[frame["_t"].isin(codes).fillna(False).to_numpy(dtype=bool)]
     counties = sorted(set(_column(parcel_eval, "county_code").dropna().astype(str).unique()))
     names = _county_names(parcel_eval)
-    parcels_word, area_word = ("宗数", "面积（亩）") if lang == "zh" else ("parcels", "area (mu)")
-    total_word = "合计" if lang == "zh" else "Total"
-    headers = [SUMMARY_COUNTY[0] if lang == "zh" else SUMMARY_COUNTY[1]]
+    # "拆除重建 宗数", "Demolish and rebuild parcels": a treatment, then what is counted
+    parcels_word, area_word = (_suffix(key, lang) for key in ("parcels", "area_mu"))
+    headers = [column_header("county_name", lang)]  # type: ignore[arg-type]
     kinds = ["text"]
     for code in [*codes, None]:
-        name = total_word if code is None else treatment_label(code, lang, parcel_eval)
+        name = TOTAL[lang] if code is None else treatment_label(code, lang, parcel_eval)
         headers += [f"{name} {parcels_word}", f"{name} {area_word}"]
-        kinds += ["int", "mu"]
+        kinds += [display_kind("parcels"), display_kind("area_mu")]
     rows = []
     for county in [*counties, None]:
         part = frame if county is None else frame[frame["_county"] == county]
-        row: list[object] = [
-            (total_word if lang == "en" else "全市合计")
-            if county is None
-            else names.get(county, county)
-        ]
+        row: list[object] = [CITY_TOTAL[lang] if county is None else names.get(county, county)]
         for code in [*codes, None]:
             sel = part if code is None else part[part["_t"] == code]
             row += [float(len(sel)), float(sel["_area"].sum())]
         rows.append(row)
     return Table(pd.DataFrame(rows, columns=headers, dtype=object), tuple(kinds))
+
+
+def _suffix(key: str, lang: str) -> str:
+    """A column's header as the second word of a heading (lower case in English)."""
+    header = column_header(key, lang)  # type: ignore[arg-type]
+    return header if lang == "zh" else header[:1].lower() + header[1:]
 
 
 def firm_table(
@@ -297,7 +295,7 @@ def ledger_table(ledger: pd.DataFrame | None, *, lang: str = "zh") -> Table:
     frame = ledger if ledger is not None else pd.DataFrame()
     if "county_code" in frame:
         code = frame["county_code"].astype("string")
-        city = (code == CITY_CODE).fillna(False)
+        city = (code == CITY).fillna(False)
         # counties by code, then the city row; the city row shows no county code
         order = pd.DataFrame({"_city": city, "_c": code.fillna("")}, index=frame.index)
         frame = frame.loc[order.sort_values(["_city", "_c"], kind="stable").index]
@@ -353,16 +351,16 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _build(
     rows: pd.DataFrame,
-    spec: Sequence[tuple[str, str, str, str]],
+    spec: Sequence[ColumnSpec],
     *,
     lang: str,
     parcel_eval: pd.DataFrame | None = None,
 ) -> Table:
     out: dict[str, object] = {}
     kinds: list[str] = []
-    for source, zh, en, spec_kind in spec:
-        header = zh if lang == "zh" else en
-        series, kind = _column(rows, source), spec_kind
+    for source, key in spec:
+        header = column_header(key, lang)  # type: ignore[arg-type]
+        series, kind = _column(rows, source), display_kind(key)
         if source == "flags" and lang == "zh" and "flags_zh" in rows:
             # the zoning stage's own Chinese wording wins over labels rebuilt from codes
             series, kind = _column(rows, "flags_zh"), "text"
@@ -444,28 +442,22 @@ def _convert(value: object, kind: str, lang: str, parcel_eval: pd.DataFrame | No
         return as_number(value)
     if kind == "bool":
         flag = as_bool(value)
-        return None if flag is None else BOOL_TEXT[lang][0 if flag else 1]
+        return None if flag is None else YES_NO[lang][0 if flag else 1]
     text = as_text(value, lang=lang) if kind in {"text", "flags"} else _code(value)
     if text is None:
         return None
-    tables: dict[str, dict[str, dict[str, str]]] = {
-        "class": CLASS_LABELS,
-        "tier": TIER_LABELS,
-        "scale": SCALE_LABELS,
-        "severity": SEVERITY_LABELS,
-        "change_kind": CHANGE_KIND_LABELS,
-    }
-    if kind in tables:
-        return label(tables[kind], text, lang)  # type: ignore[arg-type]
     if kind == "treatment":
         return treatment_label(text, lang, parcel_eval)
     if kind == "industry":
+        # the division's Chinese name beside the code; English shows the code alone
         name = INDUSTRY_NAMES.get(text[:3]) if lang == "zh" else None
         return f"{text} {name}" if name else text
     if kind == "flags":
         codes = _flag_codes(value)
         names = [label(FLAG_LABELS, c, lang) for c in codes]  # type: ignore[arg-type]
         return as_text(names, lang=lang)
+    if kind in CODE_LABELS:
+        return label(CODE_LABELS[kind], text, lang)  # type: ignore[arg-type]
     return text
 
 

@@ -24,20 +24,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from landeval._atomic import atomic_path
-from landeval.export._cells import neutralise, neutralise_array
+from landeval.export._cells import neutralise, neutralise_array, string_bytes
 from landeval.export._tables import action_table
-from landeval.export._xlsx import _string_bytes
 
 _DECIMALS: dict[str, int] = {
-    "mu": 4,
+    "area": 4,
     "per_mu": 4,
+    "intensity": 4,
     "ratio": 3,
     "share": 4,
-    "int": 0,
+    "count": 0,
+    "year": 0,
     "score": 2,
     "money": 2,
-    "per_unit": 4,
 }
+"""Decimals written per column kind: enough to keep the figures, not float noise."""
 
 
 def write_actions_csv(
@@ -90,7 +91,7 @@ def write_actions_csv(
             if not fields:
                 return None
             line = pc.binary_join_element_wise(*fields, _s(","))
-            return _string_bytes(pc.binary_join_element_wise(line, _CRLF, _s("")))
+            return string_bytes(pc.binary_join_element_wise(line, _CRLF, _s("")))
 
         # chunks are built on _BUILDERS threads (Arrow kernels and DuckDB free the GIL)
         # and written in order; at most _BUILDERS chunks wait, which bounds the memory

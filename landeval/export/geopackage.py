@@ -1,8 +1,9 @@
 """``parcels.gpkg``: evaluated parcels and the zoning layers for QGIS and ArcGIS.
 
 Field names stay the English canonical names (the same as in the store, so SQL, scripts
-and joins work on either), and each field gets a Chinese alias (English with ``lang="en"``)
-in the GeoPackage schema extension table ``gpkg_data_columns``. GDAL ≥ 3.7 reads its
+and joins work on either), and each field gets a Chinese alias (English with ``lang="en"``),
+its header in :data:`landeval.vocabulary.COLUMNS`, in the GeoPackage schema extension table
+``gpkg_data_columns``. GDAL ≥ 3.7 reads its
 ``name`` column as the field's *alternative name* and QGIS shows that as the field alias
 in the attribute table and forms; older readers still see clean ASCII names. pyogrio does
 not expose alternative names when writing, so the table is filled with ``sqlite3`` after
@@ -30,6 +31,7 @@ import shapely
 
 from landeval._atomic import atomic_path
 from landeval.export._cells import as_text, is_missing
+from landeval.vocabulary import COLUMNS, LAYER_LABELS
 
 GPKG_LAYERS: tuple[str, ...] = (
     "parcel_eval",
@@ -39,68 +41,6 @@ GPKG_LAYERS: tuple[str, ...] = (
     "balance_items",
 )
 """Layers written, in order, when given."""
-
-LAYER_TITLES: dict[str, dict[str, str]] = {
-    "parcel_eval": {"zh": "宗地评价", "en": "Evaluated parcels"},
-    "platforms": {"zh": "产业平台", "en": "Platforms"},
-    "control_line": {"zh": "工业用地控制线", "en": "Industrial control line"},
-    "land_changes": {"zh": "用地调整", "en": "Land changes"},
-    "balance_items": {"zh": "改一补一项目", "en": "Conversion-compensation items"},
-}
-
-FIELD_ALIASES: dict[str, dict[str, str]] = {
-    "parcel_id": {"zh": "宗地代码", "en": "Parcel code"},
-    "county_code": {"zh": "行政区划代码", "en": "County code"},
-    "county_name": {"zh": "县（市、区）", "en": "County"},
-    "area_m2": {"zh": "面积（平方米）", "en": "Area (m²)"},
-    "area_mu": {"zh": "面积（亩）", "en": "Area (mu)"},
-    "land_use": {"zh": "现状用途", "en": "Current use"},
-    "planned_use": {"zh": "规划用途", "en": "Planned use"},
-    "built_year": {"zh": "建成年份", "en": "Built year"},
-    "platform_id": {"zh": "平台编号", "en": "Platform id"},
-    "platform_name": {"zh": "平台", "en": "Platform"},
-    "tier": {"zh": "平台层级", "en": "Platform tier"},
-    "platform_share": {"zh": "平台内面积比例", "en": "Share inside platform"},
-    "control_share": {"zh": "控制线内面积比例", "en": "Share inside control line"},
-    "inside_line": {"zh": "位于控制线内", "en": "Inside control line"},
-    "straddling": {"zh": "跨控制线", "en": "Straddles control line"},
-    "main_uscc": {"zh": "主要用地企业信用代码", "en": "Main occupant USCC"},
-    "main_name": {"zh": "主要用地企业", "en": "Main occupant"},
-    "occupant_names": {"zh": "全部用地企业", "en": "All occupants"},
-    "n_occupants": {"zh": "用地企业数", "en": "Occupants"},
-    "industry_code": {"zh": "行业代码", "en": "Industry code"},
-    "class": {"zh": "评价类别", "en": "Class"},
-    "tax_per_mu": {"zh": "亩均税收（万元/亩）", "en": "Tax per mu (10k yuan/mu)"},
-    "va_per_mu": {"zh": "亩均增加值（万元/亩）", "en": "Value added per mu (10k yuan/mu)"},
-    "far": {"zh": "容积率", "en": "Floor-area ratio"},
-    "far_source": {"zh": "容积率来源", "en": "FAR source"},
-    "far_min": {"zh": "容积率标准", "en": "FAR minimum"},
-    "coverage": {"zh": "建筑系数", "en": "Building coverage"},
-    "vacant_share": {"zh": "空置比例", "en": "Vacant share"},
-    "flags": {"zh": "低效标识代码", "en": "Flag codes"},
-    "flags_zh": {"zh": "低效标识", "en": "Flags (Chinese)"},
-    "treatment": {"zh": "处置代码", "en": "Treatment code"},
-    "treatment_zh": {"zh": "处置方式", "en": "Treatment (Chinese)"},
-    "rule": {"zh": "处置规则", "en": "Rule"},
-    "reason_zh": {"zh": "处置理由", "en": "Reason (Chinese)"},
-    "must_stay_industrial": {"zh": "须保持工业用途", "en": "Must stay industrial"},
-    "tax": {"zh": "税收（万元）", "en": "Tax (10k yuan)"},
-    "value_added": {"zh": "工业增加值（万元）", "en": "Value added (10k yuan)"},
-    "county_tax_per_mu": {"zh": "县亩均税收（万元/亩）", "en": "County tax per mu"},
-    "matched_flags": {"zh": "决定处置的标识", "en": "Deciding flags"},
-    "notes_zh": {"zh": "备注", "en": "Notes (Chinese)"},
-    "name": {"zh": "名称", "en": "Name"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "line_id": {"zh": "控制线编号", "en": "Line id"},
-    "change_id": {"zh": "调整编号", "en": "Change id"},
-    "approved_on": {"zh": "批准日期", "en": "Approved on"},
-    "item_id": {"zh": "项目编号", "en": "Item id"},
-    "source": {"zh": "来源", "en": "Source"},
-    "counted_mu": {"zh": "计入面积（亩）", "en": "Counted (mu)"},
-    "counted": {"zh": "是否计入", "en": "Counted"},
-    "why_not_counted": {"zh": "未计入原因", "en": "Why not counted"},
-}
-"""Alias of each canonical field (columns without one keep their name only)."""
 
 _DATA_COLUMNS_DDL = """
 CREATE TABLE IF NOT EXISTS gpkg_data_columns (
@@ -326,15 +266,12 @@ def _write_aliases(gpkg: Path, layers: Mapping[str, pd.DataFrame], *, lang: str)
         if known is None:
             con.execute("INSERT INTO gpkg_extensions VALUES (?, ?, ?, ?, ?)", _SCHEMA_EXTENSION)
         for name, frame in layers.items():
-            title = LAYER_TITLES[name][lang]
+            title = LAYER_LABELS[name][lang]
             con.execute(
                 "UPDATE gpkg_contents SET description = ? WHERE table_name = ?", (title, name)
             )
-            rows = [
-                (name, col, FIELD_ALIASES[col][lang], FIELD_ALIASES[col][lang], None)
-                for col in frame.columns
-                if col in FIELD_ALIASES
-            ]
+            aliases = [(c, COLUMNS[c].header(lang)) for c in frame.columns if c in COLUMNS]  # type: ignore[arg-type]
+            rows = [(name, col, alias, alias, None) for col, alias in aliases]
             con.executemany(
                 "INSERT OR REPLACE INTO gpkg_data_columns "
                 "(table_name, column_name, name, title, description) VALUES (?, ?, ?, ?, ?)",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from landeval._atomic import atomic_path
+from landeval._format import format_number
 from landeval.export._cells import column_width, neutralise
 from landeval.export._tables import (
     Table,
@@ -33,16 +34,17 @@ from landeval.export._tables import (
 from landeval.export._xlsx import MAX_ROWS, Column, Sheet, write_xlsx
 
 NUMBER_FORMATS: dict[str, str] = {
-    "mu": "0.00",
+    "area": "0.00",
     "per_mu": "0.00",
+    "intensity": "0.00",
     "ratio": "0.00",
     "share": "0.0%",
-    "int": "0",
+    "count": "0",
+    "year": "0",
     "score": "0.00",
     "money": "#,##0.00",
-    "per_unit": "0.00",
 }
-"""Excel number format per column kind."""
+"""Excel number format per column kind (:data:`landeval.vocabulary.NUMBER_KINDS`)."""
 
 SHEET_NAMES: dict[str, dict[str, str]] = {
     "summary": {"zh": "汇总", "en": "Summary"},
@@ -182,10 +184,11 @@ def _width(header: str, values: pd.Series, kind: str) -> float:
 
 
 def _shown_number(value: float, kind: str) -> str:
-    if kind == "share":
-        return f"{value * 100:.1f}%"
-    if kind == "int":
-        return f"{value:.0f}"
-    if kind == "money":
-        return f"{value:,.2f}"
-    return f"{value:.2f}"
+    """The text Excel shows for ``value`` under the number format of ``kind``."""
+    number_format = NUMBER_FORMATS[kind]
+    return format_number(
+        value,
+        len(number_format.partition(".")[2].rstrip("%")),  # the zeros after the point
+        grouping="," in number_format,
+        percent=number_format.endswith("%"),
+    )

@@ -10,27 +10,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# the Shaoxing county names are written once, in the vocabulary; re-exported here
+from landeval.vocabulary import SHAOXING_COUNTIES, SHAOXING_LEGACY_COUNTIES  # noqa: F401
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 """The 31 characters a 统一社会信用代码 may use (no I, O, Z, S, V)."""
 
 _USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-SHAOXING_COUNTIES: dict[str, str] = {
-    "330602": "越城区",
-    "330603": "柯桥区",
-    "330604": "上虞区",
-    "330624": "新昌县",
-    "330681": "诸暨市",
-    "330683": "嵊州市",
-}
-"""Current county-level units of Shaoxing (绍兴市), code → name."""
-
-SHAOXING_LEGACY_COUNTIES: dict[str, str] = {
-    "330621": "绍兴县 (now 柯桥区)",
-    "330682": "上虞市 (now 上虞区)",
-}
-"""Legacy codes that still appear in older records; accepted with a note."""
 
 
 def uscc_check_char(first17: str) -> str:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from landeval._atomic import atomic_path
+from landeval._format import format_number
 from landeval.config import Config
 from landeval.errors import DataError
 from landeval.maps._base import MapContext, encode_counties, encode_layer
@@ -159,13 +160,12 @@ def write_maps(
             )
     split_note = ""
     if len(scopes) > 1:
-        n = len(ctx.parcels.attributes)
+        n = format_number(len(ctx.parcels.attributes), 0)
+        most = format_number(max_parcels_per_map, 0)
         split_note = (
-            f"宗地共 {n:,} 宗，超过单个网页可承载的 {max_parcels_per_map:,} 宗，"
-            "各图已按县（市、区）分别生成。"
+            f"宗地共 {n} 宗，超过单个网页可承载的 {most} 宗，各图已按县（市、区）分别生成。"
             if lang == "zh"
-            else f"{n:,} parcels exceed the {max_parcels_per_map:,} one page can hold; "
-            "each map is written per county."
+            else f"{n} parcels exceed the {most} one page can hold; each map is written per county."
         )
     index = out / "index.html"
     page = index_html(

@@ -31,7 +31,7 @@ from landeval.maps.fields import PARCEL_SEARCH, PARCEL_TOOLTIP, popup_fields
 from landeval.maps.gcj02 import shift_geometries
 from landeval.maps.layers import DataLayer, Dataset, LayerStyle, PopupField, swatch_label
 from landeval.maps.simplify import county_outlines, display_geometry
-from landeval.vocabulary import Language
+from landeval.vocabulary import LAYER_LABELS, Language
 
 COUNTY_COLOR = "#5a5a5a"
 LINE_COLOR = "#e31a1c"
@@ -178,7 +178,7 @@ def add_context_layers(
         add_labels(fmap, ctx.county_labels)
         items.append(LegendItem(COUNTY_COLOR, name, "dash"))
     if ctx.control_line is not None:
-        name = "工业用地控制线" if zh else "Industrial control line"
+        name = LAYER_LABELS["control_line"][ctx.lang]
         add_dataset(fmap, "control_line", ctx.control_line, columns={})
         DataLayer(
             "control_line",

@@ -19,6 +19,7 @@ from landeval.vocabulary import (
     FLAG_LABELS,
     TIER_LABELS,
     TREATMENT_LABELS,
+    YES_NO,
     Language,
     label,
 )
@@ -27,8 +28,6 @@ UI: dict[str, dict[str, str]] = {
     "zh": {
         "search": "搜索宗地代码或企业名称",
         "none": "未找到",
-        "yes": "是",
-        "no": "否",
         "year": "评价年度",
         "date": "数据日期",
         "platform_map": "“2+6+N”产业平台分布图",
@@ -39,8 +38,6 @@ UI: dict[str, dict[str, str]] = {
     "en": {
         "search": "Search parcel code or firm name",
         "none": "No match",
-        "yes": "yes",
-        "no": "no",
         "year": "Evaluation year",
         "date": "data date",
         "platform_map": "2+6+N industrial platforms",
@@ -76,8 +73,8 @@ def add_runtime(fmap: folium.Map, *, lang: Language, treatment_labels: Mapping[s
     header.add_child(RawElement(f"<style>{RUNTIME_CSS}</style>"), name="landeval_css")
     header.add_child(RawElement(f"<script>{RUNTIME_JS}</script>"), name="landeval_js")
     labels = {
-        "yes": UI[lang]["yes"],
-        "no": UI[lang]["no"],
+        "yes": YES_NO[lang][0],
+        "no": YES_NO[lang][1],
         "flags": {c: label(FLAG_LABELS, c, lang) for c in FLAG_LABELS},
         "class": {c: label(CLASS_LABELS, c, lang) for c in CLASS_LABELS},
         "treatment": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from landeval._format import format_number
 from landeval.maps._base import (
     MapContext,
     add_context_layers,
@@ -15,7 +16,7 @@ from landeval.maps._base import (
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, swatch_label
-from landeval.vocabulary import CLASS_LABELS, label
+from landeval.vocabulary import CLASS_LABELS, COLUMNS, label
 
 CLASS_COLORS: dict[str, str] = {
     "A": "#1a9641",
@@ -113,12 +114,8 @@ def efficiency_map_html(ctx: MapContext) -> str:
             layers=[f"class_{c}" for c in CLASS_COLORS],
         )
     ]
-    titles = {
-        "tax_per_mu": ("亩均税收（万元/亩，分位数分级）", "Tax per mu (10k yuan, quantiles)"),
-        "va_per_mu": ("亩均增加值（万元/亩，分位数分级）", "Value added per mu (quantiles)"),
-    }
     for column, ramp in RAMPS.items():
-        text = titles[column][0 if zh else 1]
+        text = _choropleth_title(column, zh=zh)
         key = f"choropleth_{column}"
         DataLayer(
             key,
@@ -139,6 +136,14 @@ def efficiency_map_html(ctx: MapContext) -> str:
     return finish(fmap, ctx, sections + reference)
 
 
+def _choropleth_title(column: str, *, zh: bool) -> str:
+    """亩均税收（万元/亩，分位数分级）: the column's label and unit, and how it is classed."""
+    spec = COLUMNS[column]
+    if zh:
+        return f"{spec.name('zh')}（{spec.unit_text('zh')}，分位数分级）"
+    return f"{spec.name('en')} ({spec.unit_text('en')}, quantiles)"
+
+
 def _category_label(cat: str, *, zh: bool) -> str:
     if cat == "IDLE":
         return "闲置用地" if zh else "idle"
@@ -151,7 +156,8 @@ def _bin_items(bins: list[float], ramp: tuple[str, ...], *, zh: bool) -> list[Le
     items = []
     lower = None
     for i, upper in enumerate(bins):
-        text = f"≤ {upper:,.1f}" if lower is None else f"{lower:,.1f} – {upper:,.1f}"
+        shown = format_number(upper, 1)
+        text = f"≤ {shown}" if lower is None else f"{format_number(lower, 1)} – {shown}"
         items.append(LegendItem(ramp[i], text))
         lower = upper
     items.append(LegendItem(NO_VALUE_COLOR, "无数据" if zh else "no data"))

@@ -8,27 +8,10 @@ import numpy as np
 import pandas as pd
 
 from landeval.maps.layers import PopupField
-from landeval.vocabulary import Language
+from landeval.vocabulary import Language, column_header
 
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "parcel_id": ("宗地代码", "Parcel code"),
-    "county_name": ("所在县（市、区）", "County"),
-    "platform_name": ("所属平台", "Platform"),
-    "tier": ("平台层级", "Platform tier"),
-    "area_mu": ("面积（亩）", "Area (mu)"),
-    "occupant_names": ("用地企业", "Occupants"),
-    "class": ("亩均评价类别", "Per-mu class"),
-    "tax_per_mu": ("亩均税收（万元/亩）", "Tax per mu (10k yuan)"),
-    "va_per_mu": ("亩均增加值（万元/亩）", "Value added per mu (10k yuan)"),
-    "far": ("容积率", "Floor-area ratio"),
-    "coverage": ("建筑系数", "Building coverage"),
-    "flags": ("低效标识", "Low-efficiency flags"),
-    "treatment": ("处置方式", "Treatment"),
-    "reason_zh": ("处置理由", "Reason"),
-    "inside_line": ("位于工业用地控制线内", "Inside the control line"),
-    "must_stay_industrial": ("须保持工业用途", "Must stay industrial"),
-}
-"""Popup labels of parcel columns, Chinese and English."""
+SHOWN_AS: dict[str, str] = {"flags": "flag_names", "treatment": "treatment_name"}
+"""Columns the popups show by their labels: the vocabulary key of what is shown."""
 
 PARCEL_SEARCH = ("parcel_id", "main_name", "occupant_names")
 PARCEL_TOOLTIP = ("parcel_id", "main_name")
@@ -49,12 +32,12 @@ _FLAG_SPLIT = r"[,;，；、|\s]+"
 
 
 def popup_fields(lang: Language, spec: list[tuple[str, str]]) -> list[PopupField]:
-    """Popup rows for parcel columns: (column, format) pairs labelled from FIELD_LABELS."""
-    k = 0 if lang == "zh" else 1
+    """Popup rows for parcel columns: (column, format) pairs labelled by the vocabulary."""
     out = []
     for column, fmt in spec:
         fallback = "main_name" if column == "occupant_names" else None
-        out.append(PopupField(FIELD_LABELS[column][k], column, fmt, fallback))
+        header = column_header(SHOWN_AS.get(column, column), lang)
+        out.append(PopupField(header, column, fmt, fallback))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from landeval._format import format_number
 from landeval.maps.controls import UI
 from landeval.maps.encode import escape_text
 from landeval.vocabulary import Language
@@ -38,8 +39,9 @@ def index_html(
     for e in entries:
         name = ui[e.kind]
         scope = f"（{e.scope}）" if zh and e.scope else (f" ({e.scope})" if e.scope else "")
-        size = f"{e.size_bytes / 1e6:.1f} MB"
-        parcels = f"宗地 {e.parcels:,} 宗" if zh else f"{e.parcels:,} parcels"
+        size = f"{format_number(e.size_bytes / 1e6, 1)} MB"
+        count = format_number(e.parcels, 0)
+        parcels = f"宗地 {count} 宗" if zh else f"{count} parcels"
         rows.append(
             f'<li><a href="{escape_text(e.filename)}">{escape_text(name + scope)}</a>'
             f"<span>{escape_text(parcels)} · {size}</span></li>"

@@ -17,6 +17,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.map import Layer
 
+from landeval._format import format_number
 from landeval.maps.encode import SCALE, ColumnKind, encode_columns, escape_text, to_js
 
 
@@ -240,5 +241,5 @@ class DataLayer(Layer):
 def swatch_label(text: str, color: str, *, count: int | None = None, line: bool = False) -> str:
     """A layer-control label: a colour swatch, the (escaped) text and an optional count."""
     kind = "ld-line" if line else "ld-fill"
-    suffix = f" ({count:,})" if count is not None else ""
+    suffix = f" ({format_number(count, 0)})" if count is not None else ""
     return f'<i class="ld-sw {kind}" style="--c:{color}"></i>{escape_text(text)}{suffix}'

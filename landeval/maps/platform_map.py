@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from landeval._format import format_number
 from landeval.maps._base import (
     MapContext,
     add_context_layers,
@@ -14,7 +15,7 @@ from landeval.maps._base import (
 )
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
-from landeval.vocabulary import TIER_LABELS, label
+from landeval.vocabulary import COLUMNS, TIER_LABELS, UNITS, Language, column_header, label
 
 TIER_COLORS: dict[str, str] = {"2": "#b2182b", "6": "#ef8a62", "N": "#4393c3"}
 """Colour per platform tier (2 strategic, 6 backbone, N small)."""
@@ -36,7 +37,7 @@ _SUMMARY = [
 
 
 def platform_attributes(
-    platforms: pd.DataFrame, summary: pd.DataFrame | None, *, lang: str = "zh"
+    platforms: pd.DataFrame, summary: pd.DataFrame | None, *, lang: Language = "zh"
 ) -> pd.DataFrame:
     """Platform rows joined with their summary (level "platform") and a class-mix text."""
     out = platforms.copy()
@@ -50,14 +51,14 @@ def platform_attributes(
         out = out.drop(columns=[c for c in keep[1:] if c in out.columns]).merge(
             rows, on="platform_id", how="left"
         )
-    unit = "亩" if lang == "zh" else " mu"
+    unit = UNITS["mu"].zh if lang == "zh" else " " + UNITS["mu"].en
     mixes = []
     for _, row in out.iterrows():
         parts = []
         for cls in "ABCD":
             value = row.get(f"area_mu_{cls}")
             if value is not None and pd.notna(value):
-                parts.append(f"{cls} {float(value):,.1f}{unit}")
+                parts.append(f"{cls} {format_number(value, 1)}{unit}")
         mixes.append(" · ".join(parts) or None)
     out["class_mix"] = mixes
     return out
@@ -126,24 +127,26 @@ def _platform_layers(fmap, ctx: MapContext) -> LegendSection:
     zh = ctx.lang == "zh"
     layer = ctx.platforms
     attrs = platform_attributes(layer.attributes, ctx.platform_summary, lang=ctx.lang)
-    target = ctx.config.trends.target_growth
-    cagr = (
-        f"增加值年均增速（目标 {target:.1%}）" if zh else f"VA growth a year (target {target:.1%})"
-    )
+    target = format_number(ctx.config.trends.target_growth, 1, percent=True)
+    growth = COLUMNS["va_cagr"].name(ctx.lang)
+    cagr = f"{growth}（目标 {target}）" if zh else f"{growth} (target {target})"
     popup = [
-        PopupField("层级" if zh else "Tier", "tier", "tier"),
-        PopupField("类型" if zh else "Kind", "kind"),
-        PopupField("县（市、区）代码" if zh else "County code", "county_code"),
-        PopupField("宗地数" if zh else "Parcels", "parcels", "num0"),
-        PopupField("面积（亩）" if zh else "Area (mu)", "area_mu", "num1"),
-        PopupField("亩均税收（万元/亩）" if zh else "Tax per mu", "tax_per_mu", "num2"),
-        PopupField("亩均增加值（万元/亩）" if zh else "Value added per mu", "va_per_mu", "num2"),
-        PopupField("分类面积" if zh else "Area by class", "class_mix"),
-        PopupField(
-            "低效用地面积（亩）" if zh else "Low-efficiency area", "low_eff_area_mu", "num1"
+        *(
+            PopupField(column_header(column, ctx.lang), column, fmt)
+            for column, fmt in (
+                ("tier", "tier"),
+                ("kind", "text"),
+                ("county_code", "text"),
+                ("parcels", "num0"),
+                ("area_mu", "num1"),
+                ("tax_per_mu", "num2"),
+                ("va_per_mu", "num2"),
+                ("class_mix", "text"),
+                ("low_eff_area_mu", "num1"),
+            )
         ),
         PopupField(cagr, "va_cagr", "pct"),
-        PopupField("达到增速目标" if zh else "Meets target", "meets_target", "bool"),
+        PopupField(column_header("meets_target", ctx.lang), "meets_target", "bool"),
     ]
     add_dataset(
         fmap,

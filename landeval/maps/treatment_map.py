@@ -14,7 +14,14 @@ from landeval.maps._base import (
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
-from landeval.vocabulary import TREATMENT_LABELS, label
+from landeval.vocabulary import (
+    CHANGE_KIND_LABELS,
+    KEEP,
+    TREATMENT_LABELS,
+    TREATMENT_ORDER,
+    column_header,
+    label,
+)
 
 TREATMENT_COLORS: dict[str, str] = {
     "EXIT": "#d7191c",
@@ -64,12 +71,8 @@ def treatment_map_html(ctx: MapContext) -> str:
     add_parcel_dataset(fmap, ctx, attributes=attrs, columns=PARCEL_COLUMNS, popup=POPUP)
     names = {**{c: label(TREATMENT_LABELS, c, ctx.lang) for c in TREATMENT_LABELS}}
     names.update(treatment_labels(ctx))
-    codes = [r.code for r in ctx.config.treatments] + ["KEEP"]
     values = attrs["treatment"].astype(object).where(attrs["treatment"].notna(), "")
-    present = set(values)
-    codes += sorted(c for c in present - set(codes) if c)
-    if "" in present:
-        codes.append("")
+    codes = legend_order([r.code for r in ctx.config.treatments], set(values))
     items = []
     extra = iter(_EXTRA_COLORS)
     for code in codes:
@@ -92,25 +95,42 @@ def treatment_map_html(ctx: MapContext) -> str:
     return finish(fmap, ctx, sections + reference)
 
 
+def legend_order(configured: list[str], present: set[str]) -> list[str]:
+    """Treatment codes as the legend lists them: the policy's order, then a project's own.
+
+    The four treatments in :data:`~landeval.vocabulary.TREATMENT_ORDER`, then the codes of
+    the configured rules that are not among them, then any other code present (sorted),
+    then 保留 (KEEP), and "" (no treatment decided) when a parcel has none.
+    """
+    codes = [c for c in TREATMENT_ORDER if c != KEEP]
+    codes += [c for c in configured if c not in codes]
+    codes += sorted(c for c in present - set(codes) - {KEEP} if c)
+    codes.append(KEEP)
+    if "" in present:
+        codes.append("")
+    return codes
+
+
 def _balance_layers(fmap, ctx: MapContext) -> list[LegendSection]:
     layer = ctx.balance_items
     if layer is None:
         return []
     zh = ctx.lang == "zh"
     attrs = layer.attributes.copy()
-    labels_zh = {"convert": "改（转出工业）", "supplement": "补（新增工业）"}
-    labels_en = {"convert": "converted out", "supplement": "compensating supplement"}
-    kind_names = labels_zh if zh else labels_en
+    kind_names = {k: label(CHANGE_KIND_LABELS, k, ctx.lang) for k in CHANGE_KIND_LABELS}
     attrs["kind_label"] = [kind_names.get(k, k) for k in attrs["kind"].astype(object)]
-    popup = [
-        PopupField("类型" if zh else "Kind", "kind_label"),
-        PopupField("来源" if zh else "Source", "source"),
-        PopupField("县（市、区）代码" if zh else "County code", "county_code"),
-        PopupField("规划用途" if zh else "Planned use", "planned_use"),
-        PopupField("面积（亩）" if zh else "Area (mu)", "area_mu", "num2"),
-        PopupField("计入面积（亩）" if zh else "Counted (mu)", "counted_mu", "num2"),
-        PopupField("是否计入平衡" if zh else "Counted", "counted", "bool"),
-        PopupField("未计入原因" if zh else "Why not counted", "why_not_counted"),
+    popup = [PopupField(column_header("change_kind", ctx.lang), "kind_label")]
+    popup += [
+        PopupField(column_header(column, ctx.lang), column, fmt)
+        for column, fmt in (
+            ("source", "text"),
+            ("county_code", "text"),
+            ("planned_use", "text"),
+            ("area_mu", "num2"),
+            ("counted_mu", "num2"),
+            ("counted", "bool"),
+            ("why_not_counted", "text"),
+        )
     ]
     add_dataset(
         fmap,

@@ -16,9 +16,11 @@ import pandas as pd
 
 from landeval import __version__
 from landeval._atomic import atomic_path
+from landeval._format import format_number
 from landeval.config import Config
 from landeval.report._figures import TOP_PARCELS, Figures, report_figures
 from landeval.report._svg import diverging_bars, line_chart, stacked_bars
+from landeval.vocabulary import TOTAL, UNITS, YES_NO, Language, column_header
 
 __all__ = ["report_figures", "write_report"]
 
@@ -48,6 +50,26 @@ _LINE_COLOURS: tuple[str, ...] = (
     "#17becf",
 )
 
+COLUMN_KEYS: tuple[str, ...] = (
+    "class",
+    "n_firms",
+    "share",
+    "land_mu",
+    "county_name",
+    "converted_mu",
+    "compensated_mu",
+    "balance_mu",
+    "va_cagr",
+    "meets_target",
+    "parcel_id",
+    "platform_name",
+    "area_mu",
+    "main_name",
+    "treatment_name",
+    "reason_zh",
+)
+"""The columns of the report's tables: their headers are the vocabulary's."""
+
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{city}工业用地亩均效益评价报告（{year}年度）",
@@ -59,41 +81,21 @@ TEXT: dict[str, dict[str, str]] = {
         "action": "列入处置清单（低效用地）",
         "balanced": "改一补一平衡的县（市、区）",
         "classes": "二、企业分类（亩均论英雄）",
-        "class": "类别",
-        "n_firms": "企业数",
-        "share": "占比",
-        "land": "用地面积（亩）",
         "firm_bar": "企业数",
         "area_bar": "用地面积",
         "low_eff": "三、低效用地面积（亩）：按县（市、区）和平台层级",
-        "county": "县（市、区）",
-        "total": "合计",
         "treatments": "四、四个一批处置（宗数 / 面积亩）",
         "balance": "五、改一补一（占补平衡）",
-        "converted": "转出（亩）",
-        "compensated": "补充（亩）",
-        "difference": "差额（亩）",
         "status": "状态",
         "ok": "平衡",
         "short": "缺口",
         "trend": "六、规上企业亩均增加值趋势（万元/亩）与年均增长{target}目标",
         "region": "区域",
-        "cagr": "年均增长",
-        "meets": "达标",
         "target_line": "目标路径（全市）",
-        "yes": "是",
-        "no": "否",
-        "mu": "亩",
-        "va_unit": "万元/亩",
         "parcel_unit": "宗",
         "firm_unit": "家",
         "none": "无数据",
         "top": "七、重点处置宗地（面积前{n}）",
-        "parcel_id": "宗地代码",
-        "platform": "平台",
-        "main_name": "主要用地企业",
-        "treatment": "处置方式",
-        "reason": "处置理由",
         "note": (
             "说明：低效用地指列入“四个一批”处置清单（拆除重建、整治提升、功能转型、关停退出）"
             "的宗地；面积按 1 亩 = 10000/15 平方米计；亩均增加值为规上工业企业口径。"
@@ -110,41 +112,21 @@ TEXT: dict[str, dict[str, str]] = {
         "action": "On the action list (low-efficiency land)",
         "balanced": "Counties where conversion is compensated",
         "classes": "2. Firm classes",
-        "class": "Class",
-        "n_firms": "Firms",
-        "share": "Share",
-        "land": "Land (mu)",
         "firm_bar": "Firms",
         "area_bar": "Land area",
         "low_eff": "3. Low-efficiency land (mu) by county and platform tier",
-        "county": "County",
-        "total": "Total",
         "treatments": "4. The four treatments (parcels / area in mu)",
         "balance": "5. Conversion and compensation balance",
-        "converted": "Converted (mu)",
-        "compensated": "Compensated (mu)",
-        "difference": "Balance (mu)",
         "status": "Status",
         "ok": "balanced",
         "short": "short",
         "trend": "6. Value added per mu of above-scale firms (10k yuan/mu) against {target} a year",
         "region": "Region",
-        "cagr": "Annual growth",
-        "meets": "Meets target",
         "target_line": "Target path (city)",
-        "yes": "yes",
-        "no": "no",
-        "mu": "mu",
-        "va_unit": "10k yuan/mu",
         "parcel_unit": "parcels",
         "firm_unit": "firms",
         "none": "no data",
         "top": "7. Largest parcels on the action list (top {n})",
-        "parcel_id": "Parcel code",
-        "platform": "Platform",
-        "main_name": "Main occupant",
-        "treatment": "Treatment",
-        "reason": "Reason",
         "note": (
             "Low-efficiency land is land on the action list (rebuild, upgrade, change of use, "
             "exit). 1 mu = 10000/15 m². Value added per mu counts above-scale firms."
@@ -195,8 +177,8 @@ def render_report(
 ) -> str:
     """The report as an HTML string (what :func:`write_report` writes)."""
     figures = report_figures(results, year=year, config=config, lang=lang)
-    text = TEXT.get(lang, TEXT["zh"])
-    target = f"{figures.target_growth * 100:.1f}%"
+    text = {**TEXT.get(lang, TEXT["zh"]), **_shared_words(lang)}  # type: ignore[arg-type]
+    target = format_number(figures.target_growth, 1, percent=True)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("landeval.report", "templates"),
         autoescape=True,
@@ -207,10 +189,12 @@ def render_report(
     env.filters["mu"] = _fmt_mu
     env.filters["pct"] = _fmt_pct
     env.filters["int"] = _fmt_int
+    env.filters["signed"] = _fmt_signed
     template = env.get_template("report.html.j2")
     return template.render(
         lang=lang,
         t=text,
+        c={key: column_header(key, lang) for key in COLUMN_KEYS},  # type: ignore[arg-type]
         title=text["title"].format(city=config.project.city, year=year),
         trend_title=text["trend"].format(target=target),
         top_title=text["top"].format(n=TOP_PARCELS),
@@ -219,6 +203,19 @@ def render_report(
         f=figures,
         charts=_charts(figures, text),
     )
+
+
+def _shared_words(lang: Language) -> dict[str, str]:
+    """The report's words that every output shares, from the vocabulary."""
+    yes, no = YES_NO[lang]
+    mu, va = UNITS["mu"], UNITS["wan_yuan_per_mu"]
+    return {
+        "total": TOTAL[lang],
+        "yes": yes,
+        "no": no,
+        "mu": mu.zh if lang == "zh" else mu.en,
+        "va_unit": va.zh if lang == "zh" else va.en,
+    }
 
 
 def _charts(figures: Figures, text: Mapping[str, str]) -> dict[str, object]:
@@ -292,12 +289,16 @@ def _charts(figures: Figures, text: Mapping[str, str]) -> dict[str, object]:
 
 
 def _fmt_mu(value: object) -> str:
-    return "–" if value is None else f"{float(value):,.1f}"  # type: ignore[arg-type]
+    return format_number(value, 1)
 
 
 def _fmt_pct(value: object) -> str:
-    return "–" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+    return format_number(value, 1, percent=True)
 
 
 def _fmt_int(value: object) -> str:
-    return "–" if value is None else f"{float(value):,.0f}"  # type: ignore[arg-type]
+    return format_number(value, 0)
+
+
+def _fmt_signed(value: object) -> str:
+    return format_number(value, 2, sign=True)

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from landeval.config import Config
-from landeval.export._tables import CITY_CODE, treatment_codes, treatment_label
-from landeval.vocabulary import CLASS_LABELS, TIER_LABELS, label
+from landeval.export._tables import treatment_codes, treatment_label
+from landeval.vocabulary import CITY, CITY_TOTAL, CLASS_LABELS, TIER_LABELS, label
 
 CLASS_ORDER: tuple[str, ...] = ("A", "B", "C", "D", "T")
 TIER_ORDER: tuple[str, ...] = ("2", "6", "N")
@@ -193,7 +193,7 @@ def _class_rows(firms: pd.DataFrame, parcels: pd.DataFrame, lang: str) -> list[d
 
 
 def _total_word(lang: str) -> str:
-    return "全市合计" if lang == "zh" else "City total"
+    return CITY_TOTAL[lang]
 
 
 def _low_eff_rows(
@@ -257,7 +257,7 @@ def _balance_rows(
         return []
     county = _text(frame, "county_code")
     # counties by code, then the city-wide row (county_code "city")
-    order = pd.DataFrame({"_city": county == CITY_CODE, "_c": county}, index=frame.index)
+    order = pd.DataFrame({"_city": county == CITY, "_c": county}, index=frame.index)
     frame = frame.loc[order.sort_values(["_city", "_c"], kind="stable").index]
     county = _text(frame, "county_code")
     given = _text(frame, "county_name")
@@ -267,7 +267,7 @@ def _balance_rows(
         rows.append(
             {
                 "county_code": code,
-                "is_total": code == CITY_CODE,
+                "is_total": code == CITY,
                 "name": given.iloc[i] or names.get(code, code) or total_word,
                 "converted_mu": float(_num(frame, "converted_mu").iloc[i]),
                 "compensated_mu": float(_num(frame, "compensated_mu").iloc[i]),

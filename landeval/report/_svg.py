@@ -11,11 +11,13 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from landeval._format import format_number
+
 _FONT = 'font-family="sans-serif" font-size="11"'
 
 
 def _num(value: float, decimals: int = 1) -> str:
-    return f"{value:,.{decimals}f}"
+    return format_number(value, decimals)
 
 
 def stacked_bars(
@@ -118,7 +120,7 @@ def diverging_bars(
         tx, anchor = (x + w + 4, "start") if value >= 0 else (x - 4, "end")
         parts.append(
             f'<text x="{tx:.1f}" y="{y + bar_h - 4}" text-anchor="{anchor}">'
-            f"{escape(f'{value:+,.2f}{unit}')}</text>"
+            f"{escape(format_number(value, 2, sign=True) + unit)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -41,7 +41,9 @@ def test_valid_project_exits_0(tmp_path):
     assert _files(project) == before  # nothing written into (or changed in) the project
     raw = (tmp_path / "f.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
-    assert "级别,代码,图层/表" in raw.decode("utf-8-sig").splitlines()[0]
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    # the headers of the workbook's 数据问题 sheet
+    assert header == "严重程度,问题代码,图层/表,行标识,字段,问题说明,处理建议"
 
 
 def test_errors_exit_2_with_summary_and_xlsx(tmp_path):
@@ -58,8 +60,21 @@ def test_errors_exit_2_with_summary_and_xlsx(tmp_path):
     assert "DUPLICATE_KEY · parcels: 2" in result.stdout
     sheet = openpyxl.load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("级别", "代码", "图层/表")
+    assert rows[0][:3] == ("严重程度", "问题代码", "图层/表")
     assert ("error", "DUPLICATE_KEY", "parcels", "330603001002GB00002") in {r[:4] for r in rows}
+
+
+def test_findings_file_neutralises_what_a_spreadsheet_would_run(tmp_path):
+    from landeval.cli.validate import write_findings
+    from landeval.export import neutralise
+    from landeval.findings import Finding, findings_frame
+
+    texts = ["=1+1", "\t=cmd", "＝SUM(1)", "-2", "safe"]
+    findings = findings_frame(Finding("warning", "X", "parcels", t, None, t, "") for t in texts)
+    path = write_findings(findings, tmp_path / "f.xlsx")
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))[1:]
+    assert [r[3] for r in rows] == [neutralise(t) for t in texts]
+    assert [r[3] for r in rows][:4] == ["'" + t for t in texts[:4]]
 
 
 def test_unusable_input_exits_2_without_traceback(tmp_path):

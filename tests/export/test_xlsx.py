@@ -1,14 +1,26 @@
-"""Tests of landeval.export._xlsx, the streaming XLSX writer, read back with openpyxl."""
+"""Tests of landeval.export._xlsx, the streaming XLSX writer, read back with openpyxl.
+
+The cell XML is built a column chunk at a time with Arrow kernels and DuckDB; the kernel
+tests pin it against the per-cell rules on the cases that matter.
+"""
 
 from __future__ import annotations
 
+import math
 import zipfile
 
+import duckdb
+import numpy as np
 import openpyxl
+import pandas as pd
+import pyarrow as pa
 import pytest
 
-from landeval.export import _xlsx
+from landeval.export._cells import neutralise
 from landeval.export._xlsx import Column, Sheet, column_letter, excel_width, write_xlsx
+from landeval.export._xlsx import cells as xlsx_cells
+from landeval.export._xlsx import sheet as xlsx_sheet
+from tests.export._helpers import NUMBERS, TEXTS
 
 
 @pytest.fixture
@@ -101,7 +113,7 @@ def test_control_characters_whitespace_and_escape_lookalikes(tmp_path):
 
 
 def test_rows_stream_in_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(_xlsx, "_CHUNK_ROWS", 7)
+    monkeypatch.setattr(xlsx_sheet, "CHUNK_ROWS", 7)
     n = 50
     cols = [
         Column("i", list(range(n)), number_format="0"),
@@ -136,7 +148,7 @@ def test_column_letters_and_widths():
 def test_cells_after_missing_cells_and_gaps_keep_their_column(tmp_path, monkeypatch, chunk_rows):
     # a cell carries its reference only where a reader cannot count it: after a missing
     # cell, after a gap between blocks, and in a block that does not start at column A
-    monkeypatch.setattr(_xlsx, "_CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(xlsx_sheet, "CHUNK_ROWS", chunk_rows)
     blocks = [
         (
             1,
@@ -163,3 +175,102 @@ def test_cells_after_missing_cells_and_gaps_keep_their_column(tmp_path, monkeypa
         xml = zf.read("xl/worksheets/sheet1.xml").decode()
     # the cell right after its present left neighbour goes without a reference
     assert '<row r="5"><c r="B5" t="inlineStr"><is><t>a4</t></is></c><c s="' in xml
+
+
+def test_clean_array_matches_clean():
+    texts = list(TEXTS)
+    got = xlsx_cells.clean_array(pa.array(texts, type=pa.large_string())).to_pylist()
+    assert got == [None if t is None else xlsx_cells.clean(t) for t in texts]
+
+
+@pytest.mark.parametrize("chunk_rows", [3, 20_000])
+def test_repeated_texts_and_numbers_read_back(tmp_path, monkeypatch, chunk_rows):
+    # with small chunks, repeated texts take the once-per-distinct-text path
+    monkeypatch.setattr(xlsx_sheet, "CHUNK_ROWS", chunk_rows)
+    texts = TEXTS[:-2] * 6  # few distinct texts: each is made once and spread
+    numbers = (NUMBERS * 8)[: len(texts)]
+    cols = [
+        Column("t", texts, text_transform=neutralise),
+        Column("a", pd.Series(texts, dtype="str"), text_transform=neutralise),
+        Column("n", numbers, number_format="0.00"),
+        Column("u", texts, text_transform=str.upper),
+    ]
+    path = write_xlsx(tmp_path / "r.xlsx", [Sheet("s", [(0, cols)])])
+    rows = list(openpyxl.load_workbook(path)["s"].iter_rows(min_row=2, values_only=True))
+
+    def shown(t, fix):
+        # what openpyxl reads back: XML entities decoded, _xHHHH_ escapes left as written
+        if t is None:
+            return None
+        text = xlsx_cells.clean(fix(t))
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+    assert [r[0] for r in rows] == [shown(t, neutralise) for t in texts]
+    assert [r[1] for r in rows] == [shown(t, neutralise) for t in texts]
+    assert [r[3] for r in rows] == [shown(t, str.upper) for t in texts]
+    expected = [None if math.isnan(v) else float(f"{v:.16G}") for v in numbers]
+    assert [r[2] for r in rows] == expected
+
+
+def test_shown_numbers_match_python_formatting():
+    values = np.array([*NUMBERS, np.inf, -np.inf, 1e-7, 12345678901234567890.0])
+    with duckdb.connect() as con:
+        (shown,) = xlsx_cells.shown_numbers([values], con)
+    assert shown.to_pylist() == [None if math.isnan(v) else f"{v:.16G}" for v in values]
+
+
+@pytest.mark.parametrize("with_negative_zero", [False, True])
+def test_repeated_numbers_are_formatted_once_and_read_back(
+    tmp_path, monkeypatch, with_negative_zero
+):
+    # few distinct numbers in a long column take the once-per-distinct-value path (but
+    # not with -0.0, which is written "-0" like Python's formatting writes it)
+    monkeypatch.setattr(xlsx_sheet, "CHUNK_ROWS", 4)
+    values = [v for v in NUMBERS if not (v == 0 and math.copysign(1, v) < 0)]
+    numbers = (values + ([-0.0] if with_negative_zero else [])) * 5
+    cols = [Column("n", numbers, number_format="0.00"), Column("t", ["x"] * len(numbers))]
+    formatted: list[int] = []
+    shown_numbers = xlsx_sheet.shown_numbers
+
+    def spy(columns, con):
+        formatted.extend(len(c) for c in columns)
+        return shown_numbers(columns, con)
+
+    monkeypatch.setattr(xlsx_sheet, "shown_numbers", spy)
+    path = write_xlsx(tmp_path / "n.xlsx", [Sheet("s", [(0, cols)])])
+    # once per distinct value, or once per cell
+    assert sum(formatted) == (len(numbers) if with_negative_zero else len(set(values)) - 1)
+    rows = list(openpyxl.load_workbook(path)["s"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [None if math.isnan(v) else float(f"{v:.16G}") for v in numbers]
+    assert [r[1] for r in rows] == ["x"] * len(numbers)
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert ("<v>-0</v>" in xml) is with_negative_zero
+
+
+@pytest.mark.parametrize(
+    ("values", "encoded"),
+    [
+        (pa.array([], pa.large_string()), True),
+        (pa.array([None] * 8, pa.large_string()), True),
+        (pa.array(["a", "b", None, "a", "b", "a", "a", "b"], pa.large_string()), True),
+        (pa.array([f"t{i}" for i in range(100)], pa.large_string()), False),
+        (pa.array([1.0, np.nan, 1.0, 2.0] * 10, from_pandas=True), True),
+        (pa.array(np.arange(100.0)), False),
+    ],
+)
+def test_repeating_columns_are_dictionary_encoded(values, encoded):
+    result = xlsx_cells.repeating(values)
+    assert (result is not None) is encoded
+    if result is not None:
+        assert result.dictionary.take(result.indices).equals(values)
+
+
+def test_repeating_decides_on_the_whole_column_after_the_sample(monkeypatch):
+    monkeypatch.setattr(xlsx_cells, "_SAMPLE", 4)
+    # the sample (every 25th cell) repeats, the column as a whole does not
+    values = pa.array([("x" if i % 25 == 0 else f"t{i}") for i in range(100)])
+    assert xlsx_cells.repeating(values) is None
+    # the sample is nearly all distinct: not encoded, whatever the rest holds
+    values = pa.array([(f"s{i}" if i % 25 == 0 else "x") for i in range(100)])
+    assert xlsx_cells.repeating(values) is None

@@ -14,7 +14,7 @@ import pytest
 
 from landeval.config import default_config
 from landeval.maps import write_maps
-from tests.maps.test_fixture import QUOTE_NAME, XSS_NAME, make_map_inputs
+from tests.maps.test_fixture import QUOTE_NAME, XSS_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,11 +35,6 @@ pytestmark = [
 ]
 
 MAPS = ("platform_map", "treatment_map", "efficiency_map")
-
-
-@pytest.fixture(scope="module")
-def inputs():
-    return make_map_inputs(330)
 
 
 @pytest.fixture(scope="module")
