@@ -1,4 +1,4 @@
-"""The pipeline: load → validate → raster metrics → evaluation → zoning → outputs.
+"""The pipeline: load → validate → raster metrics → scoring → zoning and treatments → outputs.
 
 One pipeline, many entry points: the CLI commands, the notebooks and the Python API all
 call these functions. :func:`evaluate` is pure (inputs in, result tables out);
@@ -14,14 +14,17 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import pandas as pd
 
 from landeval import __version__
@@ -30,10 +33,10 @@ from landeval.config import Config
 from landeval.errors import ConfigError, DataError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors
 from landeval.inputs.model import Inputs
+from landeval.store import STORE_NAME, StoreWriter, read_tables, update_store
 
 if TYPE_CHECKING:
     from landeval.mu_scoring import ScoringResult
-from landeval.store import STORE_NAME, StoreWriter, read_tables, update_store
 
 StageHook = Callable[[str], contextlib.AbstractContextManager]
 """Called with a stage's name; the context it returns wraps the stage (progress display)."""
@@ -74,6 +77,35 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class ZoningResult:
+    """What the zoning and treatments stage (:func:`zone_and_treat`) produces.
+
+    Attributes
+    ----------
+    parcel_eval : GeoDataFrame
+        One row per parcel: ``RESULT_COLUMNS["parcel_eval"]`` +
+        :data:`landeval.treatments.PARCEL_EVAL_EXTRA_COLUMNS`.
+    platform_summary : DataFrame
+        ``RESULT_COLUMNS["platform_summary"]``: platform rows then tier rows.
+    balance_ledger : DataFrame
+        ``RESULT_COLUMNS["balance_ledger"]`` (+ scope, decisive): counties then the city.
+    balance_items : GeoDataFrame
+        ``RESULT_COLUMNS["balance_items"]`` (+ approved_on, inside_line_mu, outside_line_mu).
+    trends : DataFrame
+        ``RESULT_COLUMNS["trends"]`` at every level: city, county, platform, tier.
+    findings : DataFrame
+        Findings of the stage.
+    """
+
+    parcel_eval: gpd.GeoDataFrame
+    platform_summary: pd.DataFrame
+    balance_ledger: pd.DataFrame
+    balance_items: gpd.GeoDataFrame
+    trends: pd.DataFrame
+    findings: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class RunResult:
     """What :func:`run` did: where the outputs are and the tables it wrote."""
 
@@ -106,7 +138,7 @@ def evaluate(
     hook: StageHook = _no_hook,
     on_tables: Callable[[dict[str, pd.DataFrame]], None] | None = None,
 ) -> Evaluation:
-    """Run the raster, scoring and zoning stages on loaded inputs; pure, writes nothing.
+    """Run the raster, scoring, zoning and treatments stages on loaded inputs; pure, writes nothing.
 
     Parameters
     ----------
@@ -129,8 +161,6 @@ def evaluate(
         ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores, trends,
         parcel_eval, platform_summary, balance_ledger and balance_items.
     """
-    from landeval.zoning import zone_parcels  # noqa: PLC0415 - heavy imports
-
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
     done = on_tables or (lambda _tables: None)
@@ -138,7 +168,7 @@ def evaluate(
         parcel_raster, raster_findings = raster_metrics(inputs, config)
     done(_non_empty({"parcel_raster": parcel_raster}))
     with hook("scoring"):
-        scoring = score(inputs, config)
+        scoring = score(inputs, config, trends=False)
     done(
         {
             "firm_scores": scoring.firm_scores,
@@ -147,7 +177,7 @@ def evaluate(
         }
     )
     with hook("zoning"):
-        zoning = zone_parcels(
+        zoning = zone_and_treat(
             parcels=inputs.parcels,
             platforms=inputs.platforms,
             control_line=inputs.control_line,
@@ -162,7 +192,7 @@ def evaluate(
             year=year,
         )
     zoning_tables = {
-        "trends": pd.concat([scoring.trends, zoning.trends], ignore_index=True),
+        "trends": zoning.trends,
         "parcel_eval": zoning.parcel_eval,
         "platform_summary": zoning.platform_summary,
         "balance_ledger": zoning.balance_ledger,
@@ -207,11 +237,17 @@ def _check_year_has_data(inputs: Inputs, year: int) -> None:
     raise DataError(msg, findings=findings_frame([finding]))
 
 
-def score(inputs: Inputs, config: Config) -> ScoringResult:
-    """Per-mu evaluation of every firm-year and parcel-year (:mod:`landeval.mu_scoring`)."""
-    from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415
+def score(inputs: Inputs, config: Config, *, trends: bool = True) -> ScoringResult:
+    """Per-mu evaluation of every firm-year and parcel-year (:mod:`landeval.mu_scoring`).
 
-    return evaluate_firms(
+    With ``trends``, the result also holds the trends at the city and county levels (the
+    platform levels need the zoning stage: a whole run computes every level once, in
+    :func:`zone_and_treat`).
+    """
+    from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415
+    from landeval.mu_scoring.trends import compute_trends, trend_regions  # noqa: PLC0415
+
+    result = evaluate_firms(
         parcels=inputs.parcels,
         firms=inputs.firms,
         firm_tax=inputs.firm_tax,
@@ -220,6 +256,126 @@ def score(inputs: Inputs, config: Config) -> ScoringResult:
         veto=inputs.veto,
         config=config,
     )
+    if not trends:
+        return result
+    regions = trend_regions(inputs.parcels, city=config.project.city)
+    table = compute_trends(
+        result.allocation, regions=regions, target_growth=config.trends.target_growth
+    )
+    return dataclasses.replace(result, trends=table)
+
+
+def zone_and_treat(
+    *,
+    parcels: gpd.GeoDataFrame,
+    platforms: gpd.GeoDataFrame | None,
+    control_line: gpd.GeoDataFrame | None,
+    land_changes: gpd.GeoDataFrame | None,
+    parcel_scores: pd.DataFrame | None,
+    firm_scores: pd.DataFrame | None,
+    parcel_raster: pd.DataFrame | None,
+    firms: pd.DataFrame | None,
+    veto: pd.DataFrame | None,
+    allocation: pd.DataFrame | None,
+    config: Config,
+    year: int,
+) -> ZoningResult:
+    """Place the parcels, decide their treatments, keep the 改一补一 balance (DESIGN §6).
+
+    In order: zoning places each parcel in its platform and the control line
+    (:func:`landeval.zoning.place_parcels`); the trends of every level are computed with the
+    platform regions (:func:`landeval.mu_scoring.trends.compute_trends`, on a second thread
+    while the treatments run); the treatments flag each parcel, decide its treatment and
+    word the reason (:func:`landeval.treatments.treat_parcels`); zoning then keeps the
+    改一补一 balance (:mod:`landeval.zoning.balance`) and summarises the platforms.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        Canonical parcels in a projected CRS, with area_m2 and area_mu.
+    platforms, control_line, land_changes : GeoDataFrame or None
+        Optional vector layers; None gives empty results for their part.
+    parcel_scores, firm_scores, allocation : DataFrame or None
+        mu_scoring results, all years; without an allocation there are no trends.
+    parcel_raster : DataFrame or None
+        Raster metrics per parcel; None: FAR from the registered floor area only.
+    firms, veto : DataFrame or None
+        Input tables.
+    config : Config
+        Effective configuration.
+    year : int
+        Evaluation year.
+
+    Returns
+    -------
+    ZoningResult
+    """
+    from landeval.mu_scoring.trends import compute_trends, trend_regions  # noqa: PLC0415
+    from landeval.treatments import treat_parcels  # noqa: PLC0415
+    from landeval.zoning import (  # noqa: PLC0415
+        balance_items,
+        balance_ledger,
+        place_parcels,
+        platform_summary,
+    )
+
+    # A fresh positional index: every step below aligns on it, whatever the caller's index.
+    parcels = parcels.reset_index(drop=True)
+    placement = place_parcels(
+        parcels, platforms=platforms, control_line=control_line, config=config
+    )
+    with ThreadPoolExecutor(max_workers=1) as side:
+        trends = None
+        if allocation is not None and len(allocation):
+            regions = trend_regions(
+                parcels, city=config.project.city, platforms=placement.platforms
+            )
+            trends = side.submit(
+                compute_trends,
+                allocation,
+                regions=regions,
+                target_growth=config.trends.target_growth,
+            )
+        parcel_eval, treat_findings = treat_parcels(
+            parcels,
+            placement=placement,
+            parcel_scores=parcel_scores,
+            firm_scores=firm_scores,
+            parcel_raster=parcel_raster,
+            firms=firms,
+            veto=veto,
+            allocation=allocation,
+            config=config,
+            year=year,
+        )
+        items, item_findings = balance_items(
+            parcel_eval=parcel_eval,
+            land_changes=land_changes,
+            control_line=control_line,
+            config=config,
+            parcel_geoms=placement.geoms,
+        )
+        del placement  # the parcels' STRtree and areas
+        trends = _empty("trends") if trends is None else trends.result()
+    ledger = balance_ledger(
+        items, config=config, counties=parcel_eval["county_code"].dropna().unique()
+    )
+    summary = platform_summary(parcel_eval, platforms, trends, year=year)
+    return ZoningResult(
+        parcel_eval=parcel_eval,
+        platform_summary=summary,
+        balance_ledger=ledger,
+        balance_items=items,
+        trends=trends,
+        findings=concat_findings(treat_findings, item_findings),
+    )
+
+
+def _empty(table: str) -> pd.DataFrame:
+    """A result table with its columns and no rows."""
+    from landeval.inputs.model import RESULT_COLUMNS  # noqa: PLC0415
+
+    return pd.DataFrame({c: [] for c in RESULT_COLUMNS[table]})
 
 
 def raster_metrics(inputs: Inputs, config: Config) -> tuple[pd.DataFrame | None, pd.DataFrame]:

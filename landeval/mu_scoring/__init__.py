@@ -8,7 +8,8 @@ The pipeline, one module per step (DESIGN §5):
 - :mod:`.groups`, :mod:`.eligibility` — evaluation groups, weights, who is class T;
 - :mod:`.benchmarks`, :mod:`.scores`, :mod:`.classes` — benchmarks, sub-scores, ranks, classes;
 - :mod:`.rollup` — allocation of firm money to parcels, parcel scores;
-- :mod:`.trends` — per-mu trends by region against the growth target;
+- :mod:`.trends` — per-mu trends by region (city, county, platform, tier) against the
+  growth target, computed by the pipeline once the platforms are known;
 - :mod:`.evaluate` — :func:`evaluate_firms`, which runs them all.
 """
 
@@ -22,7 +23,7 @@ from landeval.mu_scoring.indicators import INDICATOR_FORMULAS, compute_indicator
 from landeval.mu_scoring.land import firm_land
 from landeval.mu_scoring.rollup import allocate, parcel_scores
 from landeval.mu_scoring.scores import score_firm_years
-from landeval.mu_scoring.trends import compute_trends
+from landeval.mu_scoring.trends import compute_trends, trend_regions
 
 __all__ = [
     "INDICATOR_FORMULAS",
@@ -39,5 +40,6 @@ __all__ = [
     "not_evaluated_reasons",
     "parcel_scores",
     "score_firm_years",
+    "trend_regions",
     "weights_frame",
 ]

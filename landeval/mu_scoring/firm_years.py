@@ -15,22 +15,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import codes_in, repeated, sorted_dictionary
+from landeval._duckdb import all_threads, fetch
 from landeval.findings import concat_findings
 from landeval.inputs.units import m2_to_mu
 from landeval.mu_scoring._frames import (
-    all_threads,
     arrow_table,
-    codes_in,
     connect,
-    fetch,
     findings_from,
     group_codes,
     ordered_sums,
-    repeated,
     run_codes,
     run_starts,
     sort_order,
-    sorted_dictionary,
     to_frame,
 )
 

@@ -16,24 +16,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import codes_in, repeated, shared_codes, sorted_codes, text_array
+from landeval._duckdb import all_threads, fetch
 from landeval.inputs.model import RESULT_COLUMNS
 from landeval.inputs.units import M2_PER_MU
 from landeval.mu_scoring._frames import (
-    all_threads,
     arrow_table,
-    codes_in,
     connect,
-    fetch,
     group_codes,
     is_sorted,
     ordered_sums,
-    repeated,
     run_codes,
     run_starts,
-    shared_codes,
     sort_order,
-    sorted_codes,
-    text_array,
     to_frame,
 )
 from landeval.mu_scoring.firm_years import land_per_firm_year

@@ -14,7 +14,6 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from landeval.mu_scoring import firm_years, rollup
-from landeval.mu_scoring._frames import repeated
 from landeval.mu_scoring.evaluate import _lost_land, _no_data_findings
 from landeval.mu_scoring.firm_years import assemble_firm_years
 from landeval.mu_scoring.land import _parcel_codes, firm_land
@@ -230,16 +229,6 @@ def test_coded_allocation_falls_back_to_the_query():
     assert rollup._coded_allocation(table, fs=ok, reg=reg) is not None
     empty = rollup._firm_frame(fs.iloc[:0], ["scale", *rollup.ALLOCATED_VALUES])
     assert rollup._coded_allocation(table, fs=empty, reg=reg) is not None
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_repeated_is_duplicated_keep_first(seed):
-    rng = np.random.default_rng(seed)
-    values = pd.Series(rng.choice(np.array(["a", "b", "", "中", None], dtype=object), 30))
-    for series in (values.astype("str"), values.astype(object)):
-        expected = series.duplicated(keep="first").to_numpy()
-        assert repeated(series).tolist() == expected.tolist()
-    assert repeated(pd.Series([], dtype="str")).tolist() == []
 
 
 def _random_firm_years(seed: int):
