@@ -24,6 +24,7 @@ from landeval.mu_scoring._frames import (
     take_rows,
     to_frame,
 )
+from landeval.mu_scoring.allocation import ALLOCATED_VALUES, allocate
 from landeval.mu_scoring.benchmarks import group_benchmarks
 from landeval.mu_scoring.classes import assign_classes
 from landeval.mu_scoring.eligibility import not_evaluated_reasons
@@ -31,7 +32,7 @@ from landeval.mu_scoring.firm_years import assemble_firm_years
 from landeval.mu_scoring.groups import group_keys
 from landeval.mu_scoring.indicators import compute_indicators
 from landeval.mu_scoring.land import firm_land
-from landeval.mu_scoring.rollup import ALLOCATED_VALUES, allocate, parcel_scores
+from landeval.mu_scoring.rollup import parcel_scores
 from landeval.mu_scoring.scores import score_firm_years
 
 # Occupants' firm-years without a firm_scores row (no tax and no output data), with their
@@ -62,7 +63,7 @@ class ScoringResult:
     trends : DataFrame or None
         Trends by region (:func:`landeval.mu_scoring.trends.compute_trends`) when the caller
         added them: :func:`evaluate_firms` does not, since the platform regions come from
-        the zoning stage; :func:`landeval.pipeline.score` adds the city and county levels.
+        the zoning stage; :func:`landeval.stages.score` adds the city and county levels.
     """
 
     firm_scores: pd.DataFrame

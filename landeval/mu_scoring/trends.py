@@ -50,12 +50,12 @@ def trend_regions(
     -------
     DataFrame
         Columns parcel_id, level (:data:`TREND_LEVELS`) and region_id; parcels without a
-        county or platform are left out of that level.
+        county or outside platforms are left out of those levels.
 
     Examples
     --------
     >>> parcels = pd.DataFrame({"parcel_id": ["a", "b"], "county_code": ["330602", None]})
-    >>> trend_regions(parcels, city="绍兴市").values.tolist()
+    >>> trend_regions(parcels, city="绍兴市").to_numpy().tolist()
     [['a', 'city', '绍兴市'], ['b', 'city', '绍兴市'], ['a', 'county', '330602']]
     """
     ids = text_array(parcels["parcel_id"])
@@ -66,6 +66,9 @@ def trend_regions(
         parts.append((plat_ids, "platform", text_array(platforms["platform_id"])))
         parts.append((plat_ids, "tier", text_array(platforms["tier"])))
     keep = [pc.is_valid(region) for _, _, region in parts]
+    if platforms is not None:
+        # A tier counts for the parcels inside one of its platforms.
+        keep[3] = pc.and_(keep[3], keep[2])
     pid = pa.concat_arrays([p.filter(k) for (p, _, _), k in zip(parts, keep, strict=True)])
     region = pa.concat_arrays([r.filter(k) for (_, _, r), k in zip(parts, keep, strict=True)])
     counts = [pc.sum(k.cast(pa.int64())).as_py() or 0 for k in keep]
