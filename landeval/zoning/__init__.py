@@ -4,7 +4,7 @@ Before the treatments: :func:`place_parcels` puts each parcel in a platform of t
 system (:mod:`.platforms`) and measures its share inside the industrial control line
 (:mod:`.control_line`). After the treatments (:mod:`landeval.treatments`): the 改一补一
 balance of converted and compensated industrial land (:mod:`.balance`) and the platform
-summaries (:mod:`.summary`). :func:`landeval.pipeline.zone_and_treat` runs them in that
+summaries (:mod:`.summary`). :func:`landeval.stages.zone_and_treat` runs them in that
 order with the treatments in between.
 """
 

@@ -1,4 +1,4 @@
-"""The zoning and treatments stage (pipeline.zone_and_treat) on six hand-made parcels.
+"""The zoning and treatments stage (landeval.stages.zone_and_treat) on six hand-made parcels.
 
 Every treatment, the ledger, the summaries and the trends of every level.
 
@@ -16,7 +16,7 @@ from shapely.geometry import box
 
 from landeval.config import default_config
 from landeval.inputs.model import RESULT_COLUMNS
-from landeval.pipeline import zone_and_treat
+from landeval.stages import zone_and_treat
 from landeval.treatments import PARCEL_EVAL_EXTRA_COLUMNS
 
 CRS = "EPSG:4549"
@@ -245,3 +245,12 @@ def test_optional_layers_missing():
     assert list(res.trends.columns) == RESULT_COLUMNS["trends"]
     # Without raster: FAR from floor area, which is missing here, so e2 is only OLD.
     assert pe.set_index("parcel_id").loc["e2", "treatment"] == "KEEP"
+
+
+def test_trends_without_platforms_are_the_city_and_county_levels():
+    res = _run(platforms=None)
+    assert res.trends[["level", "region_id"]].drop_duplicates().to_numpy().tolist() == [
+        ["city", default_config().project.city],
+        ["county", A],
+    ]
+    assert len(res.platform_summary) == 0
