@@ -32,29 +32,6 @@ PARCEL_EVAL_EXTRA_COLUMNS: list[str] = [
 ]
 """Columns of parcel_eval after the contract columns (after geometry)."""
 
-_FACTS_SHOWN: tuple[str, ...] = (
-    "main_uscc",
-    "main_name",
-    "occupant_names",
-    "n_occupants",
-    "industry_code",
-    "class",
-    "tax_per_mu",
-    "va_per_mu",
-    "far",
-    "far_source",
-    "far_min",
-    "coverage",
-    "vacant_share",
-    "flags",
-    "flags_zh",
-    "tax",
-    "value_added",
-    "county_tax_per_mu",
-    "notes_zh",
-)
-"""Columns of :func:`compute_flags` that parcel_eval shows after the parcel's place."""
-
 
 def treat_parcels(
     parcels: gpd.GeoDataFrame,
@@ -112,25 +89,24 @@ def treat_parcels(
     reasons = build_reasons(details, treat["matched_flags"], config=config, year=year)
 
     names = {**config.project.legacy_counties, **config.project.counties}
-    plat, line = placement.platforms, placement.line
+    made = {
+        "county_name": to_str(per_value_str(text_array(details["county_code"]), names.get)),
+        "reason_zh": reasons,
+        "must_stay_industrial": must_stay_industrial(
+            treat["treatment"], placement.line["inside_line"]
+        ),
+        "geometry": parcels.geometry.to_numpy(),
+    }
+    # Every other column comes from one step: the facts and flags, the treatment, the place.
+    sources = (details, treat, placement.platforms, placement.line)
+
+    def column(name: str):
+        if name in made:
+            return made[name]
+        return next(frame[name] for frame in sources if name in frame.columns)
+
+    cols = [*RESULT_COLUMNS["parcel_eval"], *PARCEL_EVAL_EXTRA_COLUMNS]
     # Columns are collected first and made a frame once (inserting them one by one into a
     # DataFrame is slow at a million rows).
-    pe: dict[str, object] = {}
-    for col in ("parcel_id", "county_code", "area_m2", "area_mu", "land_use", "planned_use"):
-        pe[col] = details[col]
-    pe["county_name"] = to_str(per_value_str(text_array(details["county_code"]), names.get))
-    pe["built_year"] = details["built_year"]
-    for col in ("platform_id", "platform_name", "tier", "platform_share"):
-        pe[col] = plat[col]
-    for col in ("control_share", "inside_line", "straddling"):
-        pe[col] = line[col]
-    for col in _FACTS_SHOWN:
-        pe[col] = details[col]
-    for col in ("treatment", "treatment_zh", "rule", "matched_flags"):
-        pe[col] = treat[col]
-    pe["reason_zh"] = reasons
-    pe["must_stay_industrial"] = must_stay_industrial(treat["treatment"], line["inside_line"])
-    pe["geometry"] = parcels.geometry.to_numpy()
-    cols = [*RESULT_COLUMNS["parcel_eval"], *PARCEL_EVAL_EXTRA_COLUMNS]
-    frame = pd.DataFrame({c: pe[c] for c in cols}, index=parcels.index)
+    frame = pd.DataFrame({c: column(c) for c in cols}, index=parcels.index)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=parcels.crs), findings
