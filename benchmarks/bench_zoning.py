@@ -27,13 +27,11 @@ import pandas as pd
 import shapely
 
 from landeval.config import default_config
+from landeval.treatments import assign_treatments, build_reasons, compute_flags
 from landeval.zoning import (
     assign_platforms,
-    assign_treatments,
     balance_items,
     balance_ledger,
-    build_reasons,
-    compute_flags,
     control_line_shares,
 )
 

@@ -23,7 +23,7 @@ Evaluating, pure
     :func:`evaluate` runs the stages on loaded inputs and writes nothing (an
     :class:`Evaluation`). Each stage is also callable on its own: :func:`raster_metrics`
     (building coverage, FAR and height per parcel), :func:`score` (亩均 figures and classes of
-    firms and parcels) and :func:`zone_parcels` (platforms, control line, flags, the four
+    firms and parcels) and :func:`zone_and_treat` (platforms, control line, flags, the four
     treatments and the 改一补一 balance).
 Writing
     :func:`write_outputs` writes the GeoPackage, workbook, CSV, maps and report from result
@@ -107,7 +107,7 @@ _LAZY: dict[str, str] = {
     "stored_run": "landeval.pipeline",
     "Evaluation": "landeval.pipeline",
     "RunResult": "landeval.pipeline",
-    "zone_parcels": "landeval.zoning",
+    "zone_and_treat": "landeval.stages",
     "load_project": "landeval.inputs.project",
     "Inputs": "landeval.inputs.model",
     "has_errors": "landeval.findings",
@@ -142,7 +142,7 @@ __all__ = [
     "score",
     "stored_run",
     "write_outputs",
-    "zone_parcels",
+    "zone_and_treat",
 ]
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ if TYPE_CHECKING:
         stored_run,
         write_outputs,
     )
-    from landeval.zoning import zone_parcels
+    from landeval.stages import zone_and_treat
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,7 @@
-"""The pipeline: load → validate → raster metrics → evaluation → zoning → outputs.
+"""The pipeline: load → validate → raster metrics → scoring → zoning and treatments → outputs.
+
+:func:`evaluate` runs the stages of :mod:`landeval.stages` in order (re-exported here:
+:func:`raster_metrics`, :func:`score`, :func:`zone_and_treat`).
 
 One pipeline, many entry points: the CLI commands, the notebooks and the Python API all
 call these functions. :func:`evaluate` is pure (inputs in, result tables out);
@@ -25,7 +28,6 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -35,9 +37,7 @@ from landeval.config import Config
 from landeval.errors import ConfigError, DataError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors
 from landeval.inputs.model import Inputs
-
-if TYPE_CHECKING:
-    from landeval.mu_scoring import ScoringResult
+from landeval.stages import raster_metrics, score, zone_and_treat
 from landeval.store import STORE_NAME, StoreWriter, read_tables, update_store
 
 StageHook = Callable[[str], contextlib.AbstractContextManager]
@@ -111,7 +111,7 @@ def evaluate(
     hook: StageHook = _no_hook,
     on_tables: Callable[[dict[str, pd.DataFrame]], None] | None = None,
 ) -> Evaluation:
-    """Run the raster, scoring and zoning stages on loaded inputs; pure, writes nothing.
+    """Run the raster, scoring, zoning and treatments stages on loaded inputs; pure, writes nothing.
 
     Parameters
     ----------
@@ -134,8 +134,6 @@ def evaluate(
         ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores, trends,
         parcel_eval, platform_summary, balance_ledger and balance_items.
     """
-    from landeval.zoning import zone_parcels  # noqa: PLC0415 - heavy imports
-
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
     done = on_tables or (lambda _tables: None)
@@ -143,7 +141,7 @@ def evaluate(
         parcel_raster, raster_findings = raster_metrics(inputs, config)
     done(_non_empty({"parcel_raster": parcel_raster}))
     with hook("scoring"):
-        scoring = score(inputs, config)
+        scoring = score(inputs, config, trends=False)
     done(
         {
             "firm_scores": scoring.firm_scores,
@@ -152,7 +150,7 @@ def evaluate(
         }
     )
     with hook("zoning"):
-        zoning = zone_parcels(
+        zoning = zone_and_treat(
             parcels=inputs.parcels,
             platforms=inputs.platforms,
             control_line=inputs.control_line,
@@ -167,7 +165,7 @@ def evaluate(
             year=year,
         )
     zoning_tables = {
-        "trends": pd.concat([scoring.trends, zoning.trends], ignore_index=True),
+        "trends": zoning.trends,
         "parcel_eval": zoning.parcel_eval,
         "platform_summary": zoning.platform_summary,
         "balance_ledger": zoning.balance_ledger,
@@ -210,37 +208,6 @@ def _check_year_has_data(inputs: Inputs, year: int) -> None:
     )
     msg = f"{finding.message}; {finding.suggestion}"
     raise DataError(msg, findings=findings_frame([finding]))
-
-
-def score(inputs: Inputs, config: Config) -> ScoringResult:
-    """Per-mu evaluation of every firm-year and parcel-year (:mod:`landeval.mu_scoring`)."""
-    from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415
-
-    return evaluate_firms(
-        parcels=inputs.parcels,
-        firms=inputs.firms,
-        firm_tax=inputs.firm_tax,
-        firm_output=inputs.firm_output,
-        occupancy=inputs.occupancy,
-        veto=inputs.veto,
-        config=config,
-    )
-
-
-def raster_metrics(inputs: Inputs, config: Config) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    """Per-parcel raster metrics, or (None, no findings) when the project has no rasters."""
-    from landeval.raster import parcel_raster_metrics  # noqa: PLC0415
-
-    rasters = inputs.rasters or {}
-    if not rasters.get("footprint") and not rasters.get("height"):
-        return None, concat_findings()
-    return parcel_raster_metrics(
-        inputs.parcels,
-        footprint=rasters.get("footprint", []),
-        height=rasters.get("height", []),
-        landcover=rasters.get("landcover", []),
-        settings=config.raster,
-    )
 
 
 def load(

@@ -24,6 +24,7 @@ import pyarrow as pa
 import shapely
 
 from landeval._atomic import atomic_path
+from landeval._duckdb import connect
 
 STORE_NAME = "landeval.duckdb"
 """File name of the store inside an output folder."""
@@ -147,20 +148,20 @@ def update_store(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> Path:
         return write_store(path, tables)
     with atomic_path(path) as tmp:
         shutil.copyfile(path, tmp)
-        with duckdb.connect(str(tmp)) as con:
+        with connect(tmp) as con:
             _put_tables(con, tables)
     return path
 
 
 def read_table(path: str | Path, name: str) -> pd.DataFrame:
     """Read one table from a store; a spatial table comes back as a GeoDataFrame."""
-    with duckdb.connect(str(path), read_only=True) as con:
+    with connect(path, read_only=True) as con:
         return _get_table(con, name)
 
 
 def read_tables(path: str | Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Read several tables (all of them when ``names`` is None) from a store."""
-    with duckdb.connect(str(path), read_only=True) as con:
+    with connect(path, read_only=True) as con:
         if names is None:
             names = [n for n in list_tables_con(con) if n != _GEOMETRY_TABLE]
         return {n: _get_table(con, n) for n in names}
@@ -168,7 +169,7 @@ def read_tables(path: str | Path, names: list[str] | None = None) -> dict[str, p
 
 def list_tables(path: str | Path) -> list[str]:
     """Names of the tables in a store."""
-    with duckdb.connect(str(path), read_only=True) as con:
+    with connect(path, read_only=True) as con:
         return list_tables_con(con)
 
 
@@ -181,12 +182,8 @@ def list_tables_con(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path), config={"memory_limit": _MEMORY_LIMIT})
-    # no progress bar: the store works behind the stages' own progress display (inside
-    # Jupyter without ipywidgets DuckDB refuses to touch the setting; there is no bar then)
-    with contextlib.suppress(duckdb.InvalidInputException):
-        con.execute("SET enable_progress_bar = false")
-    return con
+    # The store works behind the stages, with a memory limit (see _MEMORY_LIMIT).
+    return connect(path, memory_limit=_MEMORY_LIMIT)
 
 
 def _put_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]) -> None:

@@ -125,7 +125,7 @@ def test_the_stage_functions_compose_to_evaluate(demo_inputs, demo_evaluation):
     scoring = landeval.score(inputs, config)
     for name in ("firm_scores", "allocation", "parcel_scores"):
         pd.testing.assert_frame_equal(getattr(scoring, name), tables[name], obj=name)
-    zoning = landeval.zone_parcels(
+    zoning = landeval.zone_and_treat(
         parcels=inputs.parcels,
         platforms=inputs.platforms,
         control_line=inputs.control_line,

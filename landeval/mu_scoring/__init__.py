@@ -7,11 +7,14 @@ The pipeline, one module per step (DESIGN §5):
 - :mod:`.indicators` — the seven per-firm indicators;
 - :mod:`.groups`, :mod:`.eligibility` — evaluation groups, weights, who is class T;
 - :mod:`.benchmarks`, :mod:`.scores`, :mod:`.classes` — benchmarks, sub-scores, ranks, classes;
-- :mod:`.rollup` — allocation of firm money to parcels, parcel scores;
-- :mod:`.trends` — per-mu trends by region against the growth target;
+- :mod:`.allocation` — firm money split over parcels by land share;
+- :mod:`.rollup` — parcel scores: per-mu values, occupants, the main occupant's class;
+- :mod:`.trends` — per-mu trends by region (city, county, platform, tier) against the
+  growth target, computed by the pipeline once the platforms are known;
 - :mod:`.evaluate` — :func:`evaluate_firms`, which runs them all.
 """
 
+from landeval.mu_scoring.allocation import allocate
 from landeval.mu_scoring.benchmarks import group_benchmarks
 from landeval.mu_scoring.classes import assign_classes
 from landeval.mu_scoring.eligibility import not_evaluated_reasons
@@ -20,9 +23,9 @@ from landeval.mu_scoring.firm_years import assemble_firm_years
 from landeval.mu_scoring.groups import group_keys, weights_frame
 from landeval.mu_scoring.indicators import INDICATOR_FORMULAS, compute_indicators
 from landeval.mu_scoring.land import firm_land
-from landeval.mu_scoring.rollup import allocate, parcel_scores
+from landeval.mu_scoring.rollup import parcel_scores
 from landeval.mu_scoring.scores import score_firm_years
-from landeval.mu_scoring.trends import compute_trends
+from landeval.mu_scoring.trends import compute_trends, trend_regions
 
 __all__ = [
     "INDICATOR_FORMULAS",
@@ -39,5 +42,6 @@ __all__ = [
     "not_evaluated_reasons",
     "parcel_scores",
     "score_firm_years",
+    "trend_regions",
     "weights_frame",
 ]

@@ -1,8 +1,10 @@
-"""Small frame helpers shared by the mu_scoring modules (private)."""
+"""Table helpers shared by the mu_scoring modules (private): runs, groups, ordered sums.
+
+Text helpers are in :mod:`landeval._arrow`, DuckDB connections in :mod:`landeval._duckdb`.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._duckdb import connect as connect_duckdb
 from landeval.findings import FINDING_COLUMNS, findings_frame
 
 
@@ -42,23 +45,10 @@ def connect(tables: dict[str, pd.DataFrame | pa.Table]) -> duckdb.DuckDBPyConnec
     # A fresh in-memory database per step (opening one costs ~0.03 s): closing it frees
     # all its buffers, where a shared database kept them cached for the whole run.
     release_memory()
-    con = duckdb.connect(":memory:", config={"threads": 1})
-    # Inside Jupyter without ipywidgets DuckDB refuses to touch its progress-bar setting;
-    # there is no bar to switch off then.
-    with contextlib.suppress(duckdb.InvalidInputException):
-        con.execute("SET enable_progress_bar = false")
+    con = connect_duckdb(threads=1)
     for name, frame in tables.items():
         con.register(name, arrow_table(frame))
     return con
-
-
-def all_threads(con: duckdb.DuckDBPyConnection) -> None:
-    """Let ``con`` use every core from now on: for joins and sorts after the float sums.
-
-    Only for queries whose result does not depend on the order rows are processed in: no
-    float sums, and an ORDER BY on a unique key.
-    """
-    con.execute("RESET threads")
 
 
 def run_starts(table: pa.Table, keys: Iterable[str]) -> np.ndarray:
@@ -101,111 +91,6 @@ def is_sorted(table: pa.Table, keys: Iterable[str], *, strict: bool = False) -> 
             return False
         tied &= pc.equal(a, b).to_numpy(zero_copy_only=False)
     return not (strict and tied.any())
-
-
-def sorted_dictionary(*columns: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The distinct non-missing texts of ``columns``, in code point order (as DuckDB sorts).
-
-    Positions in it (:func:`codes_in`) are integer codes that sort, compare and join as the
-    texts do: for joins and sorts on integers instead of millions of texts.
-
-    Examples
-    --------
-    >>> sorted_dictionary(pa.array(["b", None, "a"]), pa.array(["b", "c"])).to_pylist()
-    ['a', 'b', 'c']
-    """
-    arrays = [_large_text(c) for c in columns]
-    values = pc.unique(pa.chunked_array(arrays, type=pa.large_string())).drop_null()
-    return values.take(pc.sort_indices(values))
-
-
-def codes_in(values: pa.Array | pa.ChunkedArray, dictionary: pa.Array) -> np.ndarray:
-    """Position of each of ``values`` in ``dictionary`` (int64); -1 where absent or missing.
-
-    Examples
-    --------
-    >>> codes_in(pa.array(["c", None, "a", "z"]), pa.array(["a", "b", "c"])).tolist()
-    [2, -1, 0, -1]
-    """
-    found = pc.index_in(_large_text(values), value_set=dictionary)
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-def sorted_codes(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Codes of ``values`` that sort as the texts do, and the distinct texts in that order.
-
-    One hash pass (a dictionary encoding) and a sort of the distinct texts only: code
-    ``i`` is the place of its text in code point order (as DuckDB sorts); missing values
-    get -1.
-
-    Examples
-    --------
-    >>> codes, texts = sorted_codes(pa.array(["b", None, "a", "b"]))
-    >>> codes.tolist(), texts.to_pylist()
-    ([1, -1, 0, 1], ['a', 'b'])
-    """
-    encoded = pc.dictionary_encode(_large_text(values))
-    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-    place = np.empty(len(order), dtype=np.int64)
-    place[order] = np.arange(len(order))
-    indices = encoded.indices
-    if not len(order):
-        return np.full(len(indices), -1, dtype=np.int64), encoded.dictionary
-    codes = place[pc.fill_null(indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)]
-    if indices.null_count:
-        codes[~pc.is_valid(indices).to_numpy(zero_copy_only=False)] = -1
-    return codes, encoded.dictionary.take(pa.array(order))
-
-
-def shared_codes(*columns: pa.Array | pa.ChunkedArray) -> tuple[list[np.ndarray], int]:
-    """Codes of the values of ``columns`` (int64, equal texts equal codes, missing -1).
-
-    One dictionary encoding of all the columns (a hash pass instead of a join on texts);
-    codes run from 0 in the order texts first appear, and the number of distinct texts is
-    returned with them.
-
-    Examples
-    --------
-    >>> empty = pa.array([], pa.string())
-    >>> codes, n = shared_codes(pa.array(["b", None]), empty, pa.array(["a", "b"]))
-    >>> [c.tolist() for c in codes], n
-    ([[0, -1], [], [1, 0]], 2)
-    """
-    arrays = [_large_text(c) for c in columns]
-    encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=pa.large_string()))
-    # Empty chunks are dropped from the result: split the indices by the columns' lengths.
-    parts = [
-        pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False) for chunk in encoded.chunks
-    ]
-    codes = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
-    n = len(encoded.chunks[0].dictionary) if encoded.num_chunks else 0
-    bounds = np.cumsum([len(a) for a in arrays])[:-1]
-    return list(np.split(codes, bounds)), n
-
-
-def repeated(values: pd.Series) -> np.ndarray:
-    """``values.duplicated(keep="first")`` as a boolean array, through Arrow.
-
-    A row is a repeat when an earlier row has the same value (missing values equal each
-    other, as in pandas). pandas' ``duplicated`` on Arrow-backed text took ~1 s a million
-    rows; one dictionary encoding and the first row of each code take milliseconds.
-
-    Examples
-    --------
-    >>> repeated(pd.Series(["b", None, "a", "b", None], dtype="str")).tolist()
-    [False, False, False, True, True]
-    """
-    encoded = pc.dictionary_encode(text_array(values), null_encoding="encode")
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    out = np.ones(len(codes), dtype=bool)
-    out[np.unique(codes, return_index=True)[1]] = False
-    return out
-
-
-def _large_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return values.cast(pa.large_string())
 
 
 def run_codes(starts: np.ndarray, n: int) -> np.ndarray:
@@ -317,18 +202,6 @@ def take_rows(frame: pd.DataFrame, rows: np.ndarray, columns: Iterable[str]) -> 
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
-    """The result of ``sql`` as one Arrow table.
-
-    ``DuckDBPyRelation.df()`` turns text into Python strings and back (seconds a million
-    rows); an Arrow result converts to pandas' Arrow-backed ``str`` without that.
-    """
-    result = con.sql(sql).arrow()
-    if isinstance(result, pa.RecordBatchReader):
-        result = result.read_all()
-    return result
-
-
 def to_frame(table: pa.Table) -> pd.DataFrame:
     """An Arrow table as a DataFrame: text as ``str``, numbers as numpy (nulls → NaN).
 
@@ -336,27 +209,6 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     ``to_pandas``; callers cast the columns they need.
     """
     return table.to_pandas(split_blocks=True, self_destruct=False)
-
-
-def is_in(values: pd.Series, options: pd.Series) -> np.ndarray:
-    """``values.isin(options)`` as a boolean array, through Arrow.
-
-    pandas 3's ``isin`` on two large text columns took seconds (about 2 s for 120k in 120k
-    strings); Arrow's hash lookup takes milliseconds. Missing values match missing values,
-    as in pandas.
-    """
-    found = pc.is_in(text_array(values), value_set=text_array(options), skip_nulls=False)
-    return found.to_numpy(zero_copy_only=False).astype(bool)
-
-
-def text_array(values: pd.Series) -> pa.Array:
-    """A text column as an Arrow array (Arrow-backed ``str`` columns without Python objects)."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        arr = pa.array(values.array)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        return arr.cast(pa.large_string())
-    return pa.array(values.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
 
 
 def findings_from(
@@ -408,37 +260,3 @@ def _values(value: pd.Series | str | None, rows: pd.DataFrame) -> Iterable:
     if isinstance(value, pd.Series):
         return value.astype("object").to_numpy()
     return [value] * len(rows)
-
-
-def num(series: pd.Series) -> pd.Series:
-    """A numeric column as float64 with missing values as NaN."""
-    return pd.to_numeric(series, errors="coerce").astype("float64")
-
-
-def fmt_number(values: pd.Series, *, digits: int) -> pd.Series:
-    """Format numbers with ``digits`` decimals as text ("" for missing).
-
-    Vectorised in Arrow through integer arithmetic (``np.char.mod`` or Python formatting are
-    slow on a million rows). Halves round to even, as Python's ``format`` does for most values.
-
-    Examples
-    --------
-    >>> fmt_number(pd.Series([78.25, 3.0, float("nan"), -0.5]), digits=1).tolist()
-    ['78.2', '3.0', '', '-0.5']
-    """
-    return pd.Series(pd.array(fmt_array(values, digits=digits), dtype="str"), index=values.index)
-
-
-def fmt_array(values: pd.Series, *, digits: int) -> pa.Array:
-    """:func:`fmt_number` as an Arrow array (for further Arrow string kernels)."""
-    arr = values.to_numpy(dtype="float64", na_value=np.nan)
-    missing = np.isnan(arr)
-    scale = 10**digits
-    scaled = np.rint(np.where(missing, 0.0, np.abs(arr)) * scale).astype("int64")
-    text = pc.cast(pa.array(scaled // scale), pa.string())
-    if digits:
-        frac = pc.utf8_lpad(pc.cast(pa.array(scaled % scale), pa.string()), digits, "0")
-        text = pc.binary_join_element_wise(text, frac, ".")
-    sign = pa.array(np.where(arr < 0, "-", ""))
-    text = pc.binary_join_element_wise(sign, text, "")
-    return pc.if_else(pa.array(missing), "", text)

@@ -14,9 +14,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import is_in
+from landeval._format import format_numbers
 from landeval.config import Config
 from landeval.findings import concat_findings
-from landeval.mu_scoring._frames import findings_from, fmt_array, is_in
+from landeval.mu_scoring._frames import findings_from
 from landeval.mu_scoring.groups import group_year_ids
 
 # Guards p ≤ bound against float noise (p = rank / n is exact for the usual bounds anyway).
@@ -141,38 +143,6 @@ def min_ranks_descending(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return rank
 
 
-def number_parts(values: np.ndarray, *, digits: int) -> list[pa.Array | str]:
-    """The pieces whose join is :func:`~landeval.mu_scoring._frames.fmt_array` of ``values``.
-
-    For the usual case (no value negative or missing) the integer part, "." and the
-    decimals, to be joined into a longer text by the caller: fmt_array's sign and
-    missing-value passes, and its own joins, cost more than the digits themselves on a
-    million rows. Otherwise fmt_array's text as the only piece.
-
-    Examples
-    --------
-    >>> [p if isinstance(p, str) else p.to_pylist()
-    ...  for p in number_parts(np.array([78.25, 3.0, 0.04]), digits=1)]
-    [['78', '3', '0'], '.', ['2', '0', '0']]
-    >>> [p.to_pylist() for p in number_parts(np.array([-0.5, np.nan]), digits=1)]
-    [['-0.5', '']]
-    """
-    values = np.asarray(values, dtype="float64")
-    # -0.0 is not < 0, as in fmt_array, whose sign test this is.
-    if np.isnan(values).any() or (values < 0).any():
-        return [fmt_array(pd.Series(values), digits=digits)]
-    scale = 10**digits
-    # The same integer arithmetic as fmt_array (abs is the identity here).
-    scaled = np.rint(values * scale).astype("int64")
-    whole = pc.cast(pa.array(scaled // scale), pa.string())
-    if not digits:
-        return [whole]
-    frac = pc.cast(pa.array(scaled % scale), pa.string())
-    if digits > 1:
-        frac = pc.utf8_lpad(frac, digits, "0")
-    return [whole, ".", frac]
-
-
 def _veto_reasons(out: pd.DataFrame, veto: pd.DataFrame | None) -> tuple[pd.Series, pd.DataFrame]:
     """Each firm-year's joined veto reasons (None when not vetoed) and unmatched-row findings."""
     empty = pd.Series([None] * len(out), index=out.index, dtype="object")
@@ -261,16 +231,19 @@ def _reasons(
     n = out["n_in_group"].to_numpy(dtype="float64", na_value=np.nan)
     pct = p * 100
 
+    def number(values: np.ndarray, rows: np.ndarray, digits: int) -> pa.Array:
+        return pc.fill_null(format_numbers(values[rows], decimals=digits), "").cast(pa.string())
+
     def head(rows: np.ndarray) -> list[pa.Array | str]:
         return [
             "得分",
-            *number_parts(score[rows], digits=1),
+            number(score, rows, 1),
             "，组内排名",
-            *number_parts(rank[rows], digits=0),
+            number(rank, rows, 0),
             "/",
-            *number_parts(n[rows], digits=0),
+            number(n, rows, 0),
             "（前",
-            *number_parts(pct[rows], digits=1),
+            number(pct, rows, 1),
             "%），",
         ]
 

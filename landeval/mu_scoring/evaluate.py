@@ -10,23 +10,21 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from landeval._arrow import shared_codes, sorted_codes, text_array
+from landeval._duckdb import all_threads, fetch
 from landeval.config import Config
 from landeval.findings import concat_findings
 from landeval.inputs.model import RESULT_COLUMNS
 from landeval.mu_scoring._frames import (
-    all_threads,
     connect,
-    fetch,
     findings_from,
     is_sorted,
     release_memory,
-    shared_codes,
     sort_order,
-    sorted_codes,
     take_rows,
-    text_array,
     to_frame,
 )
+from landeval.mu_scoring.allocation import ALLOCATED_VALUES, allocate
 from landeval.mu_scoring.benchmarks import group_benchmarks
 from landeval.mu_scoring.classes import assign_classes
 from landeval.mu_scoring.eligibility import not_evaluated_reasons
@@ -34,9 +32,8 @@ from landeval.mu_scoring.firm_years import assemble_firm_years
 from landeval.mu_scoring.groups import group_keys
 from landeval.mu_scoring.indicators import compute_indicators
 from landeval.mu_scoring.land import firm_land
-from landeval.mu_scoring.rollup import ALLOCATED_VALUES, allocate, parcel_scores
+from landeval.mu_scoring.rollup import parcel_scores
 from landeval.mu_scoring.scores import score_firm_years
-from landeval.mu_scoring.trends import compute_trends
 
 # Occupants' firm-years without a firm_scores row (no tax and no output data), with their
 # distinct parcels in text order: from the land rows of such firm-years (:func:`_lost_land`).
@@ -57,19 +54,23 @@ class ScoringResult:
 
     Attributes
     ----------
-    firm_scores, allocation, parcel_scores, trends : DataFrame
+    firm_scores, allocation, parcel_scores : DataFrame
         Result tables with the columns of :data:`landeval.inputs.model.RESULT_COLUMNS` (extra
         columns after them: firm_scores ``start_year``, ``has_tax``, ``has_output``;
         allocation ``revenue``, ``rd_expense``; parcel_scores ``county_code``).
     findings : DataFrame
         Every data problem met on the way.
+    trends : DataFrame or None
+        Trends by region (:func:`landeval.mu_scoring.trends.compute_trends`) when the caller
+        added them: :func:`evaluate_firms` does not, since the platform regions come from
+        the zoning stage; :func:`landeval.stages.score` adds the city and county levels.
     """
 
     firm_scores: pd.DataFrame
     allocation: pd.DataFrame
     parcel_scores: pd.DataFrame
-    trends: pd.DataFrame
     findings: pd.DataFrame
+    trends: pd.DataFrame | None = None
 
 
 def evaluate_firms(
@@ -94,7 +95,7 @@ def evaluate_firms(
     veto : DataFrame or None
         Negative list (uscc, year, reason).
     config : Config
-        The effective configuration; ``[scoring]`` and ``[trends]`` are used.
+        The effective configuration; ``[scoring]`` is used.
     years : sequence of int, optional
         Years to evaluate; default every year in the tax or output table.
 
@@ -102,7 +103,7 @@ def evaluate_firms(
     -------
     ScoringResult
         Firm scores (sorted by year, group, rank, uscc), allocation, parcel scores (sorted by
-        parcel_id, year), trends for levels "city" and "county", and findings.
+        parcel_id, year) and findings.
     """
     if years is None:
         years = sorted(
@@ -141,20 +142,11 @@ def _evaluate(
     )
     # The allocation and the no-data findings need only each firm-year's scale and money,
     # known now: they run (mostly in DuckDB) on a second thread while this one scores and
-    # classes, and so do the trends after them. Their results do not depend on the
-    # firm-years' row order.
+    # classes. Their results do not depend on the firm-years' row order.
     with ThreadPoolExecutor(max_workers=1) as side:
         money = fy[["uscc", "year", "scale", *ALLOCATED_VALUES]]
         no_data = side.submit(_no_data_findings, land, money)
         allocated = side.submit(allocate, land, firm_scores=money, firms=firms)
-        # Trends need only the allocation: next on the same thread.
-        trends = side.submit(
-            lambda: compute_trends(
-                allocated.result(),
-                regions=_city_and_county_regions(parcels, city=config.project.city),
-                target_growth=config.trends.target_growth,
-            )
-        )
         del land, money
         fy = compute_indicators(fy)
         fy["group"] = group_keys(fy, config.scoring.group_by)
@@ -176,13 +168,11 @@ def _evaluate(
             firms=firms,
             years=years,
         )
-        trends = trends.result()
     findings = concat_findings(f_land, f_join, f_bench, f_class, f_no_data)
     return ScoringResult(
         firm_scores=firm_scores,
         allocation=allocation,
         parcel_scores=parcels_out,
-        trends=trends,
         findings=findings,
     )
 
@@ -218,20 +208,6 @@ def _text_order(values: pa.Array) -> np.ndarray:
     """Integer codes that sort as ``values`` do (code point order, missing last)."""
     codes, texts = sorted_codes(values)
     return np.where(codes < 0, len(texts), codes)
-
-
-def _city_and_county_regions(parcels: pd.DataFrame, *, city: str) -> pd.DataFrame:
-    ids = parcels["parcel_id"].astype("str").reset_index(drop=True)
-    city_rows = pd.DataFrame({"parcel_id": ids, "level": "city", "region_id": city})
-    county_rows = pd.DataFrame(
-        {
-            "parcel_id": ids,
-            "level": "county",
-            "region_id": parcels["county_code"].astype("str").reset_index(drop=True),
-        }
-    )
-    out = pd.concat([city_rows, county_rows], ignore_index=True)
-    return out[out["region_id"].notna()]
 
 
 def _no_data_findings(land: pd.DataFrame, firm_scores: pd.DataFrame) -> pd.DataFrame:

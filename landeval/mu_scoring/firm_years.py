@@ -15,22 +15,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import codes_in, repeated, sorted_dictionary
 from landeval.findings import concat_findings
 from landeval.inputs.units import m2_to_mu
 from landeval.mu_scoring._frames import (
-    all_threads,
     arrow_table,
-    codes_in,
-    connect,
-    fetch,
     findings_from,
     group_codes,
     ordered_sums,
-    repeated,
     run_codes,
     run_starts,
     sort_order,
-    sorted_dictionary,
     to_frame,
 )
 
@@ -61,23 +56,11 @@ FIRM_YEAR_COLUMNS: list[str] = [
 
 
 # The per-firm-year sums are made in numpy in a fixed row order (:func:`_firm_year_sums`,
-# :func:`_land_per_code`), so DuckDB may use every thread for the joins and the sort. They
-# join and sort on integer codes that sort as the usccs do (``_u``, a place in the sorted
-# dictionary of usccs): on texts, with the firms' attributes carried through, the query took
-# ~10 s CPU a million parcels. The texts are taken back once at the end. The same join is
-# made in numpy over a table of (year, code) cells (:func:`_joined`: no hash join and no sort);
-# the query serves when that table would be too big.
-_JOIN_SQL = """
-WITH j AS (SELECT * FROM t FULL JOIN o USING (_u, year))
-SELECT j._u, j.year,
-       coalesce(j.n_tax, 0) AS n_tax, coalesce(j.n_out, 0) AS n_out,
-       coalesce(l.land_m2, 0.0) AS land_m2,
-       {values}
-FROM j
-LEFT JOIN l ON l._u = j._u AND l.year = j.year
-WHERE j.year IN (SELECT year FROM years)
-ORDER BY j.year, j._u
-"""
+# :func:`_land_per_code`); the tax and output sides and the land are then joined on integer
+# codes that sort as the usccs do (``_u``, a place in the sorted dictionary of usccs), in
+# numpy (:func:`_joined`: no hash join and no sort on texts; on texts, with the firms'
+# attributes carried through, a DuckDB query took ~10 s CPU a million parcels). The texts are
+# taken back once at the end.
 
 
 def assemble_firm_years(
@@ -118,20 +101,11 @@ def assemble_firm_years(
     if years is None:
         years = sorted(set(tax["year"].to_pylist()).union(out["year"].to_pylist()))
     yrs = pd.DataFrame({"year": pd.Series(sorted(set(years)), dtype="int64")})
-    sql = _JOIN_SQL.format(values=", ".join(f"j.{c}" for c in (*TAX_VALUES, *OUTPUT_VALUES)))
     usccs = sorted_dictionary(tax["uscc"], out["uscc"])
     tax, out = _coded(tax, usccs), _coded(out, usccs)
     lnd = _land_per_code(land, usccs)
     coded = _joined(tax, out, lnd, years=yrs["year"], n_codes=len(usccs))
-    if coded is None:
-        tables = {"t": tax, "o": out, "l": lnd, "years": yrs}
-        del tax, out, lnd
-        con = connect(tables)
-        try:
-            all_threads(con)
-            coded = fetch(con, sql)
-        finally:
-            con.close()
+    del tax, out, lnd
     joined = to_frame(_with_texts(coded, usccs, reg))
     del coded
 
@@ -203,17 +177,6 @@ def _firm_year_sums(frame: pd.DataFrame, values: Sequence[str], *, count: str) -
     )
 
 
-def land_per_firm_year(land: pa.Table) -> pa.Table:
-    """uscc, year and ``land_m2``: each firm-year's land summed over its parcels.
-
-    Summed in the row order of ``land`` (sorted by year, parcel_id, uscc, relation), as
-    DuckDB's ``sum`` on one thread over the same rows.
-    """
-    codes, firsts = group_codes(land, ["uscc", "year"])
-    keys = land.select(["uscc", "year"]).take(pa.array(firsts, type=pa.int64()))
-    return keys.append_column("land_m2", ordered_sums(land["land_m2"], codes, len(firsts)))
-
-
 def _coded(table: pa.Table, usccs: pa.Array) -> pa.Table:
     """``table`` (sorted by uscc) with ``uscc`` replaced by its code ``_u`` in ``usccs``.
 
@@ -229,7 +192,7 @@ def _land_per_code(land: pd.DataFrame, usccs: pa.Array) -> pa.Table:
     """``_u``, year and ``land_m2``: each firm-year's land, its uscc as a code in ``usccs``.
 
     Land of usccs not in ``usccs`` (no tax nor output row: no firm-year to join) is left out.
-    Summed in the row order of ``land``, as :func:`land_per_firm_year`.
+    Summed in the row order of ``land`` (sorted by year, parcel_id, uscc, relation).
     """
     table = arrow_table(land[["uscc", "year", "land_m2"]])
     u = codes_in(table["uscc"], usccs)
@@ -248,33 +211,56 @@ def _land_per_code(land: pd.DataFrame, usccs: pa.Array) -> pa.Table:
 
 def _joined(
     tax: pa.Table, out: pa.Table, land: pa.Table, *, years: pd.Series, n_codes: int
-) -> pa.Table | None:
-    """``_JOIN_SQL``'s result in numpy; None where a table over the keys would be too big.
+) -> pa.Table:
+    """The full join of the tax and output sides on (``_u``, year), with the land.
 
-    The tables have one row per (``_u``, year), ``_u`` a code below ``n_codes``: a table of
-    the row of each (year, code) on each side gives the full join of tax and output, with
-    the land, and its cells in flat order are the rows sorted by year and code.
+    The tables have one row per (``_u``, year), ``_u`` a code below ``n_codes``. Each
+    (year, code) is a cell numbered year place × ``n_codes`` + code, so that cells in
+    number order are the rows sorted by year and code; only the listed ``years`` are kept.
+    A firm-year with a tax or an output row is a result row; ``n_tax``/``n_out`` count its
+    input rows (0 where the side has none), ``land_m2`` is 0 without land, and the value
+    columns are missing where the side has no row. Cells are addressed through a table over
+    all (year, code) cells when that is small, else through the sorted cells that occur.
     """
     listed = years.to_numpy(dtype=np.int64)
-    size = len(listed) * n_codes
-    if size > 4 * (tax.num_rows + out.num_rows + land.num_rows) + 16:
-        return None
+    width = max(n_codes, 1)
 
-    def rows_of(table: pa.Table) -> np.ndarray:
-        # Row of each (year, code) cell of ``table``; -1 where none or not a listed year.
+    def cells_of(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+        # The cell of each row of a listed year, and those rows.
         year = table["year"].to_numpy(zero_copy_only=False)
         place = np.searchsorted(listed, year)
         found = place < len(listed)
         found[found] = listed[place[found]] == year[found]
-        cell = place[found] * n_codes + table["_u"].to_numpy()[found]
-        rows = np.full(size, -1, dtype=np.int64)
-        rows[cell] = np.flatnonzero(found)
-        return rows
+        return place[found] * width + table["_u"].to_numpy()[found], np.flatnonzero(found)
 
-    t_rows, o_rows, l_rows = rows_of(tax), rows_of(out), rows_of(land)
-    cells = np.flatnonzero((t_rows >= 0) | (o_rows >= 0))
-    t_at, o_at, l_at = t_rows[cells], o_rows[cells], l_rows[cells]
-    del t_rows, o_rows, l_rows
+    (t_cell, t_row), (o_cell, o_row), (l_cell, l_row) = map(cells_of, (tax, out, land))
+    size = len(listed) * width
+    if size <= 4 * (tax.num_rows + out.num_rows + land.num_rows) + 16:
+        # A table of every (year, code) cell: linear, no sort.
+        present = np.zeros(size, dtype=bool)
+        present[t_cell] = True
+        present[o_cell] = True
+        cells = np.flatnonzero(present)
+        slot = np.full(size, -1, dtype=np.int64)
+        slot[cells] = np.arange(len(cells))
+    else:
+        cells = np.union1d(t_cell, o_cell)
+        slot = None
+
+    def rows_at(cell: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        # The row of each result cell on one side; -1 where that side has none.
+        if slot is not None:
+            where = slot[cell]
+        else:
+            where = np.searchsorted(cells, cell)
+            hit = where < len(cells)
+            hit[hit] = cells[where[hit]] == cell[hit]
+            where = np.where(hit, where, -1)
+        out = np.full(len(cells), -1, dtype=np.int64)
+        out[where[where >= 0]] = rows[where >= 0]
+        return out
+
+    t_at, o_at, l_at = rows_at(t_cell, t_row), rows_at(o_cell, o_row), rows_at(l_cell, l_row)
 
     def at(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
         return column.take(pa.array(rows, mask=rows < 0, type=pa.int64()))
@@ -288,8 +274,8 @@ def _joined(
 
     return pa.table(
         {
-            "_u": pa.array(cells % max(n_codes, 1), type=pa.int64()),
-            "year": pa.array(listed[cells // max(n_codes, 1)], type=pa.int64()),
+            "_u": pa.array(cells % width, type=pa.int64()),
+            "year": pa.array(listed[cells // width], type=pa.int64()),
             "n_tax": counts(tax["n_tax"], t_at),
             "n_out": counts(out["n_out"], o_at),
             "land_m2": pc.fill_null(at(land["land_m2"], l_at), 0.0),

@@ -13,8 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import text_array
 from landeval.config import INDICATORS, Config
-from landeval.mu_scoring._frames import group_codes, text_array
+from landeval.mu_scoring._frames import group_codes
 
 GROUP_SEPARATOR = "|"
 

@@ -22,20 +22,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import sorted_codes, text_array
+from landeval._duckdb import all_threads, fetch
 from landeval.findings import concat_findings
 from landeval.mu_scoring._frames import (
-    all_threads,
     arrow_table,
     connect,
-    fetch,
     findings_from,
     group_codes,
     ordered_sums,
     run_codes,
     run_starts,
     sort_order,
-    sorted_codes,
-    text_array,
     to_frame,
 )
 

@@ -8,11 +8,13 @@
 - :mod:`~landeval.raster.cells` runs exactextract and returns, per parcel, the cells it
   covers with their covered areas (partial cells count by their covered fraction);
 - :mod:`~landeval.raster.floors` turns building height into counted floors;
+- :mod:`~landeval.raster.far` is the floor-area ratio rule (registered, else estimated);
 - :mod:`~landeval.raster.metrics` sums the cells into the per-parcel metrics and defines
   each one precisely.
 """
 
+from landeval.raster.far import far
 from landeval.raster.floors import counted_floors
 from landeval.raster.metrics import parcel_raster_metrics
 
-__all__ = ["counted_floors", "parcel_raster_metrics"]
+__all__ = ["counted_floors", "far", "parcel_raster_metrics"]

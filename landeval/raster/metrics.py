@@ -25,8 +25,9 @@ out everywhere, they are never zero-height buildings):
   metrics describe the covered part only (means over valid cells, not over the whole
   parcel as if the missing part were empty);
 - ``far`` = registered floor area / ``area_m2`` where the floor area is known
-  (``far_source`` "registered"), else ``far_est`` ("raster"), else missing ("none");
-  ``far_diff`` = ``far_est`` − registered FAR where both exist.
+  (``far_source`` "registered"), else ``far_est`` ("raster"), else missing ("none"): the
+  rule of :func:`landeval.raster.far.far`; ``far_diff`` = ``far_est`` − registered FAR
+  where both exist.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ from landeval.errors import DataError
 from landeval.findings import FINDING_COLUMNS, Finding, concat_findings, findings_frame
 from landeval.inputs.model import RESULT_COLUMNS
 from landeval.raster.cells import BATCH_CELLS, Cells, iter_cells
+from landeval.raster.far import far as far_rule
+from landeval.raster.far import registered_far
 from landeval.raster.floors import counted_floors
 from landeval.raster.sources import KIND_ZH, open_raster, raster_error
 
@@ -286,11 +289,7 @@ def _assemble(
         if "floor_area_m2" in parcels.columns
         else nan
     )
-    registered = _ratio(floor_area, area_m2)
-    has_registered = np.isfinite(registered)
-    has_est = np.isfinite(far_est)
-    far = np.where(has_registered, registered, far_est)
-    source = np.where(has_registered, "registered", np.where(has_est, "raster", "none"))
+    far, source = far_rule(floor_area, area_m2, far_est)
     table = pd.DataFrame(
         {
             "parcel_id": parcels["parcel_id"].to_numpy(),
@@ -301,7 +300,7 @@ def _assemble(
             "far_est": far_est,
             "far": far,
             "far_source": pd.array(source, dtype="string"),
-            "far_diff": far_est - registered,
+            "far_diff": far_est - registered_far(floor_area, area_m2),
             "vacant_share": vacant,
             "raster_cover_share": cover,
             "partly_off_raster": partly_off,

@@ -31,11 +31,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from landeval._arrow import text_array
 from landeval.config import Config
 from landeval.findings import Finding, findings_frame
 from landeval.inputs.model import RESULT_COLUMNS
 from landeval.inputs.units import M2_PER_MU
-from landeval.zoning._arrow import str_array
+from landeval.vocabulary import CITY
 from landeval.zoning._overlay import Geoms, geometry_array, safe_difference, split_by
 from landeval.zoning.control_line import line_parts
 
@@ -45,7 +46,6 @@ ITEM_EXTRA_COLUMNS: list[str] = ["approved_on", "inside_line_mu", "outside_line_
 LEDGER_EXTRA_COLUMNS: list[str] = ["scope", "decisive"]
 """Columns of balance_ledger after the contract columns."""
 
-CITY = "city"
 CITY_NAME = "全市"
 
 WHY_OUTSIDE_LINE = "位于现状控制线外"
@@ -70,6 +70,7 @@ def balance_items(
     land_changes: gpd.GeoDataFrame | None,
     control_line: gpd.GeoDataFrame | None,
     config: Config,
+    parcel_geoms: Geoms | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Every 改一补一 item with the area that counts and why the rest does not.
 
@@ -85,6 +86,8 @@ def balance_items(
         The existing control line (polygons of the protected area).
     config : Config
         ``balance.scope`` and ``flags.industrial_use_prefixes``.
+    parcel_geoms : Geoms, optional
+        parcel_eval's geometries with their tree and areas, when the caller has them.
 
     Returns
     -------
@@ -94,24 +97,6 @@ def balance_items(
     findings : DataFrame
         Problems with land-change rows (unknown kind, missing geometry or date).
     """
-    return _balance_items(
-        parcel_eval=parcel_eval,
-        land_changes=land_changes,
-        control_line=control_line,
-        config=config,
-        parcel_geoms=None,
-    )
-
-
-def _balance_items(
-    *,
-    parcel_eval: gpd.GeoDataFrame,
-    land_changes: gpd.GeoDataFrame | None,
-    control_line: gpd.GeoDataFrame | None,
-    config: Config,
-    parcel_geoms: Geoms | None,
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """:func:`balance_items`; ``parcel_geoms`` (when given) are parcel_eval's geometries."""
     crs = parcel_eval.crs
     items = _collect(parcel_eval, land_changes, crs)
     geoms = np.asarray(items.geometry.values, dtype=object)
@@ -340,7 +325,7 @@ def _in_county(
         line = control_line[["county_code", "geometry"]]
         if line.crs is not None and parcels.crs is not None and not line.crs.equals(parcels.crs):
             line = line.to_crs(parcels.crs)
-    county = str_array(parcels["county_code"])
+    county = text_array(parcels["county_code"])
     if parcel_geoms is not None and county.null_count == 0:
         return _in_county_shared(items, county, parcel_geoms, line)
     refs = [parcels[["county_code", "geometry"]]]
@@ -373,7 +358,7 @@ def _in_county_shared(
     """
     n = len(items)
     points = shapely.point_on_surface(np.asarray(items.geometry.values, dtype=object))
-    codes = str_array(items["county_code"])
+    codes = text_array(items["county_code"])
     found = []  # (item, distance, same county) of each nearest feature of each kind
     kinds = [(parcel_geoms.tree, county)]
     if line is not None:
@@ -381,7 +366,7 @@ def _in_county_shared(
         line = line.loc[keep.to_numpy()]
         if len(line):
             geoms = np.asarray(line.geometry.values, dtype=object)
-            kinds.append((shapely.STRtree(geoms), str_array(line["county_code"])))
+            kinds.append((shapely.STRtree(geoms), text_array(line["county_code"])))
     for tree, ref_codes in kinds:
         if len(tree) == 0:
             continue

@@ -13,8 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landeval._arrow import as_stored
 from landeval.config import Config
-from landeval.zoning._arrow import as_stored
 from landeval.zoning._overlay import Geoms, covered_area, geometry_array, union_parts
 
 LINE_COLUMNS: list[str] = ["parcel_id", "control_share", "inside_line", "straddling"]
@@ -45,6 +45,7 @@ def control_line_shares(
     control_line: gpd.GeoDataFrame | None,
     *,
     config: Config,
+    geoms: Geoms | None = None,
 ) -> pd.DataFrame:
     """Share of each parcel inside the control line, inside and straddling flags.
 
@@ -56,23 +57,14 @@ def control_line_shares(
         Polygons of the protected area; None means there is no line (every share is 0).
     config : Config
         ``zoning.inside_line_share``, ``straddle_low`` and ``straddle_high`` are used.
+    geoms : Geoms, optional
+        The parcels' geometries with their tree and areas, when the caller has them.
 
     Returns
     -------
     DataFrame
         One row per parcel, parcels' order and index: :data:`LINE_COLUMNS`.
     """
-    return _control_line_shares(parcels, control_line, config=config, geoms=None)
-
-
-def _control_line_shares(
-    parcels: gpd.GeoDataFrame,
-    control_line: gpd.GeoDataFrame | None,
-    *,
-    config: Config,
-    geoms: Geoms | None,
-) -> pd.DataFrame:
-    """:func:`control_line_shares`, with the parcels' geometries when the caller has them."""
     geoms = geoms if geoms is not None else Geoms(geometry_array(parcels))
     parts = line_parts(control_line, parcels.crs)
     area = geoms.area if len(geoms) else np.empty(0)

@@ -13,8 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import STRING, as_stored, null_strings, text_array, to_str
 from landeval.config import Config
-from landeval.zoning._arrow import STRING, as_stored, null_strings, str_array, to_str
 from landeval.zoning._overlay import Geoms, geometry_array, pair_overlaps
 
 OUTSIDE_NAME = "平台外"
@@ -40,6 +40,7 @@ def assign_platforms(
     platforms: gpd.GeoDataFrame | None,
     *,
     config: Config,
+    geoms: Geoms | None = None,
 ) -> pd.DataFrame:
     """Assign each parcel to the platform holding most of its area.
 
@@ -52,6 +53,9 @@ def assign_platforms(
         (every parcel is outside).
     config : Config
         ``zoning.platform_min_share`` is used.
+    geoms : Geoms, optional
+        The parcels' geometries with their tree and areas, when the caller has them
+        (:class:`landeval.zoning.Placement` shares them between the overlays).
 
     Returns
     -------
@@ -61,17 +65,6 @@ def assign_platforms(
         chosen platform, or for a parcel outside platforms the largest share it has in any
         platform (0 when it touches none).
     """
-    return _assign_platforms(parcels, platforms, config=config, geoms=None)
-
-
-def _assign_platforms(
-    parcels: gpd.GeoDataFrame,
-    platforms: gpd.GeoDataFrame | None,
-    *,
-    config: Config,
-    geoms: Geoms | None,
-) -> pd.DataFrame:
-    """:func:`assign_platforms`, with the parcels' geometries when the caller has them."""
     n = len(parcels)
     pos = np.full(n, -1, dtype=np.int64)  # row of the chosen platform in `info`
     share_out = np.zeros(n)
@@ -88,7 +81,7 @@ def _assign_platforms(
     idx = pa.array(np.where(member, pos, 0), mask=~member)  # missing outside platforms
 
     def take(col: str) -> pa.Array:
-        return str_array(info[col]).take(idx) if len(info) else null_strings(n)
+        return text_array(info[col]).take(idx) if len(info) else null_strings(n)
 
     kind = take("kind") if "kind" in info.columns else null_strings(n)
     return pd.DataFrame(

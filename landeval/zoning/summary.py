@@ -4,7 +4,7 @@ Per group: parcels, area (mu), tax and value added of the evaluation year (all o
 allocated to parcels), 亩均税收 and 亩均增加值 over the whole area of the group's parcels,
 area by class, low-efficiency area (parcels on the action list, i.e. treatment other than
 KEEP), area by treatment, and the trend of per-mu value added of above-scale firms against the
-target (from :func:`landeval.mu_scoring.compute_trends`: the row of the evaluation year, else
+target (from :func:`landeval.mu_scoring.trends.compute_trends`: the row of the evaluation year, else
 the latest year). Platforms with no parcel are listed with zeros.
 """
 
@@ -13,13 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from landeval._arrow import encode, text_array
 from landeval.inputs.model import RESULT_COLUMNS
-from landeval.vocabulary import TIER_LABELS
-from landeval.zoning._arrow import encode, str_array
-
-TIERS: tuple[str, ...] = ("2", "6", "N")
-CLASSES: tuple[str, ...] = ("A", "B", "C", "D", "T")
-TREATMENTS: tuple[str, ...] = ("EXIT", "CONVERT", "REBUILD", "UPGRADE", "KEEP")
+from landeval.vocabulary import CLASS_LABELS, KEEP, TIER_LABELS, TREATMENT_ORDER
 
 
 def platform_summary(
@@ -53,7 +49,7 @@ def platform_summary(
     cols = list(RESULT_COLUMNS["platform_summary"])
     # Distinct values first: a set over a million rows would box every string in Python.
     treatments = parcel_eval["treatment"].dropna().unique()
-    extra = sorted({str(t) for t in treatments} - set(TREATMENTS))
+    extra = sorted({str(t) for t in treatments} - set(TREATMENT_ORDER))
     cols += [f"area_mu_{c}" for c in extra]
     if platforms is None or len(platforms) == 0:
         return pd.DataFrame({c: [] for c in cols})
@@ -82,8 +78,8 @@ def platform_summary(
             "county_code": _get(plats, "county_code"),
         }
     )
-    tiers = [t for t in TIERS if t in set(head["tier"])]
-    tiers += sorted(set(head["tier"].dropna()) - set(TIERS))
+    tiers = [t for t in TIER_LABELS if t in set(head["tier"])]
+    tiers += sorted(set(head["tier"].dropna()) - set(TIER_LABELS))
     tier_head = pd.DataFrame(
         {
             "level": "tier",
@@ -125,22 +121,22 @@ def _get(frame: pd.DataFrame, col: str) -> np.ndarray:
 def _values(pe: pd.DataFrame, extra: list[str]) -> dict[str, np.ndarray]:
     """The summed columns of each parcel: count, areas by class and treatment, money."""
     area = pd.to_numeric(pe["area_mu"], errors="coerce").fillna(0.0).to_numpy()
-    cls = _is(str_array(pe["class"]))
-    treat = _is(str_array(pe["treatment"]))
+    cls = _is(text_array(pe["class"]))
+    treat = _is(text_array(pe["treatment"]))
     values = {
         "parcels": np.ones(len(pe), dtype=np.int64),
         "area_mu": area,
         "tax": _numbers(pe, "tax"),
         "value_added": _numbers(pe, "value_added"),
-        "low_eff_area_mu": np.where(treat("KEEP"), 0.0, area),
+        "low_eff_area_mu": np.where(treat(KEEP), 0.0, area),
     }
     classed = np.zeros(len(pe), dtype=bool)
-    for c in CLASSES:
+    for c in CLASS_LABELS:
         is_c = cls(c)
         classed |= is_c
         values[f"area_mu_{c}"] = np.where(is_c, area, 0.0)
     values["area_mu_unclassed"] = np.where(classed, 0.0, area)
-    for t in (*TREATMENTS, *extra):
+    for t in (*TREATMENT_ORDER, *extra):
         values[f"area_mu_{t}"] = np.where(treat(t), area, 0.0)
     return values
 
@@ -155,7 +151,7 @@ def _is(arr):
 def _aggregate(values: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
     """Sums of ``values`` grouped by ``key`` (missing keys left out), indexed by the key."""
     # Grouped on integer codes of the key: the same sums, in the same row order, as on text.
-    codes, uniq = encode(str_array(key))
+    codes, uniq = encode(text_array(key))
     keep = codes >= 0
     frame = pd.DataFrame({k: v[keep] for k, v in values.items()})
     sums = frame.groupby(codes[keep]).sum(min_count=0)

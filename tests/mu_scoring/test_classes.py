@@ -180,23 +180,3 @@ def test_join_reasons_matches_grouped_join():
         v = frame(rows)
         expected = v.groupby(["uscc", "year"], sort=True)["reason"].agg("；".join).reset_index()
         pd.testing.assert_frame_equal(_join_reasons(v), expected, check_exact=True)
-
-
-def test_number_parts_join_to_fmt_array():
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from landeval.mu_scoring._frames import fmt_array
-    from landeval.mu_scoring.classes import number_parts
-
-    rng = np.random.default_rng(3)
-    plain = np.concatenate([rng.random(500) * 1000, [0.0, 0.05, 0.15, 2.25, 99.95, 1e6]])
-    cases = [plain, np.append(plain, -0.0), np.append(plain, -2.5), np.append(plain, np.nan)]
-    for values in cases:
-        for digits in (0, 1, 2):
-            parts = number_parts(values, digits=digits)
-            joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
-            expected = fmt_array(pd.Series(values), digits=digits)
-            assert joined.cast(pa.string()).equals(expected.cast(pa.string()))
-    assert number_parts(np.array([]), digits=1)[0].to_pylist() == []

@@ -1,15 +1,18 @@
-"""Private helpers of landeval.mu_scoring.evaluate: the firm_scores order."""
+"""Private helpers of landeval.mu_scoring.evaluate: firm_scores order, occupants without data."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from landeval.inputs.model import RESULT_COLUMNS
 from landeval.mu_scoring._frames import sort_order
 from landeval.mu_scoring.evaluate import (
     FIRM_SCORE_EXTRAS,
+    _lost_land,
+    _no_data_findings,
     _sorted_by_year_and_text,
     _sorted_firm_scores,
     _text_order,
@@ -74,3 +77,63 @@ def test_sorted_by_year_and_text_edge_cases():
 def test_text_order_sorts_like_the_text_missing_last():
     values = pa.array(["乙", "a", None, "B", "a", ""])
     assert _text_order(values).tolist() == [3, 2, 4, 1, 2, 0]
+
+
+def _lost_reference(land: pd.DataFrame, fs: pd.DataFrame) -> np.ndarray:
+    keys = {(u, y) for u, y in zip(fs["uscc"], fs["year"], strict=True) if pd.notna(u)}
+    return np.array(
+        [
+            pd.notna(u) and (u, y) not in keys
+            for u, y in zip(land["uscc"], land["year"], strict=True)
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lost_land_matches_an_anti_join(seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    usccs = np.array(["a", "b", "c", "中", "", None], dtype=object)
+    land = pd.DataFrame(
+        {
+            "uscc": pd.Series(rng.choice(usccs, n), dtype="str"),
+            "year": rng.integers(2021, 2025, n),
+            "parcel_id": pd.Series(rng.choice(["P", "Q", "R"], n), dtype="str"),
+        }
+    )
+    fs = pd.DataFrame(
+        {
+            "uscc": pd.Series(rng.choice(usccs, 12), dtype="str"),
+            "year": rng.integers(2020, 2026, 12),
+        }
+    )
+    assert _lost_land(land, fs).tolist() == _lost_reference(land, fs).tolist()
+
+
+def test_lost_land_empty_and_missing_years():
+    land = pd.DataFrame(
+        {
+            "uscc": pd.Series(["a", "a", "b"], dtype="str"),
+            "year": pd.array([2023, None, 2023], dtype="Int64"),
+            "parcel_id": pd.Series(["P", "P", "Q"], dtype="str"),
+        }
+    )
+    fs = pd.DataFrame({"uscc": pd.Series(["a"], dtype="str"), "year": [2023]})
+    # A missing year matches no firm-year.
+    assert _lost_land(land, fs).tolist() == [False, True, True]
+    assert _lost_land(land.iloc[:0], fs).tolist() == []
+    assert _lost_land(land, fs.iloc[:0]).tolist() == [True, True, True]
+
+
+def test_no_data_findings_lists_distinct_parcels_in_text_order():
+    land = pd.DataFrame(
+        {
+            "uscc": pd.Series(["b", "b", "b", "a", "c"], dtype="str"),
+            "year": [2023, 2023, 2023, 2024, 2023],
+            "parcel_id": pd.Series(["Q", "P", "Q", "R", "S"], dtype="str"),
+        }
+    )
+    fs = pd.DataFrame({"uscc": pd.Series(["c"], dtype="str"), "year": [2023]})
+    found = _no_data_findings(land, fs)
+    assert found["row_id"].tolist() == ["a", "b"]
+    assert found["message"].str.startswith(("2024年占用宗地R，", "2023年占用宗地P、Q，")).all()

@@ -6,29 +6,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from landeval.mu_scoring._frames import (
-    codes_in,
-    is_in,
-    sort_order,
-    sorted_dictionary,
-    take_rows,
-    text_array,
-)
-
-
-def test_is_in_matches_pandas_isin_with_missing_values():
-    values = pd.Series(["a", "b", None, "c", "a"], dtype="str")
-    for options in (["a", None], ["a"], [], ["c", "b", "a"]):
-        opts = pd.Series(options, dtype="str")
-        assert is_in(values, opts).tolist() == values.isin(opts).tolist()
-
-
-def test_is_in_does_not_mutate():
-    values, options = pd.Series(["x", "y"]), pd.Series(["y"])
-    before = values.copy(), options.copy()
-    assert is_in(values, options).tolist() == [False, True]
-    pd.testing.assert_series_equal(values, before[0])
-    pd.testing.assert_series_equal(options, before[1])
+from landeval.mu_scoring._frames import sort_order, take_rows
 
 
 def test_sort_order_matches_pandas_stable_sort_missing_last():
@@ -58,11 +36,6 @@ def test_take_rows_keeps_dtypes_and_values():
     out = take_rows(frame, np.array([2, 0, 1]), ["n", "s", "f", "b"])
     expected = frame.iloc[[2, 0, 1]][["n", "s", "f", "b"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(out, expected, check_exact=True)
-
-
-def test_text_array_of_str_and_object_columns():
-    for values in (pd.Series(["甲", None, "b"], dtype="str"), pd.Series(["甲", None, "b"])):
-        assert text_array(values).to_pylist() == ["甲", None, "b"]
 
 
 def test_run_starts_and_codes_treat_missing_keys_as_equal():
@@ -148,27 +121,3 @@ def test_is_sorted_compares_key_by_key():
     assert is_sorted(table.slice(2), ["b", "a"])
     assert is_sorted(table.slice(0, 0), ["a"])
     assert not is_sorted(pa.table({"a": [1, None]}), ["a"])
-
-
-def test_sorted_dictionary_and_codes_sort_and_compare_as_the_texts():
-    a = pa.chunked_array([pa.array(["乙", "a", None]), pa.array(["Z", "a"])])
-    b = pa.array(["=1", "甲", "a"], type=pa.large_string())
-    dictionary = sorted_dictionary(a, b)
-    # Code point order (as DuckDB and Arrow sort), each text once, no missing value.
-    assert dictionary.to_pylist() == ["=1", "Z", "a", "乙", "甲"]
-    values = pa.array(["甲", None, "a", "zz", "a", "=1"])
-    codes = codes_in(values, dictionary)
-    assert codes.dtype == np.int64
-    assert codes.tolist() == [4, -1, 2, -1, 2, 0]  # missing or absent: -1
-    present = codes >= 0
-    texts = [v for v, ok in zip(values.to_pylist(), present, strict=True) if ok]
-    assert np.argsort(codes[present], kind="stable").tolist() == sorted(
-        range(len(texts)), key=lambda i: texts[i]
-    )
-
-
-def test_sorted_dictionary_and_codes_of_empty_or_all_missing_columns():
-    empty = sorted_dictionary(pa.array([], type=pa.string()), pa.array([None, None]))
-    assert len(empty) == 0
-    assert codes_in(pa.array(["a", None]), empty).tolist() == [-1, -1]
-    assert codes_in(pa.array([], type=pa.string()), sorted_dictionary(pa.array(["a"]))).size == 0

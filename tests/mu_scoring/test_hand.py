@@ -52,7 +52,7 @@ import pytest
 
 from landeval.config import default_config
 from landeval.inputs.model import RESULT_COLUMNS
-from landeval.mu_scoring import ScoringResult, evaluate_firms
+from landeval.mu_scoring import ScoringResult, compute_trends, evaluate_firms, trend_regions
 
 NAN = float("nan")
 
@@ -234,7 +234,7 @@ def test_columns_and_rows(result):
     assert sorted(fs["uscc"]) == sorted(
         ["A1", "A2", "A3", "A4", "A5", "A6", "B1", "B2", "C1", "C2", "C3", "C4"]
     )
-    for name in ("allocation", "parcel_scores", "trends"):
+    for name in ("allocation", "parcel_scores"):
         frame = getattr(result, name)
         assert list(frame.columns[: len(RESULT_COLUMNS[name])]) == RESULT_COLUMNS[name]
 
@@ -394,7 +394,13 @@ def test_conservation(result):
 
 
 def test_trends(result):
-    tr = result.trends.set_index(["level", "region_id"])
+    config = default_config()
+    regions = trend_regions(hand_inputs()["parcels"], city=config.project.city)
+    trends = compute_trends(
+        result.allocation, regions=regions, target_growth=config.trends.target_growth
+    )
+    assert list(trends.columns) == RESULT_COLUMNS["trends"]
+    tr = trends.set_index(["level", "region_id"])
     # 330602 above-scale: land 30+30+15+9+6+9 = 99 mu, value added 4180, tax 1124.
     row = tr.loc[("county", "330602")]
     assert row["land_mu"] == pytest.approx(99.0)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landeval.mu_scoring.land import LAND_COLUMNS, firm_land
+from landeval.mu_scoring.land import LAND_COLUMNS, _parcel_codes, firm_land
 
 NAN = float("nan")
 
@@ -174,3 +175,71 @@ def test_land_is_conserved(rows):
     area = parcels.set_index("parcel_id")["area_m2"]
     for (pid, _year), total in used.items():
         assert total <= area[pid] * (1 + 1e-9)
+
+
+def test_parcel_codes_sort_like_ids_unknown_and_missing():
+    parcels = pa.array(["b", "a", None, "b", "c"], type=pa.large_string())
+    occ = pa.array(["c", "zz", None, "a", "b"], type=pa.large_string())
+    codes, occ_codes, known, ids = _parcel_codes(parcels, occ)
+    # Codes number the distinct ids in text order, a missing id last; repeats share one.
+    assert ids.to_pylist() == ["a", "b", "c", None]
+    assert codes.tolist() == [1, 0, 3, 1, 2]
+    # Unknown ids and missing ids join nothing; a missing id is known when a parcel has one.
+    assert occ_codes.tolist() == [2, -1, -1, 0, 1]
+    assert known.tolist() == [True, False, True, True, True]
+    _, _, known, _ = _parcel_codes(pa.array(["a"], type=pa.large_string()), occ)
+    assert known.tolist() == [False, False, False, True, False]
+
+
+def test_parcel_codes_empty():
+    empty = pa.array([], type=pa.large_string())
+    codes, occ_codes, known, ids = _parcel_codes(empty, empty)
+    assert len(codes) == len(occ_codes) == len(known) == len(ids) == 0
+
+
+def test_firm_land_ignores_missing_and_unknown_parcel_ids():
+    parcels = pd.DataFrame({"parcel_id": ["P", None, "Q"], "area_m2": [100.0, 50.0, 80.0]})
+    occupancy = pd.DataFrame(
+        {
+            "uscc": ["a", "b", "c", "d", "e"],
+            "parcel_id": ["Q", None, "X", "P", "P"],
+            "relation": ["own", "own", "own", "lease", "own"],
+            "area_m2": [NAN, NAN, NAN, 30.0, NAN],
+            "from_year": pd.array([None] * 5, dtype="Int64"),
+            "to_year": pd.array([None] * 5, dtype="Int64"),
+        }
+    )
+    land, found = firm_land(parcels=parcels, occupancy=occupancy, years=[2023])
+    assert land[["uscc", "parcel_id", "relation"]].to_numpy().tolist() == [
+        ["d", "P", "lease"],
+        ["e", "P", "own"],
+        ["a", "Q", "own"],
+    ]
+    assert land["land_m2"].tolist() == [30.0, 70.0, 80.0]
+    # A missing id matches the parcel without an id (not unknown) but joins no parcel.
+    assert found["code"].tolist() == ["OCCUPANCY_UNKNOWN_PARCEL"]
+
+
+def test_firm_land_with_chunked_text_columns():
+    def chunked(values: list) -> pd.Series:
+        half = len(values) // 2
+        return pd.Series(
+            pd.array(pa.chunked_array([values[:half], values[half:]], pa.string()), dtype="str")
+        )
+
+    parcels = pd.DataFrame({"parcel_id": chunked(["P", "Q"]), "area_m2": [100.0, 80.0]})
+    occupancy = pd.DataFrame(
+        {
+            "uscc": chunked(["a", "b", "c", "d"]),
+            "parcel_id": chunked(["Q", "P", "X", "P"]),
+            "relation": chunked(["own", "own", "own", "lease"]),
+            "area_m2": [NAN, NAN, NAN, 30.0],
+        }
+    )
+    land, found = firm_land(parcels=parcels, occupancy=occupancy, years=[2023])
+    assert land[["uscc", "parcel_id", "land_m2"]].to_numpy().tolist() == [
+        ["b", "P", 70.0],
+        ["d", "P", 30.0],
+        ["a", "Q", 80.0],
+    ]
+    assert found["code"].tolist() == ["OCCUPANCY_UNKNOWN_PARCEL"]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from landeval.inputs.model import RESULT_COLUMNS
-from landeval.mu_scoring.trends import compute_trends
+from landeval.mu_scoring.trends import TREND_LEVELS, compute_trends, trend_regions
 
 MU = 10000 / 15  # m² per mu
 
@@ -224,3 +224,58 @@ def test_empty_results_keep_columns_and_dtypes(case):
     out = compute_trends(alloc, regions=regions, target_growth=0.1)
     assert out.empty
     pd.testing.assert_series_equal(out.dtypes, full.dtypes)
+
+
+def test_trend_regions_every_level_missing_left_out():
+    parcels = pd.DataFrame(
+        {"parcel_id": ["P", "Q", "R"], "county_code": pd.array(["c1", None, "c2"], dtype="str")}
+    )
+    platforms = pd.DataFrame(
+        {
+            "parcel_id": ["P", "Q", "R"],
+            "platform_id": pd.array(["k", None, "k"], dtype="str"),
+            "tier": pd.array(["2", None, "2"], dtype="str"),
+        }
+    )
+    got = trend_regions(parcels, city="绍兴市", platforms=platforms)
+    assert got.to_numpy().tolist() == [
+        ["P", "city", "绍兴市"], ["Q", "city", "绍兴市"], ["R", "city", "绍兴市"],
+        ["P", "county", "c1"], ["R", "county", "c2"],
+        ["P", "platform", "k"], ["R", "platform", "k"],
+        ["P", "tier", "2"], ["R", "tier", "2"],
+    ]  # fmt: skip
+    assert set(got["level"]) == set(TREND_LEVELS)
+    without = trend_regions(parcels, city="绍兴市")
+    assert set(without["level"]) == {"city", "county"}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_all_levels_in_one_call_equal_each_level_alone(seed):
+    # The pipeline computes every level in one call: the same rows, bit for bit, as a call
+    # per level (each region's sums add its own rows in the same order).
+    rng = np.random.default_rng(seed)
+    alloc, _ = _random_case(rng, 2000, width_fixed=False)
+    ids = pd.Series(alloc["parcel_id"].dropna().unique(), dtype="str")
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": ids,
+            "county_code": pd.Series(rng.choice(["c1", "c2"], len(ids)), dtype="str"),
+        }
+    )
+    platforms = pd.DataFrame(
+        {
+            "parcel_id": ids,
+            "platform_id": pd.Series(rng.choice(["k1", "k2", None], len(ids)), dtype="str"),
+            "tier": pd.Series(rng.choice(["2", "N"], len(ids)), dtype="str"),
+        }
+    )
+    regions = trend_regions(parcels, city="绍兴市", platforms=platforms)
+    together = compute_trends(alloc, regions=regions, target_growth=0.085)
+    apart = pd.concat(
+        [
+            compute_trends(alloc, regions=regions[regions["level"] == level], target_growth=0.085)
+            for level in TREND_LEVELS
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(together, apart, check_exact=True)

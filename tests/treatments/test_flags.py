@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from landeval.config import default_config, load_config
-from landeval.zoning import compute_flags
+from landeval.treatments import compute_flags
 
 CRS = "EPSG:4549"
 YEAR = 2024
@@ -238,7 +238,7 @@ def test_utilities_and_class_t_are_not_judged_for_intensity_or_tax():
     import shapely
 
     from landeval.config import default_config
-    from landeval.zoning import compute_flags
+    from landeval.treatments import compute_flags
 
     parcels = gpd.GeoDataFrame(
         {

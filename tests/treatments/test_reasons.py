@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from landeval.config import default_config
-from landeval.zoning.reasons import build_reasons, fmt_number, fmt_percent
+from landeval.treatments.reasons import build_reasons
 
 
 def _details(**cols) -> pd.DataFrame:
@@ -82,8 +82,3 @@ def test_issue_example():
 )
 def test_phrases(matched, cols, expected):
     assert _reason(matched, **cols) == expected
-
-
-def test_formatting():
-    assert [fmt_number(x) for x in (0.42, 0.8, 1.0, 12.345)] == ["0.42", "0.8", "1.0", "12.35"]
-    assert [fmt_percent(x) for x in (0.25, 0.275, 1.0)] == ["25%", "27.5%", "100%"]

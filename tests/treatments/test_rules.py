@@ -5,7 +5,7 @@ import pytest
 
 from landeval.config import default_config, load_config
 from landeval.errors import ConfigError
-from landeval.zoning import assign_treatments, decide, must_stay_industrial
+from landeval.treatments import assign_treatments, decide, must_stay_industrial
 
 
 @pytest.mark.parametrize(

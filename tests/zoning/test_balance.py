@@ -9,10 +9,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import box
 
 from landeval.config import default_config, load_config
 from landeval.zoning import balance_items, balance_ledger
+from landeval.zoning._overlay import Geoms
+from landeval.zoning.balance import _in_county
 
 CRS = "EPSG:4549"
 A, B = "330602", "330603"
@@ -207,3 +210,36 @@ def test_no_changes_no_line_and_bad_rows():
     assert got.loc["u2", "why_not_counted"] == "缺少图形"
     assert got["counted_mu"].loc[["u1", "u2"]].tolist() == [0.0, 0.0]
     assert set(findings["code"]) == {"CHANGE_KIND_UNKNOWN", "CHANGE_NO_GEOMETRY", "CHANGE_NO_DATE"}
+
+
+def test_in_county_with_shared_tree_matches_plain():
+    rng = np.random.default_rng(2)
+    cells = _lattice(20.0, 20.0)
+    parcels = gpd.GeoDataFrame(
+        {"county_code": pd.array(np.where(shapely.bounds(cells)[:, 0] < 250, "A", "B"), "str")},
+        geometry=cells,
+        crs="EPSG:4549",
+    )
+    line = gpd.GeoDataFrame(
+        {"county_code": ["B", None]},
+        geometry=[box(600, 0, 700, 100), box(-300, 0, -200, 100)],
+        crs="EPSG:4549",
+    )
+    xs, ys = rng.uniform(-400, 800, 300), rng.uniform(-100, 400, 300)
+    items = gpd.GeoDataFrame(
+        {"county_code": pd.array(rng.choice(["A", "B", "C"], 300), "str")},
+        geometry=shapely.box(xs, ys, xs + 10, ys + 10),
+        crs="EPSG:4549",
+    )
+    # Points on shared edges: equally near to parcels of both counties.
+    items.loc[:9, "geometry"] = [shapely.box(245, 100, 255, 110) for _ in range(10)]
+    geoms = Geoms(np.asarray(parcels.geometry.values, dtype=object))
+    for cl in (line, None):
+        plain = _in_county(items, parcels, cl)
+        shared = _in_county(items, parcels, cl, geoms)
+        assert np.array_equal(plain, shared)
+
+
+def _lattice(step: float, size: float) -> np.ndarray:
+    xs, ys = np.meshgrid(np.arange(-20, 520, step), np.arange(-20, 320, step))
+    return shapely.box(xs, ys, xs + size, ys + size).ravel()

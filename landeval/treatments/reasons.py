@@ -11,69 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from landeval._arrow import encode, text_array, to_str
+from landeval._format import format_number, format_numbers, format_percent
 from landeval.config import FLAG_CODES, Config
 from landeval.vocabulary import INDUSTRY_NAMES
-from landeval.zoning._arrow import encode, str_array, to_str
-
-
-def fmt_number(value: float, digits: int = 2) -> str:
-    """A number with at most ``digits`` decimals and at least one (0.42, 0.8, 1.0, 12.5)."""
-    text = f"{value:.{digits}f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
-
-
-# Exact decimal rounding from float arithmetic holds while a value scaled to its last digit
-# stays below 2**30 (float spacing there ≤ 2.4e-7) and is not within 1e-6 of a tie.
-_EXACT_LIMIT = 2.0**30
-_TIE_MARGIN = 1e-6
-
-
-def fmt_numbers(values: np.ndarray, digits: int = 2) -> np.ndarray:
-    """:func:`fmt_number` of each value, vectorised; the same text, value by value.
-
-    ``round(value × 10**digits)`` is the correctly rounded last digit whenever the scaled
-    value is far enough from a tie for float rounding not to matter; those values are
-    written from integers with Arrow. The rest (ties, huge or non-finite values, negative
-    values that round to zero) go through :func:`fmt_number` itself.
-
-    Parameters
-    ----------
-    values : array-like of float
-    digits : int
-        Decimals kept at most (at least one is written).
-
-    Returns
-    -------
-    ndarray of str (object dtype)
-    """
-    v = np.asarray(values, dtype=float)
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = v * 10.0**digits
-        whole = np.rint(scaled)
-        tie = np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) <= _TIE_MARGIN
-        exact = (np.abs(scaled) < _EXACT_LIMIT) & ~tie & ~(np.signbit(v) & (whole == 0))
-    ints = np.abs(np.where(exact, whole, 0.0)).astype(np.int64)
-    unit = 10**digits
-    tails = [f".{f:0{digits}d}".rstrip("0") for f in range(unit)]
-    tails = pa.array([t if t != "." else ".0" for t in tails])
-    text = pc.binary_join_element_wise(
-        pc.if_else(pa.array(whole < 0), "-", ""),
-        pc.cast(pa.array(ints // unit), pa.string()),
-        tails.take(pa.array(ints % unit)),
-        "",
-    )
-    out = text.to_numpy(zero_copy_only=False)
-    for i in np.flatnonzero(~exact):
-        out[i] = fmt_number(float(v[i]), digits)
-    return out
-
-
-def fmt_percent(value: float) -> str:
-    """A share as a percentage with at most one decimal (0.25 → "25%", 0.275 → "27.5%")."""
-    text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{text}%"
 
 
 def industry_name(code: str | None) -> str:
@@ -91,7 +33,7 @@ def build_reasons(
     Parameters
     ----------
     details : DataFrame
-        :func:`landeval.zoning.flags.compute_flags` output (the numbers behind the flags).
+        :func:`landeval.treatments.flags.compute_flags` output (the numbers behind the flags).
     matched : Series of str
         The flags that made the deciding rule match, ";"-joined (empty for KEEP).
     config : Config
@@ -108,7 +50,7 @@ def build_reasons(
     n = len(details)
     # Rows are grouped by their matched flags (a few dozen combinations): each group's
     # sentence has the same shape, and its phrases are made for its rows only.
-    group, combos = encode(str_array(matched))
+    group, combos = encode(text_array(matched))
     group = np.where(group < 0, len(combos), group)
     combos = [*combos, None]
     order = np.argsort(group, kind="stable")
@@ -137,7 +79,7 @@ def build_reasons(
             return "未发现低效情形，保留"
         return "有低效标志（" + flags_zh + "），但未达到处置条件，保留"
 
-    keep_codes, keep_uniq = encode(str_array(details["flags_zh"]))
+    keep_codes, keep_uniq = encode(text_array(details["flags_zh"]))
     keep_words = [keep_text(v) for v in keep_uniq] + [keep_text(None)]
     # Every row points into [KEEP sentences..., flagged sentences...].
     pick = np.where(keep_codes < 0, len(keep_uniq), keep_codes)
@@ -188,7 +130,7 @@ class _Values:
     def texts(self, col: str, idx: np.ndarray) -> tuple[np.ndarray, list]:
         """(code per row, distinct values) of a text column; a missing text is NaN."""
         if col not in self._cache:
-            self._cache[col] = str_array(self._details[col])
+            self._cache[col] = text_array(self._details[col])
         codes, uniq = encode(self._cache[col].take(pa.array(idx)))
         return np.where(codes < 0, len(uniq), codes), [*uniq, np.nan]
 
@@ -206,23 +148,23 @@ def _phrases(code: str, v: _Values, idx: np.ndarray, *, fl, year: int) -> np.nda
         std = _each(ind_codes, inds, _industry_std)
         return (
             "容积率"
-            + fmt_numbers(v.floats("far", idx))
+            + _numbers(v.floats("far", idx))
             + "低于"
             + std
             + "最低标准"
             + _per_number(v.floats("far_min", idx))
         )
     if code == "COVERAGE_LOW":
-        least = fmt_percent(fl.coverage_min)
+        least = format_percent(fl.coverage_min)
         return np.array(
-            [f"建筑系数{fmt_percent(c)}低于{least}" for c in v.numbers("coverage", idx)],
+            [f"建筑系数{format_percent(c)}低于{least}" for c in v.numbers("coverage", idx)],
             dtype=object,
         )
     if code == "TAX_LOW":
-        share = fmt_percent(fl.tax_low_ratio)
+        share = format_percent(fl.tax_low_ratio)
         return (
             "亩均税收"
-            + fmt_numbers(v.floats("tax_per_mu", idx))
+            + _numbers(v.floats("tax_per_mu", idx))
             + "万元低于本县平均"
             + _per_number(v.floats("county_tax_per_mu", idx))
             + ("万元的" + share)
@@ -264,10 +206,16 @@ def _phrases(code: str, v: _Values, idx: np.ndarray, *, fl, year: int) -> np.nda
     raise KeyError(msg)
 
 
+def _numbers(values: np.ndarray) -> np.ndarray:
+    """Numbers quoted in a sentence: at most two decimals, at least one (0.42, 0.8, 1.0)."""
+    return format_numbers(values, decimals=2, trim=True).to_numpy(zero_copy_only=False)
+
+
 def _per_number(values: np.ndarray) -> np.ndarray:
-    """:func:`fmt_number` of values that repeat (a few thresholds), once per value."""
+    """:func:`_numbers` of values that repeat (a few thresholds), once per value."""
     uniq, inverse = np.unique(values, return_inverse=True)
-    return np.array([fmt_number(float(u)) for u in uniq], dtype=object)[inverse.reshape(-1)]
+    words = [format_number(float(u), 2, grouping=False, trim=True) for u in uniq]
+    return np.array(words, dtype=object)[inverse.reshape(-1)]
 
 
 def _cached(func):
@@ -312,5 +260,5 @@ def _idle_phrase(no_occ: bool, no_act: bool, vacant: bool, share: float, years: 
     elif no_act:
         parts.append(f"连续{span}年无税收和增加值")
     if vacant:
-        parts.append(f"空置率{fmt_percent(share)}")
+        parts.append(f"空置率{format_percent(share)}")
     return "、".join(parts) if parts else "闲置"

@@ -12,12 +12,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from landeval._arrow import STRING, encode, text_array, to_str
 from landeval.config import FLAG_CODES, Config
-from landeval.vocabulary import TREATMENT_LABELS
-from landeval.zoning._arrow import STRING, encode, str_array, to_str
-
-KEEP = "KEEP"
-"""Treatment of parcels that no rule matches."""
+from landeval.vocabulary import KEEP, TREATMENT_LABELS
 
 KEEP_ZH = TREATMENT_LABELS[KEEP]["zh"]
 
@@ -59,7 +56,7 @@ def assign_treatments(flags: pd.Series, *, config: Config) -> pd.DataFrame:
     Parameters
     ----------
     flags : Series of str
-        The ``flags`` column of :func:`landeval.zoning.flags.compute_flags`.
+        The ``flags`` column of :func:`landeval.treatments.flags.compute_flags`.
     config : Config
         ``config.treatments``.
 
@@ -69,7 +66,7 @@ def assign_treatments(flags: pd.Series, *, config: Config) -> pd.DataFrame:
         :data:`TREATMENT_COLUMNS`, with the index of ``flags``.
     """
     # One decision per distinct set of flags; a missing value is no flag at all.
-    codes, uniq = encode(str_array(flags))
+    codes, uniq = encode(text_array(flags))
     keys = [*uniq, ""]
     table = [decide(set(str(k).split(";")) - {""}, config=config) for k in keys]
     pick = pa.array(np.where(codes < 0, len(uniq), codes))

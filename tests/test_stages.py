@@ -1,4 +1,6 @@
-"""zone_parcels end to end on six hand-made parcels: every treatment, ledger, summaries.
+"""The zoning and treatments stage (landeval.stages.zone_and_treat) on six hand-made parcels.
+
+Every treatment, the ledger, the summaries and the trends of every level.
 
 Each parcel is 100 m × 100 m = 10000 m² = 15 mu, at x = 0, 100, 200, 300, 400 and 700.
 Platforms: P1 (tier 2) x 0–300, P2 (tier N) x 300–600. Line: x 0–250. Year 2024.
@@ -14,7 +16,8 @@ from shapely.geometry import box
 
 from landeval.config import default_config
 from landeval.inputs.model import RESULT_COLUMNS
-from landeval.zoning import PARCEL_EVAL_EXTRA_COLUMNS, zone_parcels
+from landeval.stages import zone_and_treat
+from landeval.treatments import PARCEL_EVAL_EXTRA_COLUMNS
 
 CRS = "EPSG:4549"
 YEAR = 2024
@@ -127,13 +130,13 @@ def _inputs() -> dict:
 
 def _run(**over):
     kwargs = _inputs() | over
-    return zone_parcels(**kwargs, config=default_config(), year=YEAR)
+    return zone_and_treat(**kwargs, config=default_config(), year=YEAR)
 
 
 def test_parcel_eval_columns_and_treatments():
     inputs = _inputs()
     copies = {k: (v.copy() if v is not None else None) for k, v in inputs.items()}
-    res = zone_parcels(**inputs, config=default_config(), year=YEAR)
+    res = zone_and_treat(**inputs, config=default_config(), year=YEAR)
     pe = res.parcel_eval
     assert list(pe.columns) == RESULT_COLUMNS["parcel_eval"] + PARCEL_EVAL_EXTRA_COLUMNS
     assert isinstance(pe, gpd.GeoDataFrame) and pe.crs == inputs["parcels"].crs
@@ -210,8 +213,16 @@ def test_platform_summary_and_trends():
     assert tier2["name"] == "战略平台"
     assert tier2["area_mu"] == pytest.approx(45.0)
     assert tier2["va_cagr"] == pytest.approx(150 / 130 - 1)
-    assert set(res.trends["level"]) == {"platform", "tier"}
-    assert list(res.trends.columns[:13]) == RESULT_COLUMNS["trends"]
+    # Every level in one table, sorted by level, region and year.
+    assert list(res.trends.columns) == RESULT_COLUMNS["trends"]
+    levels = res.trends.drop_duplicates(["level", "region_id"])
+    assert levels[["level", "region_id"]].to_numpy().tolist() == [
+        ["city", default_config().project.city], ["county", A], ["platform", "P1"],
+        ["platform", "P2"], ["tier", "2"], ["tier", "N"],
+    ]  # fmt: skip
+    city = res.trends.set_index(["level", "year"]).loc[("city", YEAR)]
+    # Above-scale firms on e2..e6: value added 60 + 90 + 30 + 150 + 100 = 430 on 75 mu.
+    assert city["va_per_mu"] == pytest.approx(430 / 75)
 
 
 def test_optional_layers_missing():
@@ -229,6 +240,17 @@ def test_optional_layers_missing():
     ledger = res.balance_ledger.set_index("county_code")
     assert ledger.loc[A, "converted_mu"] == 0.0
     assert bool(ledger.loc[A, "balanced"])
+    # Without an allocation there is nothing to trend.
     assert len(res.trends) == 0
+    assert list(res.trends.columns) == RESULT_COLUMNS["trends"]
     # Without raster: FAR from floor area, which is missing here, so e2 is only OLD.
     assert pe.set_index("parcel_id").loc["e2", "treatment"] == "KEEP"
+
+
+def test_trends_without_platforms_are_the_city_and_county_levels():
+    res = _run(platforms=None)
+    assert res.trends[["level", "region_id"]].drop_duplicates().to_numpy().tolist() == [
+        ["city", default_config().project.city],
+        ["county", A],
+    ]
+    assert len(res.platform_summary) == 0
