@@ -2,9 +2,9 @@
 
 The package is laid out as the pipeline runs: ``inputs`` and ``validate`` read and check
 the inputs, ``raster`` measures buildings per parcel, ``mu_scoring`` judges firms and parcels
-by output per mu, ``zoning`` places parcels in platforms and the control line and decides the
-four treatments and the 改一补一 balance, and ``export``, ``maps`` and ``report`` write what a
-bureau hands out. ``pipeline`` ties them together; the CLI, the notebooks and the names below
+by output per mu, ``zoning`` places parcels in platforms and the control line and keeps the
+改一补一 balance, ``treatments`` flags each parcel and decides its treatment (四个一批), and
+``export``, ``maps`` and ``report`` write what a bureau hands out. ``pipeline`` ties them together; the CLI, the notebooks and the names below
 call it.
 
 The Python API
