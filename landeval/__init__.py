@@ -4,8 +4,8 @@ The package is laid out as the pipeline runs: ``inputs`` and ``validate`` read a
 the inputs, ``raster`` measures buildings per parcel, ``mu_scoring`` judges firms and parcels
 by output per mu, ``zoning`` places parcels in platforms and the control line and keeps the
 改一补一 balance, ``treatments`` flags each parcel and decides its treatment (四个一批), and
-``export``, ``maps`` and ``report`` write what a bureau hands out. ``pipeline`` ties them together; the CLI, the notebooks and the names below
-call it.
+``export``, ``maps`` and ``report`` write what a bureau hands out. ``pipeline`` ties them
+together; the CLI, the notebooks and the names below call it.
 
 The Python API
 --------------
@@ -93,7 +93,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from landeval._version import __version__
 
 # Public name -> module defining it. Imported on first attribute access (PEP 562) so that
 # ``import landeval`` stays cheap; the pipeline's names come from ``landeval.pipeline`` so

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from landeval import __version__
 from landeval._atomic import atomic_dir
+from landeval._version import __version__
 from landeval.config import Config
 from landeval.errors import ConfigError, DataError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors

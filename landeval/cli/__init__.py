@@ -13,8 +13,8 @@ import sys
 
 import click
 
-from landeval import __version__
 from landeval._process import disable_transparent_hugepages
+from landeval._version import __version__
 from landeval.cli._errors import run_guarded
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from landeval import __version__
 from landeval._atomic import atomic_path
 from landeval._format import format_number
+from landeval._version import __version__
 from landeval.config import Config
 from landeval.report._figures import TOP_PARCELS, Figures, report_figures
 from landeval.report._svg import diverging_bars, line_chart, stacked_bars
