@@ -124,14 +124,45 @@ class InputSettings(_Strict):
     rasters: RasterInputs
 
 
-MoneyUnit = Literal["yuan", "wan_yuan"]
+MoneyUnit = Literal["", "yuan", "thousand_yuan", "wan_yuan"]
 
 
 class UnitSettings(_Strict):
-    """``[units]``: money unit of each table, "yuan" (元) or "wan_yuan" (万元)."""
+    """``[units]``: money unit of each table, "yuan" 元, "thousand_yuan" 千元 or "wan_yuan" 万元.
+
+    Empty (the default): the unit the columns' headers state, else 万元. A header whose
+    unit contradicts the one declared here is an error, never silently overruled.
+    """
 
     firm_tax: MoneyUnit
     firm_output: MoneyUnit
+
+
+class PlausibilitySettings(_Strict):
+    """``[plausibility]``: bounds on amounts, in two tiers (DESIGN §5).
+
+    Beyond a warning bound a value is a warning finding naming its row, still used, and
+    listed in the store's ``suspect_values`` table; beyond an error bound it stops the run.
+    Money bounds are in 元 for one firm-year; per-mu bounds in 万元/亩.
+    """
+
+    tax_warning_yuan: float = Field(gt=0)
+    tax_error_yuan: float = Field(gt=0)
+    value_added_warning_yuan: float = Field(gt=0)
+    value_added_error_yuan: float = Field(gt=0)
+    tax_per_mu_warning: float = Field(gt=0)
+    tax_per_mu_error: float = Field(gt=0)
+    jump_factor: float = Field(gt=1)
+
+    @field_validator("tax_error_yuan", "value_added_error_yuan", "tax_per_mu_error")
+    @classmethod
+    def _error_above_warning(cls, value: float, info: ValidationInfo) -> float:
+        name = str(info.field_name).replace("_error", "_warning")
+        warning = info.data.get(name)
+        if warning is not None and value < warning:
+            msg = f"{info.field_name} ({value:g}) must not be below {name} ({warning:g})"
+            raise ValueError(msg)
+        return value
 
 
 class RasterSettings(_Strict):
@@ -297,6 +328,7 @@ class Config(_Strict):
     flags: FlagSettings
     zoning: ZoningSettings
     balance: BalanceSettings
+    plausibility: PlausibilitySettings
     treatments: list[TreatmentRule] = Field(min_length=1)
     maps: MapSettings
     project_dir: Path | None = None

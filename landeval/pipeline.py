@@ -137,8 +137,9 @@ def evaluate(
     Returns
     -------
     Evaluation
-        ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores, trends,
-        parcel_eval, platform_summary, balance_ledger and balance_items.
+        ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores,
+        suspect_values, trends, parcel_eval, platform_summary, balance_ledger and
+        balance_items.
     """
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
@@ -149,11 +150,14 @@ def evaluate(
     with hook("scoring"):
         scoring = score(inputs, config, trends=False)
     done(
-        {
-            "firm_scores": scoring.firm_scores,
-            "allocation": scoring.allocation,
-            "parcel_scores": scoring.parcel_scores,
-        }
+        _non_empty(
+            {
+                "firm_scores": scoring.firm_scores,
+                "allocation": scoring.allocation,
+                "parcel_scores": scoring.parcel_scores,
+                "suspect_values": scoring.suspect_values,
+            }
+        )
     )
     with hook("zoning"):
         zoning = zone_and_treat(
@@ -183,6 +187,7 @@ def evaluate(
         "firm_scores": scoring.firm_scores,
         "allocation": scoring.allocation,
         "parcel_scores": scoring.parcel_scores,
+        "suspect_values": scoring.suspect_values,
         **zoning_tables,
     }
     findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
