@@ -408,22 +408,47 @@ def load_config(project_dir: str | Path | None = None, **overrides: Any) -> Conf
         base = Path(project_dir).resolve()
         file = base / PROJECT_FILE
         if not base.is_dir():
-            msg = f"project folder {base} does not exist"
+            msg = f"项目文件夹 {base} 不存在 / project folder {base} does not exist"
             raise ConfigError(msg)
         if not file.is_file():
-            msg = f"{file} not found: a project folder needs a {PROJECT_FILE}"
+            msg = (
+                f"没有找到 {file}: 项目文件夹里需要一个 {PROJECT_FILE} / {file} not found: a"
+                f" project folder needs a {PROJECT_FILE}"
+            )
             raise ConfigError(msg)
-        try:
-            project = tomllib.loads(file.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            msg = f"{file} is not valid TOML: {exc}"
-            raise ConfigError(msg) from None
+        project = _read_project_file(file)
         data = merge_settings(data, project)
         source = str(file)
     if overrides:
         data = merge_settings(data, overrides)
     data["project_dir"] = base
     return _validate(data, source=source)
+
+
+def _read_project_file(file: Path) -> dict[str, Any]:
+    """The project file as a dict; a file that is not UTF-8 or not TOML is a ConfigError."""
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            raw.decode("gb18030")
+            guess = " (看起来是 GBK/GB18030 编码 / it looks like GBK)"
+        except UnicodeDecodeError:
+            guess = ""
+        msg = (
+            f"{file} 不是 UTF-8 编码{guess}: 请在编辑器中以 UTF-8 保存 (记事本: 另存为 → 编码"
+            f" UTF-8) / {file} is not UTF-8: save it as UTF-8"
+        )
+        raise ConfigError(msg) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = (
+            f"{file} 不是有效的 TOML 格式: {exc} / {file} is not valid TOML: {exc}"
+            ' (例如: 文字要加英文引号 "…", 一行一个 键 = 值)'
+        )
+        raise ConfigError(msg) from None
 
 
 def merge_settings(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -464,7 +489,8 @@ def _validate(data: dict[str, Any], *, source: str) -> Config:
 
 
 def _explain(exc: ValidationError, source: str) -> str:
-    lines = [f"invalid configuration in {source}:"]
+    """Every problem of a configuration, each in Chinese and in English."""
+    lines = [f"配置有误 (invalid configuration) in {source}:"]
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"])
         if err["type"] == "extra_forbidden":
@@ -472,14 +498,17 @@ def _explain(exc: ValidationError, source: str) -> str:
             name = str(err["loc"][-1])
             allowed = _allowed_keys(err["loc"][:-1])
             hint = _did_you_mean(name, allowed) if allowed else ""
+            hint_zh = f" 是否应为 {hint.split(chr(39))[1]!r}?" if hint else ""
             where = f"[{parent}]" if parent else "the top level"
-            lines.append(f"  {key}: unknown key in {where}. {hint}".rstrip())
+            where_zh = f"[{parent}] " if parent else "顶层"
+            lines.append(f"  {key}: {where_zh}中没有这个键{hint_zh}")
+            lines.append(f"    unknown key in {where}. {hint}".rstrip())
             if allowed:
-                lines.append(f"    allowed keys: {', '.join(allowed)}")
+                lines.append(f"    允许的键 (allowed keys): {', '.join(allowed)}")
         else:
             found = err.get("input")
             shown = repr(found) if not isinstance(found, dict) else "a table"
-            lines.append(f"  {key}: {err['msg']} (found {shown})")
+            lines.append(f"  {key}: 取值无效, 实际为 {shown} / {err['msg']} (found {shown})")
     return "\n".join(lines)
 
 

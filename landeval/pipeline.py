@@ -37,7 +37,7 @@ from landeval._atomic import atomic_dir
 from landeval._outdir import check_owned, claim_new_files, output_lock, snapshot
 from landeval._version import __version__
 from landeval.config import Config
-from landeval.errors import ConfigError, DataError, OutputError
+from landeval.errors import ConfigError, DataError, LandevalError, OutputError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors
 from landeval.inputs.model import Inputs
 from landeval.stages import raster_metrics, score, zone_and_treat
@@ -219,6 +219,45 @@ def _check_year_has_data(inputs: Inputs, year: int) -> None:
     )
     msg = f"{finding.message}; {finding.suggestion}"
     raise DataError(msg, findings=findings_frame([finding]))
+
+
+def preflight(inputs: Inputs, config: Config, *, year: int | None = None) -> pd.DataFrame:
+    """What a run checks after loading its inputs, as findings: ``landeval validate`` calls it.
+
+    Loading checks the inputs themselves (:func:`landeval.inputs.project.load_project`,
+    rasters included); a run then stops on an evaluation year without data, on 亩均税收
+    beyond its error bound (known after the land stage: the scoring stage runs here, as in
+    a run) and on a basemap that lacks what it needs. Call it on inputs without errors.
+
+    Returns
+    -------
+    DataFrame
+        The findings of those checks: error findings for what would stop a run, and the
+        scoring stage's warnings (亩均税收 beyond its warning bound).
+    """
+    from landeval.maps.basemaps import resolve_basemap  # noqa: PLC0415 - folium, lazily
+
+    parts: list[pd.DataFrame] = []
+    try:
+        chosen = year or evaluation_year(config, inputs)
+        _check_year_has_data(inputs, chosen)
+        scoring = score(inputs, config, trends=False)
+        parts.append(scoring.findings[scoring.findings["code"] == "TAX_PER_MU_ABOVE_BOUND"])
+    except (DataError, ConfigError) as exc:
+        parts.append(_as_findings(exc, layer="project"))
+    try:
+        resolve_basemap(config)
+    except ConfigError as exc:
+        parts.append(_as_findings(exc, layer="project"))
+    return concat_findings(*parts)
+
+
+def _as_findings(exc: LandevalError, *, layer: str) -> pd.DataFrame:
+    """The findings an error carries; one error finding with its message when it has none."""
+    if exc.findings is not None and len(exc.findings):
+        return exc.findings
+    finding = Finding("error", "RUN_WOULD_STOP", layer, None, None, str(exc), "")
+    return findings_frame([finding])
 
 
 def load(
