@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -34,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from landeval._atomic import atomic_dir
-from landeval._outdir import check_owned, claim_new_files, output_lock, snapshot
+from landeval._outdir import check_owned, claim_new_files, hash_file, output_lock, snapshot
 from landeval._version import __version__
 from landeval.config import Config
 from landeval.errors import ConfigError, DataError, LandevalError, OutputError
@@ -564,7 +563,7 @@ def run_info_tables(
 ) -> dict[str, pd.DataFrame]:
     """The ``run_info`` (key/value) and ``input_files`` (path, bytes, SHA-256) tables."""
     files = [
-        {"layer": layer, "path": str(path), "bytes": path.stat().st_size, "sha256": _sha256(path)}
+        {"layer": layer, "path": str(path), "bytes": path.stat().st_size, "sha256": hash_file(path)}
         for layer, path in sorted(_input_files(inputs).items())
     ]
     info = {
@@ -591,14 +590,6 @@ def _input_files(inputs: Inputs) -> dict[str, Path]:
         for i, path in enumerate(paths):
             by_path.setdefault(Path(path), []).append(f"raster_{kind}_{i}")
     return {"+".join(layers): p for p, layers in by_path.items() if p.is_file()}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _non_empty(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:

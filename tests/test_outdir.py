@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from landeval._outdir import (
 from landeval.cli._errors import environment_problem
 from landeval.errors import OutputError
 from landeval.pipeline import run
+from tests.conftest import run_cli, tree_hashes
 
 _BAD = Path(__file__).parent / "data" / "bad"
 _spec = importlib.util.spec_from_file_location("make_bad", _BAD / "make_bad.py")
@@ -40,21 +40,11 @@ _spec.loader.exec_module(make_bad)
 
 def _tree(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` (hidden ones included) by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return tree_hashes(folder)
 
 
-def _cli(*args: object, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "landeval", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+def _cli(*args: object) -> subprocess.CompletedProcess:
+    return run_cli(*args, timeout=300)
 
 
 @pytest.fixture(scope="module")
