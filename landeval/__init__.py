@@ -32,8 +32,9 @@ The demo
     :func:`demo_project_dir` is the embedded synthetic Shaoxing project;
     :func:`generate_demo` writes one at any scale.
 Errors
-    :class:`DataError` (an input cannot be used; ``findings`` says why) and
-    :class:`ConfigError` (the project file or an option is wrong), both
+    :class:`DataError` (an input cannot be used; ``findings`` says why),
+    :class:`ConfigError` (the project file or an option is wrong) and :class:`OutputError`
+    (the output folder is not landeval's, is in use or cannot be written), all
     :class:`LandevalError`.
 
 ``import landeval`` is cheap: the names above are imported on first use, so GeoPandas,
@@ -84,7 +85,7 @@ A problem the user can fix is a :class:`LandevalError` with a message, not a tra
 >>> landeval.load_project(Path(tmp.name) / "missing")
 Traceback (most recent call last):
     ...
-landeval.errors.ConfigError: project folder .../missing does not exist
+landeval.errors.ConfigError: 项目文件夹 .../missing 不存在 / project folder ... does not exist
 >>> tmp.cleanup()
 """
 
@@ -117,6 +118,7 @@ _LAZY: dict[str, str] = {
     "LandevalError": "landeval.errors",
     "ConfigError": "landeval.errors",
     "DataError": "landeval.errors",
+    "OutputError": "landeval.errors",
     "generate_demo": "landeval.demo",
     "demo_project_dir": "landeval.demo",
 }
@@ -128,6 +130,7 @@ __all__ = [
     "Evaluation",
     "Inputs",
     "LandevalError",
+    "OutputError",
     "RunResult",
     "__version__",
     "default_config",

@@ -124,14 +124,45 @@ class InputSettings(_Strict):
     rasters: RasterInputs
 
 
-MoneyUnit = Literal["yuan", "wan_yuan"]
+MoneyUnit = Literal["", "yuan", "thousand_yuan", "wan_yuan"]
 
 
 class UnitSettings(_Strict):
-    """``[units]``: money unit of each table, "yuan" (元) or "wan_yuan" (万元)."""
+    """``[units]``: money unit of each table, "yuan" 元, "thousand_yuan" 千元 or "wan_yuan" 万元.
+
+    Empty (the default): the unit the columns' headers state, else 万元. A header whose
+    unit contradicts the one declared here is an error, never silently overruled.
+    """
 
     firm_tax: MoneyUnit
     firm_output: MoneyUnit
+
+
+class PlausibilitySettings(_Strict):
+    """``[plausibility]``: bounds on amounts, in two tiers (DESIGN §5).
+
+    Beyond a warning bound a value is a warning finding naming its row, still used, and
+    listed in the store's ``suspect_values`` table; beyond an error bound it stops the run.
+    Money bounds are in 元 for one firm-year; per-mu bounds in 万元/亩.
+    """
+
+    tax_warning_yuan: float = Field(gt=0)
+    tax_error_yuan: float = Field(gt=0)
+    value_added_warning_yuan: float = Field(gt=0)
+    value_added_error_yuan: float = Field(gt=0)
+    tax_per_mu_warning: float = Field(gt=0)
+    tax_per_mu_error: float = Field(gt=0)
+    jump_factor: float = Field(gt=1)
+
+    @field_validator("tax_error_yuan", "value_added_error_yuan", "tax_per_mu_error")
+    @classmethod
+    def _error_above_warning(cls, value: float, info: ValidationInfo) -> float:
+        name = str(info.field_name).replace("_error", "_warning")
+        warning = info.data.get(name)
+        if warning is not None and value < warning:
+            msg = f"{info.field_name} ({value:g}) must not be below {name} ({warning:g})"
+            raise ValueError(msg)
+        return value
 
 
 class RasterSettings(_Strict):
@@ -297,6 +328,7 @@ class Config(_Strict):
     flags: FlagSettings
     zoning: ZoningSettings
     balance: BalanceSettings
+    plausibility: PlausibilitySettings
     treatments: list[TreatmentRule] = Field(min_length=1)
     maps: MapSettings
     project_dir: Path | None = None
@@ -376,22 +408,47 @@ def load_config(project_dir: str | Path | None = None, **overrides: Any) -> Conf
         base = Path(project_dir).resolve()
         file = base / PROJECT_FILE
         if not base.is_dir():
-            msg = f"project folder {base} does not exist"
+            msg = f"项目文件夹 {base} 不存在 / project folder {base} does not exist"
             raise ConfigError(msg)
         if not file.is_file():
-            msg = f"{file} not found: a project folder needs a {PROJECT_FILE}"
+            msg = (
+                f"没有找到 {file}: 项目文件夹里需要一个 {PROJECT_FILE} / {file} not found: a"
+                f" project folder needs a {PROJECT_FILE}"
+            )
             raise ConfigError(msg)
-        try:
-            project = tomllib.loads(file.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            msg = f"{file} is not valid TOML: {exc}"
-            raise ConfigError(msg) from None
+        project = _read_project_file(file)
         data = merge_settings(data, project)
         source = str(file)
     if overrides:
         data = merge_settings(data, overrides)
     data["project_dir"] = base
     return _validate(data, source=source)
+
+
+def _read_project_file(file: Path) -> dict[str, Any]:
+    """The project file as a dict; a file that is not UTF-8 or not TOML is a ConfigError."""
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            raw.decode("gb18030")
+            guess = " (看起来是 GBK/GB18030 编码 / it looks like GBK)"
+        except UnicodeDecodeError:
+            guess = ""
+        msg = (
+            f"{file} 不是 UTF-8 编码{guess}: 请在编辑器中以 UTF-8 保存 (记事本: 另存为 → 编码"
+            f" UTF-8) / {file} is not UTF-8: save it as UTF-8"
+        )
+        raise ConfigError(msg) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = (
+            f"{file} 不是有效的 TOML 格式: {exc} / {file} is not valid TOML: {exc}"
+            ' (例如: 文字要加英文引号 "…", 一行一个 键 = 值)'
+        )
+        raise ConfigError(msg) from None
 
 
 def merge_settings(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -432,7 +489,8 @@ def _validate(data: dict[str, Any], *, source: str) -> Config:
 
 
 def _explain(exc: ValidationError, source: str) -> str:
-    lines = [f"invalid configuration in {source}:"]
+    """Every problem of a configuration, each in Chinese and in English."""
+    lines = [f"配置有误 (invalid configuration) in {source}:"]
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"])
         if err["type"] == "extra_forbidden":
@@ -440,14 +498,17 @@ def _explain(exc: ValidationError, source: str) -> str:
             name = str(err["loc"][-1])
             allowed = _allowed_keys(err["loc"][:-1])
             hint = _did_you_mean(name, allowed) if allowed else ""
+            hint_zh = f" 是否应为 {hint.split(chr(39))[1]!r}?" if hint else ""
             where = f"[{parent}]" if parent else "the top level"
-            lines.append(f"  {key}: unknown key in {where}. {hint}".rstrip())
+            where_zh = f"[{parent}] " if parent else "顶层"
+            lines.append(f"  {key}: {where_zh}中没有这个键{hint_zh}")
+            lines.append(f"    unknown key in {where}. {hint}".rstrip())
             if allowed:
-                lines.append(f"    allowed keys: {', '.join(allowed)}")
+                lines.append(f"    允许的键 (allowed keys): {', '.join(allowed)}")
         else:
             found = err.get("input")
             shown = repr(found) if not isinstance(found, dict) else "a table"
-            lines.append(f"  {key}: {err['msg']} (found {shown})")
+            lines.append(f"  {key}: 取值无效, 实际为 {shown} / {err['msg']} (found {shown})")
     return "\n".join(lines)
 
 

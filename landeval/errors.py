@@ -26,3 +26,11 @@ class ConfigError(LandevalError):
 
 class DataError(LandevalError):
     """An input file cannot be used as it is; ``findings`` lists why."""
+
+
+class OutputError(LandevalError):
+    """The output folder cannot be used or written: not landeval's, in use, not writable.
+
+    Exit status 2 like any user error: the message says which folder and what to do, and
+    nothing was deleted or half-written.
+    """

@@ -23,18 +23,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Callable, Mapping
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from landeval._atomic import atomic_dir
+from landeval._outdir import check_owned, claim_new_files, hash_file, output_lock, snapshot
 from landeval._version import __version__
 from landeval.config import Config
-from landeval.errors import ConfigError, DataError
+from landeval.errors import ConfigError, DataError, LandevalError, OutputError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors
 from landeval.inputs.model import Inputs
 from landeval.stages import raster_metrics, score, zone_and_treat
@@ -67,6 +69,9 @@ OUTPUT_FILES: dict[str, str] = {
     "report": "report.html",
     "maps": "maps/index.html",
 }
+
+OUTPUT_NAMES: frozenset[str] = frozenset(p.split("/", 1)[0] for p in OUTPUT_FILES.values())
+"""The files and folders a command may write into an output folder (its top-level names)."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,9 @@ def evaluate(
     Returns
     -------
     Evaluation
-        ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores, trends,
-        parcel_eval, platform_summary, balance_ledger and balance_items.
+        ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores,
+        suspect_values, trends, parcel_eval, platform_summary, balance_ledger and
+        balance_items.
     """
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
@@ -143,11 +149,14 @@ def evaluate(
     with hook("scoring"):
         scoring = score(inputs, config, trends=False)
     done(
-        {
-            "firm_scores": scoring.firm_scores,
-            "allocation": scoring.allocation,
-            "parcel_scores": scoring.parcel_scores,
-        }
+        _non_empty(
+            {
+                "firm_scores": scoring.firm_scores,
+                "allocation": scoring.allocation,
+                "parcel_scores": scoring.parcel_scores,
+                "suspect_values": scoring.suspect_values,
+            }
+        )
     )
     with hook("zoning"):
         zoning = zone_and_treat(
@@ -177,6 +186,7 @@ def evaluate(
         "firm_scores": scoring.firm_scores,
         "allocation": scoring.allocation,
         "parcel_scores": scoring.parcel_scores,
+        "suspect_values": scoring.suspect_values,
         **zoning_tables,
     }
     findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
@@ -210,6 +220,45 @@ def _check_year_has_data(inputs: Inputs, year: int) -> None:
     raise DataError(msg, findings=findings_frame([finding]))
 
 
+def preflight(inputs: Inputs, config: Config, *, year: int | None = None) -> pd.DataFrame:
+    """What a run checks after loading its inputs, as findings: ``landeval validate`` calls it.
+
+    Loading checks the inputs themselves (:func:`landeval.inputs.project.load_project`,
+    rasters included); a run then stops on an evaluation year without data, on 亩均税收
+    beyond its error bound (known after the land stage: the scoring stage runs here, as in
+    a run) and on a basemap that lacks what it needs. Call it on inputs without errors.
+
+    Returns
+    -------
+    DataFrame
+        The findings of those checks: error findings for what would stop a run, and the
+        scoring stage's warnings (亩均税收 beyond its warning bound).
+    """
+    from landeval.maps.basemaps import resolve_basemap  # noqa: PLC0415 - folium, lazily
+
+    parts: list[pd.DataFrame] = []
+    try:
+        chosen = year or evaluation_year(config, inputs)
+        _check_year_has_data(inputs, chosen)
+        scoring = score(inputs, config, trends=False)
+        parts.append(scoring.findings[scoring.findings["code"] == "TAX_PER_MU_ABOVE_BOUND"])
+    except (DataError, ConfigError) as exc:
+        parts.append(_as_findings(exc, layer="project"))
+    try:
+        resolve_basemap(config)
+    except ConfigError as exc:
+        parts.append(_as_findings(exc, layer="project"))
+    return concat_findings(*parts)
+
+
+def _as_findings(exc: LandevalError, *, layer: str) -> pd.DataFrame:
+    """The findings an error carries; one error finding with its message when it has none."""
+    if exc.findings is not None and len(exc.findings):
+        return exc.findings
+    finding = Finding("error", "RUN_WOULD_STOP", layer, None, None, str(exc), "")
+    return findings_frame([finding])
+
+
 def load(
     project_dir: str | Path | None = None, *, year: int | None = None, language: str | None = None
 ) -> tuple[Config, Inputs]:
@@ -228,26 +277,84 @@ def load(
 
 
 def check_out_dir(out_dir: Path, project_dir: Path | None) -> Path:
-    """Refuse an output folder that is the project folder or inside it, or foreign files."""
+    """Refuse an output folder landeval may not write into (DESIGN §7b); return it resolved.
+
+    Refused, with :class:`~landeval.errors.OutputError` (exit status 2): the project folder,
+    a folder inside it or one that contains it; a path that is a file or lies under one; a
+    place without write permission; a folder holding anything landeval did not write
+    (:func:`landeval._outdir.check_owned` lists it). Nothing is created or deleted here.
+    """
     out = out_dir.resolve()
     if project_dir is not None:
         proj = project_dir.resolve()
         if out == proj or proj in out.parents:
             msg = (
                 f"output folder {out} is the project folder or inside it; landeval never "
-                "writes into its inputs. Choose another --out."
+                "writes into its inputs. Choose another --out. / 输出文件夹是项目文件夹或在其中,"
+                " landeval 从不写入输入数据, 请换一个 --out"
             )
-            raise ConfigError(msg)
-    if out.exists() and not out.is_dir():
-        msg = f"output path {out} exists and is not a folder"
-        raise ConfigError(msg)
-    if out.is_dir() and any(out.iterdir()) and not (out / STORE_NAME).exists():
-        msg = (
-            f"output folder {out} holds files that are not a landeval run; a run replaces "
-            "its output folder whole, so choose an empty or new folder."
-        )
-        raise ConfigError(msg)
+            raise OutputError(msg)
+        if out in proj.parents:
+            msg = (
+                f"output folder {out} contains the project folder {proj}; a run replaces its "
+                "output folder whole. Choose another --out. / 输出文件夹包含项目文件夹,"
+                " 运行会整体替换输出文件夹, 请换一个 --out"
+            )
+            raise OutputError(msg)
+    check_writable(out)
+    check_owned(out)
     return out
+
+
+def check_writable(out: Path) -> None:
+    """Refuse an output path that is a file, lies under a file, or cannot be written."""
+    if out.exists() and not out.is_dir():
+        msg = (
+            f"输出路径 {out} 是一个文件, 不是文件夹 / output path {out} exists and is not a "
+            "folder; choose a folder with --out"
+        )
+        raise OutputError(msg)
+    place = out if out.is_dir() else out.parent
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if not place.is_dir():
+        msg = (
+            f"输出文件夹 {out} 位于文件 {place} 之下, 无法创建 / output folder {out} lies under "
+            f"the file {place}; choose another --out"
+        )
+        raise OutputError(msg)
+    parent = out.parent if out.parent.exists() else place
+    for folder in {place, parent}:
+        if not os.access(folder, os.W_OK | os.X_OK):
+            msg = (
+                f"没有写入 {folder} 的权限 / no permission to write in {folder}; choose an "
+                "output folder you can write with --out"
+            )
+            raise OutputError(msg)
+
+
+@contextlib.contextmanager
+def writing_into(out_dir: Path) -> Iterator[Path]:
+    """Hold an output folder while a command writes some outputs into it (not a whole run).
+
+    The folder is made when missing, locked, and checked to be landeval's own; on leaving,
+    the files written into it (those under :data:`OUTPUT_FILES`' names) are added to its
+    marker. A whole run replaces the folder instead (:func:`run`).
+    """
+    out = Path(out_dir).resolve()
+    check_writable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(out):
+        check_owned(out)
+        out.mkdir(exist_ok=True)
+        before = snapshot(out)
+        try:
+            yield out
+        finally:
+            # Also after a failure: what was written (the store, before the maps failed) is
+            # landeval's, and must not look foreign to the next run.
+            with contextlib.suppress(OSError):
+                claim_new_files(out, before, OUTPUT_NAMES)
 
 
 def run(
@@ -268,6 +375,24 @@ def run(
     started = utc_now()
     project = Path(project_dir) if project_dir is not None else default_project_dir()
     out = check_out_dir(Path(out_dir), project)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Locked from the start: a second run into the same folder stops before it loads.
+    with output_lock(out):
+        return _run_locked(
+            project, out, year=year, language=language, maps=maps, hook=hook, started=started
+        )
+
+
+def _run_locked(
+    project: Path,
+    out: Path,
+    *,
+    year: int | None,
+    language: str | None,
+    maps: bool,
+    hook: StageHook,
+    started: str,
+) -> RunResult:
     with hook("load"):
         config, inputs = load(project, year=year, language=language)
     if has_errors(inputs.findings):
@@ -329,7 +454,7 @@ def write_outputs(
 
     files: dict[str, Path] = {}
     if "exports" in only:
-        with hook("exports"):
+        with hook("exports"), _gdal_write_errors(out_dir / OUTPUT_FILES["geopackage"]):
             files["geopackage"] = write_geopackage(
                 tables, out_dir / OUTPUT_FILES["geopackage"], lang=lang
             )
@@ -348,6 +473,29 @@ def write_outputs(
                 tables, out_dir / OUTPUT_FILES["report"], lang=lang, year=year, config=config
             )
     return files
+
+
+@contextlib.contextmanager
+def _gdal_write_errors(path: Path) -> Iterator[None]:
+    """GDAL's failures to write ``path`` as :class:`OutputError` (exit 2), with the free space.
+
+    GDAL reports a full disk as a failed write or rollback, without the system's words; the
+    free space left on the device is the evidence the user needs.
+    """
+    from pyogrio.errors import DataLayerError, DataSourceError  # noqa: PLC0415
+
+    try:
+        yield
+    except (DataSourceError, DataLayerError) as exc:
+        try:
+            free = f"{shutil.disk_usage(path.parent).free / 1e6:,.1f} MB"
+        except OSError:
+            free = "?"
+        msg = (
+            f"无法写入 {path.name} (GDAL: {exc}); 请检查磁盘空间 (剩余 {free}) 与写入权限 /"
+            f" cannot write {path.name}: check the free space ({free} left) and permissions"
+        )
+        raise OutputError(msg) from exc
 
 
 def write_map_files(
@@ -393,19 +541,21 @@ def rebuild_outputs(
 ) -> dict[str, Path]:
     """Write some outputs ("exports", "maps", "report") again from the store in ``out_dir``."""
     config, year, tables = stored_run(out_dir)
-    return write_outputs(
-        tables,
-        Path(out_dir),
-        config=config,
-        year=year,
-        lang=lang or config.project.language,
-        only=only,
-    )
+    with writing_into(Path(out_dir)) as out:
+        return write_outputs(
+            tables,
+            out,
+            config=config,
+            year=year,
+            lang=lang or config.project.language,
+            only=only,
+        )
 
 
 def update_stage_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> Path:
     """Put one stage's tables into the store of ``out_dir`` (made when missing)."""
-    return update_store(Path(out_dir) / STORE_NAME, _non_empty(tables))
+    with writing_into(Path(out_dir)) as out:
+        return update_store(out / STORE_NAME, _non_empty(tables))
 
 
 def run_info_tables(
@@ -413,7 +563,7 @@ def run_info_tables(
 ) -> dict[str, pd.DataFrame]:
     """The ``run_info`` (key/value) and ``input_files`` (path, bytes, SHA-256) tables."""
     files = [
-        {"layer": layer, "path": str(path), "bytes": path.stat().st_size, "sha256": _sha256(path)}
+        {"layer": layer, "path": str(path), "bytes": path.stat().st_size, "sha256": hash_file(path)}
         for layer, path in sorted(_input_files(inputs).items())
     ]
     info = {
@@ -440,14 +590,6 @@ def _input_files(inputs: Inputs) -> dict[str, Path]:
         for i, path in enumerate(paths):
             by_path.setdefault(Path(path), []).append(f"raster_{kind}_{i}")
     return {"+".join(layers): p for p, layers in by_path.items() if p.is_file()}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _non_empty(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:

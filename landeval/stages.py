@@ -85,6 +85,7 @@ def score(inputs: Inputs, config: Config, *, trends: bool = True) -> ScoringResu
     """
     from landeval.mu_scoring import evaluate_firms  # noqa: PLC0415
     from landeval.mu_scoring.trends import compute_trends, trend_regions  # noqa: PLC0415
+    from landeval.validate.plausibility import bound_scores  # noqa: PLC0415
 
     result = evaluate_firms(
         parcels=inputs.parcels,
@@ -94,6 +95,18 @@ def score(inputs: Inputs, config: Config, *, trends: bool = True) -> ScoringResu
         occupancy=inputs.occupancy,
         veto=inputs.veto,
         config=config,
+    )
+    # Plausibility: 亩均税收 beyond its error bound stops here (DataError); every value
+    # beyond a warning bound is listed in suspect_values.
+    suspects, bounded = bound_scores(
+        inputs.firm_tax,
+        inputs.firm_output,
+        result.firm_scores,
+        config.plausibility,
+        sources=inputs.sources,
+    )
+    result = dataclasses.replace(
+        result, findings=concat_findings(result.findings, bounded), suspect_values=suspects
     )
     if not trends:
         return result

@@ -184,6 +184,9 @@ UNITS: dict[str, Unit] = {
     "wan_yuan_per_eq": Unit("万元/当量", "10k yuan/eq."),
     "wan_yuan_per_person": Unit("万元/人", "10k yuan/person"),
     "yuan_per_kwh": Unit("元/千瓦时", "yuan/kWh"),
+    "kwh": Unit("千瓦时", "kWh"),
+    "tce": Unit("吨标煤", "tce"),
+    "eq": Unit("当量", "eq."),
 }
 """Units of the columns; areas are in 亩 and money in 万元 unless a column says otherwise."""
 
@@ -306,6 +309,13 @@ COLUMNS: dict[str, ColumnLabel] = {
     "must_stay_industrial": _c("须保持工业用途", "Must stay industrial", "bool"),
     "tax": _c("税收", "Tax", "money", "wan_yuan"),
     "value_added": _c("工业增加值", "Value added", "money", "wan_yuan"),
+    # firm-year amounts of the input tables (the findings name them)
+    "electricity_kwh": _c("用电量", "Electricity", "intensity", "kwh"),
+    "revenue": _c("营业收入", "Revenue", "money", "wan_yuan"),
+    "rd_expense": _c("研发费用", "R&D expense", "money", "wan_yuan"),
+    "energy_tce": _c("综合能耗", "Energy use", "intensity", "tce"),
+    "emissions_eq": _c("排放当量", "Emissions", "intensity", "eq"),
+    "employees": _c("年平均职工人数", "Employees", "count"),
     # platforms, control line, land changes
     "name": _c("名称", "Name"),
     "kind": _c("类型", "Kind"),

@@ -1,9 +1,11 @@
-"""The bad-input corpus (issue 9): the CLI on every case of tests/data/bad/cases.toml.
+"""The bad-input corpus (issues 9 and 19): the CLI on every case of tests/data/bad/cases.toml.
 
 Each case is a copy of a tiny slice of the demo with one thing broken, built at test time by
 tests/data/bad/make_bad.py. The CLI runs as a user runs it (a subprocess); all cases run
 once per session, two at a time, and each test checks one case: the exit status, the
-finding codes, no traceback, actionable error messages, and an untouched project folder.
+finding codes, no traceback, actionable error messages, findings that name their rows, an
+untouched project folder and an untouched output folder that was refused. Every case also
+runs both ways in process, to check that validate passes exactly what run passes.
 """
 
 from __future__ import annotations
@@ -40,7 +42,20 @@ CASES = make_bad.load_cases()
 # The findings file of `validate --findings` has Chinese headers.
 _HEADERS = {header: column for column, header in FINDING_HEADERS.items()}
 # Errors about a whole file (it cannot be read, it is empty): no row or field to name.
-_FILE_LEVEL = {"INPUT_UNUSABLE", "LAYER_EMPTY", "RASTER_MISSING", "RASTER_NO_CRS"}
+_FILE_LEVEL = {
+    "INPUT_UNUSABLE",
+    "LAYER_EMPTY",
+    "RASTER_MISSING",
+    "RASTER_NO_CRS",
+    "RASTER_UNREADABLE",
+    "RASTER_TILES_MISMATCH",
+    "RASTER_CRS_DIFFER",
+    "RASTER_GRIDS_INCOMPATIBLE",
+    # a whole column's unit, not a row
+    "UNIT_HEADER_MISMATCH",
+    "UNIT_MAGNITUDE",
+    "UNIT_UNKNOWN",
+}
 _FILE_NAME = re.compile(r"[\w.-]+\.(gpkg|csv|xlsx|xls|shp|geojson|tif|toml)\b", re.IGNORECASE)
 
 # Every item of issue 9's list, as words that some case's "item" holds.
@@ -77,6 +92,34 @@ _ISSUE_ITEMS = [
     "a raster that covers none of the parcels",
 ]
 
+# Every item of issue 19's list.
+_ISSUE19_ITEMS = [
+    "a copied landeval.duckdb beside the project",
+    "a notes file inside an earlier output",
+    "a foreign landeval.duckdb",
+    "--out under an existing file",
+    "missing tax: blank, NaN, 暂无, -",
+    "absurd amounts: tax above the error bound",
+    "absurd amounts: tax above the warning bound",
+    "absurd amounts: 亩均税收 above the error bound",
+    "a real top performer",
+    "absurd amounts: a x100 jump",
+    "absurd amounts: negative tax",
+    "absurd amounts: a non-finite number",
+    "a header that says (元) and a config that says 万元",
+    "magnitudes contradicting the unit by x1,000 or more",
+    "a .cpg that does not decode the text",
+    "a zipped GBK shapefile",
+    "a raster with no CRS",
+    "rasters in mixed CRSs",
+    "a raster that cannot be read",
+    "subtotal rows with a code",
+    "a landeval.toml that is not UTF-8",
+    "a project file with a typo",
+    "input paths outside the project folder",
+    "error texts never print file contents",
+]
+
 
 def tree_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` by relative path."""
@@ -97,16 +140,33 @@ class Outcome:
     findings: pd.DataFrame | None
     hashes_before: dict[str, str]
     hashes_after: dict[str, str]
+    out_before: dict[str, str] | None = None
+    out_after: dict[str, str] | None = None
 
 
-def _args(name: str, project: Path, work: Path) -> list[str]:
-    case = CASES[name]
-    if case["command"] == "validate":
-        return ["validate", "--project", project, "--findings", work / f"{name}.csv"]
-    out = {"out_is_project": project, "out_inside_project": project / "out"}.get(
+def _project(name: str, case_dir: Path) -> Path:
+    """The project folder of a case: the case folder, or its project/ (``out = "case"``)."""
+    return case_dir / "project" if CASES[name].get("out") == "case" else case_dir
+
+
+def _out(name: str, case_dir: Path, work: Path) -> Path:
+    """Where a run case writes: beside the case, unless the case says otherwise."""
+    where = CASES[name].get("out")
+    if where == "case":
+        return case_dir
+    if where == "under_file":
+        return work / f"out_{name}" / "sub"
+    return {"out_is_project": case_dir, "out_inside_project": case_dir / "out"}.get(
         name, work / f"out_{name}"
     )
-    return ["run", "--project", project, "--out", out, "--no-maps"]
+
+
+def _args(name: str, case_dir: Path, work: Path) -> list[str]:
+    case = CASES[name]
+    project = _project(name, case_dir)
+    if case["command"] == "validate":
+        return ["validate", "--project", project, "--findings", work / f"{name}.csv"]
+    return ["run", "--project", project, "--out", _out(name, case_dir, work), "--no-maps"]
 
 
 def _findings(name: str, work: Path) -> pd.DataFrame | None:
@@ -115,7 +175,7 @@ def _findings(name: str, work: Path) -> pd.DataFrame | None:
         frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         return frame.rename(columns=_HEADERS)
     store = work / f"out_{name}" / "landeval.duckdb"
-    if store.exists():
+    if store.exists() and not CASES[name].get("keep_out"):  # a case's own fake store aside
         return read_store_table(store, "findings").reindex(columns=FINDING_COLUMNS).fillna("")
     return None
 
@@ -123,6 +183,8 @@ def _findings(name: str, work: Path) -> pd.DataFrame | None:
 def _run_case(name: str, base: Path, work: Path) -> Outcome:
     project = make_bad.make_case(name, work / name, base=base)
     before = tree_hashes(project)
+    out = work / f"out_{name}"
+    out_before = tree_hashes(out) if CASES[name].get("keep_out") else None
     proc = subprocess.run(
         [sys.executable, "-m", "landeval", *map(str, _args(name, project, work))],
         capture_output=True,
@@ -138,6 +200,8 @@ def _run_case(name: str, base: Path, work: Path) -> Outcome:
         findings=_findings(name, work),
         hashes_before=before,
         hashes_after=tree_hashes(project),
+        out_before=out_before,
+        out_after=tree_hashes(out) if out_before is not None else None,
     )
 
 
@@ -155,7 +219,7 @@ def test_manifest_lists_every_builder_and_covers_the_issue():
     assert set(CASES) == set(make_bad.BUILDERS)
     assert len(CASES) >= 40
     items = " | ".join(c["item"] for c in CASES.values())
-    missing = [item for item in _ISSUE_ITEMS if item not in items]
+    missing = [item for item in _ISSUE_ITEMS + _ISSUE19_ITEMS if item not in items]
     assert not missing, missing
     for case in CASES.values():
         assert case["exit"] in {0, 2}
@@ -171,8 +235,13 @@ def test_case_outcome(outcomes, name):
     assert "Traceback" not in got.output, got.output[-3000:]
     assert "内部错误" not in got.output, got.output[-3000:]
     assert got.code == case["exit"], got.output[-3000:]
-    if case.get("message"):
-        assert case["message"] in got.stderr
+    messages = case.get("message") or []
+    for message in [messages] if isinstance(messages, str) else messages:
+        assert message in got.stderr, got.stderr[-3000:]
+    if case.get("never"):
+        assert case["never"] not in got.output
+        if got.findings is not None:
+            assert case["never"] not in got.findings.to_string()
     findings = got.findings
     if case["exit"] == 0:
         assert findings is not None
@@ -196,6 +265,28 @@ def test_case_outcome(outcomes, name):
 def test_project_folder_is_byte_identical(outcomes, name):
     got = outcomes[name]
     assert got.hashes_after == got.hashes_before
+
+
+@slow
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.get("keep_out")])
+def test_refused_output_folders_are_byte_identical(outcomes, name):
+    got = outcomes[name]
+    assert got.out_before, "the case prepared no output folder"
+    assert got.out_after == got.out_before
+
+
+@slow
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.get("rows")])
+def test_findings_name_their_rows(outcomes, name):
+    """Each finding of the case's codes names its row: the firm-year or the file row."""
+    findings = outcomes[name].findings
+    assert findings is not None
+    for code in CASES[name]["codes"]:
+        rows = findings[findings["code"] == code]
+        assert len(rows), code
+        for row in rows.itertuples():
+            assert row.row_id, row
+            assert "/" in row.row_id or row.row_id.startswith("row "), row
 
 
 @slow
@@ -255,7 +346,8 @@ def local_base(tmp_path_factory) -> Path:
 
 def _canonical(project: Path, layer: str, spec: str) -> pd.DataFrame:
     config = load_config(project)
-    reader = read_vector if spec.endswith(".gpkg") or "#" in spec else read_table
+    vector = spec.endswith((".gpkg", ".zip", ".shp")) or "#" in spec
+    reader = read_vector if vector else read_table
     frame, _findings = reader(spec, layer, config=config)
     return frame
 
@@ -294,3 +386,66 @@ def test_dates_written_as_text(local_base, tmp_path):
     assert got.iloc[0] == pd.Timestamp("2023-03-29")
     assert pd.isna(got.iloc[1])  # 去年年底
     assert got.iloc[2] == pd.Timestamp("2024-02-25")
+
+
+@pytest.mark.parametrize("name", ["shp_cpg_wrong", "shp_zipped_gbk"])
+def test_shapefile_platform_names_read_as_the_base(local_base, tmp_path, name):
+    case = make_bad.make_case(name, tmp_path / name, base=local_base)
+    spec = load_config(case).inputs.platforms
+    got = _canonical(case, "platforms", spec)
+    want = _canonical(local_base, "platforms", "zones.gpkg#platforms")
+    assert got["name"].tolist() == want["name"].tolist()
+    assert got["platform_id"].tolist() == want["platform_id"].tolist()
+
+
+def test_subtotal_rows_are_dropped_and_the_rest_read(local_base, tmp_path):
+    case = make_bad.make_case("subtotal_rows", tmp_path / "case", base=local_base)
+    got = _canonical(case, "firm_tax", "firm_tax.csv")
+    want = _canonical(local_base, "firm_tax", "firm_tax.csv")
+    pd.testing.assert_frame_equal(
+        got[["uscc", "year", "tax"]].reset_index(drop=True),
+        want[["uscc", "year", "tax"]].reset_index(drop=True),
+    )
+
+
+# --- validate exit 0 means run will not stop on its inputs (issue 19) -------------------------
+
+
+def _verdicts(project: Path) -> tuple[bool, bool]:
+    """Whether `landeval validate` passes the project, and whether `landeval run` would.
+
+    In process, from one load: validate is the load's findings and :func:`preflight`; run
+    is the same load, refused on its errors, then every stage (:func:`evaluate`). Writing
+    the outputs is left out: it cannot stop on the inputs (the basemap, the one setting it
+    reads, is in preflight), and test_outdir covers it.
+    """
+    from landeval.errors import LandevalError
+    from landeval.findings import has_errors
+    from landeval.inputs.project import load_project
+    from landeval.pipeline import evaluate, preflight
+
+    try:
+        config, inputs = load_project(project)
+    except LandevalError:
+        return False, False
+    if has_errors(inputs.findings):
+        return False, False
+    validated = not has_errors(preflight(inputs, config))
+    try:
+        evaluate(inputs, config)
+    except LandevalError:
+        return validated, False
+    return validated, True
+
+
+@slow
+def test_validate_passes_exactly_what_run_passes(tmp_path):
+    """Every case of the corpus, both ways: the verdicts agree (issue 19)."""
+    base = make_bad.make_base(tmp_path / "_base")
+    disagree = []
+    for name in CASES:
+        case_dir = make_bad.make_case(name, tmp_path / name, base=base)
+        validated, ran = _verdicts(_project(name, case_dir))
+        if validated != ran:
+            disagree.append((name, {"validate passes": validated, "run passes": ran}))
+    assert not disagree, disagree

@@ -16,7 +16,7 @@ MESSY = Path(__file__).parent / "data" / "messy"
 def test_defaults():
     cfg = default_config()
     assert cfg.scoring.weights["tax_per_mu"] == 30.0
-    assert cfg.units.firm_tax == "wan_yuan"
+    assert cfg.units.firm_tax == ""  # not declared: the headers' unit, else 万元
     assert [t.code for t in cfg.treatments] == ["EXIT", "CONVERT", "REBUILD", "UPGRADE"]
     assert cfg.project_dir is None
 

@@ -5,6 +5,7 @@ import pytest
 import shapely
 
 from landeval._atomic import atomic_dir, atomic_path
+from landeval._outdir import write_marker
 from landeval.store import (
     StoreWriter,
     _arrow_or_frame,
@@ -118,6 +119,7 @@ def test_atomic_dir_recovers_after_a_kill_between_renames(tmp_path):
     old = tmp_path / ".out.old"
     old.mkdir()
     (old / "f").write_text("kept")
+    write_marker(old)  # the previous output, landeval's own
     (tmp_path / ".out.abc.part").mkdir()  # staging left by a killed run
     with atomic_dir(out) as staging:
         assert (out / "f").read_text() == "kept"  # restored before the new run starts

@@ -48,6 +48,7 @@ def command(project_dir: Path | None, out_dir: Path, year: int | None, lang: str
             "allocation": result.allocation,
             "parcel_scores": result.parcel_scores,
             "trends": result.trends,
+            "suspect_values": result.suspect_values,
         },
         result.findings,
     )

@@ -13,7 +13,7 @@ import click
 import pandas as pd
 
 from landeval.cli._options import project_option
-from landeval.findings import FINDING_COLUMNS, findings_frame, has_errors
+from landeval.findings import FINDING_COLUMNS, concat_findings, findings_frame, has_errors
 from landeval.vocabulary import SEVERITY_LABELS, column_header, label
 
 _EXAMPLES_PER_CODE = 3
@@ -36,16 +36,21 @@ def command(project_dir: Path | None, findings_path: Path | None) -> None:
     """Check a project's input data and list the problems found (数据质量检查)."""
     from landeval.errors import DataError  # noqa: PLC0415
     from landeval.inputs.project import load_project  # noqa: PLC0415 - heavy imports
+    from landeval.pipeline import preflight  # noqa: PLC0415
 
     if findings_path is not None:
         _check_target(findings_path, project_dir)
     try:
-        _config, inputs = load_project(project_dir)
+        config, inputs = load_project(project_dir)
     except DataError as exc:
         findings = exc.findings if exc.findings is not None else findings_frame()
         _report(findings, findings_path)
         raise  # the CLI guard prints the message and exits with status 2
     findings = inputs.findings
+    if not has_errors(findings):
+        # What a run checks beyond the inputs (the evaluation year, 亩均税收 bounds, the
+        # basemap): exit status 0 here means `landeval run` will not stop on its inputs.
+        findings = concat_findings(findings, preflight(inputs, config))
     _report(findings, findings_path)
     if has_errors(findings):
         # Exit status 2 through the CLI guard, which also lists the first errors on stderr.

@@ -207,7 +207,13 @@ VALUE_ALIASES: dict[tuple[str, str], dict[str, str]] = {
 """Aliases of enumerated values, keyed by (layer, column); matched after
 :func:`normalize_value`."""
 
-MONEY_UNITS: dict[str, str] = {"元": "yuan", "万元": "wan_yuan"}
+MONEY_UNITS: dict[str, str] = {
+    "元": "yuan",
+    "人民币元": "yuan",
+    "千元": "thousand_yuan",
+    "万元": "wan_yuan",
+    "人民币万元": "wan_yuan",
+}
 """Bracketed header units that name a money unit landeval converts."""
 
 _BRACKETS = re.compile(r"[\(\[【〔{]([^\)\]】〕}]*)[\)\]】〕}]")

@@ -13,6 +13,7 @@ Optional columns the file lacks are added, all missing.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
@@ -50,8 +51,9 @@ def canonicalize(
         Canonical layer or table name.
     mapping : mapping, optional
         The project's ``[fields.<layer>]``: canonical column → file column.
-    money_unit : {"yuan", "wan_yuan"}, optional
-        Declared money unit (``[units]``) for tables with money columns.
+    money_unit : {"yuan", "thousand_yuan", "wan_yuan", ""}, optional
+        Declared money unit (``[units]``) for tables with money columns; "" or None: the
+        headers' units, else 万元 (:mod:`landeval.inputs.money`).
     header_units : mapping, optional
         File column → unit from a units row under the header.
     source : str
@@ -96,9 +98,7 @@ def canonicalize(
     if SOURCE_ROW in renamed.columns:
         result[SOURCE_ROW] = renamed[SOURCE_ROW].to_numpy()
     if layer in MONEY_COLUMNS:
-        result, money_findings = convert_money(
-            result, layer, money_unit or "wan_yuan", units, source
-        )
+        result, money_findings = convert_money(result, layer, money_unit or "", units, source)
         findings.extend(money_findings)
     if "geometry" in frame.columns:
         import geopandas as gpd  # noqa: PLC0415 - tables never need it
@@ -131,8 +131,20 @@ def _coerce(
     if kind == "date":
         return to_date(series, col=col, layer=layer, rows=rows)
     values, bad = to_number(series, integer=kind == "int")
+    infinite = _non_finite(series[bad]) if bad.any() else set()
     findings = [
         Finding(
+            "error",
+            "VALUE_NOT_FINITE",
+            layer,
+            row_label(rows, i),
+            col,
+            f"{col} 的值 {str(series.loc[i])!r} 不是有限的数 (无穷大或超出范围)"
+            f" / {col} is not a finite number",
+            "请更正该单元格 (常见原因: 除以 0 的公式结果, 或数字位数错误)",
+        )
+        if i in infinite
+        else Finding(
             "warning",
             "VALUE_NOT_NUMBER" if kind == "float" else "VALUE_NOT_INTEGER",
             layer,
@@ -144,3 +156,18 @@ def _coerce(
         for i in series.index[bad]
     ]
     return values, findings
+
+
+def _non_finite(cells: pd.Series) -> set[object]:
+    """Index labels of ``cells`` that read as ±infinity (``inf``, ``1e400``, a float inf).
+
+    :func:`~landeval.inputs.numbers.to_number` leaves them missing with the unreadable cells;
+    an infinite amount is not a gap but a broken number, which must stop a run (DESIGN §5).
+    """
+    numbers = pd.to_numeric(
+        cells.astype(object).map(
+            lambda v: unicodedata.normalize("NFKC", str(v)).strip().replace(",", "")
+        ),
+        errors="coerce",
+    )
+    return set(cells.index[np.isinf(numbers.to_numpy(dtype="float64", na_value=np.nan))])

@@ -9,7 +9,9 @@ else GB18030 (a superset of GBK and GB2312), else what charset-normalizer finds.
 from __future__ import annotations
 
 import struct
+import zipfile
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 import charset_normalizer
 import numpy as np
@@ -125,60 +127,114 @@ def decode_text(raw: bytes, *, what: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def shapefile_encoding(path: Path) -> tuple[str | None, str]:
+class ShapefileEncoding(NamedTuple):
+    """How to decode a shapefile's attribute text, and how that was decided."""
+
+    encoding: str | None
+    """The encoding to pass to pyogrio (None: all text is ASCII, nothing to decide)."""
+    how: str
+    """How it was decided, for the finding."""
+    declared_wrong: bool = False
+    """The .cpg or the DBF language byte named an encoding the text is not in."""
+
+
+def shapefile_encoding(path: Path) -> ShapefileEncoding:
     """Decide the text encoding of a shapefile's DBF.
 
     Order: the ``.cpg`` file; the DBF language driver id (LDID 77 = GBK…); detection on the
     raw DBF bytes (field names and up to ~2 MB of records: UTF-8 if they decode as UTF-8,
-    else GB18030).
-
-    Returns
-    -------
-    (str or None, str)
-        The encoding to pass to pyogrio (None: all text is ASCII, nothing to decide), and how
-        it was decided (for the info finding).
+    else GBK, else GB18030). A declared encoding is checked against those bytes: when they
+    do not decode in it (a .cpg saying UTF-8 over GBK text, common after copying between
+    tools), or when a legacy code page is declared over text that is valid UTF-8, the
+    bytes decide and ``declared_wrong`` is set.
     """
     cpg = _sidecar(path, ".cpg")
-    if cpg is not None:
-        name = cpg.read_text(encoding="ascii", errors="ignore").strip().lower()
-        enc = _CPG_NAMES.get(name, name)
-        if enc:
-            return enc, f".cpg 文件声明 {name}"
     dbf = _sidecar(path, ".dbf")
+    cpg_text = cpg.read_text(encoding="ascii", errors="ignore") if cpg is not None else None
     if dbf is None:
-        return None, "无 .dbf"
+        return decide_shapefile_encoding(cpg_text, None)
     with dbf.open("rb") as fh:
-        head = fh.read(32)
-        if len(head) < 32:
-            return None, "DBF 头不完整"
-        header_len, record_len = struct.unpack("<HH", head[8:12])
-        ldid = head[29]
-        enc = _LDID_CODEPAGES.get(ldid)
-        if enc:
-            return enc, f"DBF 语言驱动标识 LDID {ldid} = {label(enc)}"
-        fh.seek(0)
-        descriptors = fh.read(header_len)
-        sample_records = max(1, (2 << 20) // max(record_len, 1))
-        records = fh.read(record_len * sample_records)
+        return decide_shapefile_encoding(cpg_text, fh)
+
+
+def zipped_shapefile_encoding(archive: Path, member: str) -> ShapefileEncoding:
+    """:func:`shapefile_encoding` of the shapefile ``member`` (``x/parcels.shp``) of a zip."""
+    with zipfile.ZipFile(archive) as zf:
+        names = {n.lower(): n for n in zf.namelist()}
+        stem = member[: -len(".shp")] if member.lower().endswith(".shp") else member
+        cpg_name = names.get(f"{stem}.cpg".lower())
+        dbf_name = names.get(f"{stem}.dbf".lower())
+        cpg_text = (
+            zf.read(cpg_name).decode("ascii", errors="ignore") if cpg_name is not None else None
+        )
+        if dbf_name is None:
+            return decide_shapefile_encoding(cpg_text, None)
+        with zf.open(dbf_name) as fh:
+            return decide_shapefile_encoding(cpg_text, fh)
+
+
+def decide_shapefile_encoding(cpg_text: str | None, dbf: BinaryIO | None) -> ShapefileEncoding:
+    """The decision of :func:`shapefile_encoding` from a .cpg's text and the open DBF."""
+    sample, ldid = _dbf_sample(dbf) if dbf is not None else (None, None)
+    declared, said = None, ""
+    if cpg_text is not None:
+        name = cpg_text.strip().lower()
+        declared = _CPG_NAMES.get(name, name) or None
+        said = f".cpg 文件声明 {name}"
+    if declared is None and ldid is not None and _LDID_CODEPAGES.get(ldid):
+        declared = _LDID_CODEPAGES[ldid]
+        said = f"DBF 语言驱动标识 LDID {ldid} = {label(declared)}"
+    if declared is not None:
+        if sample is None or sample.isascii():
+            return ShapefileEncoding(declared, said)
+        if _decodes(sample, declared) and not (declared != "utf-8" and _decodes(sample, "utf-8")):
+            return ShapefileEncoding(declared, said)
+        detected, how = _detect(sample)
+        if _decodes(sample, declared):
+            wrong = f"{said}, 但属性文本是有效的 UTF-8"
+        else:
+            wrong = f"{said}, 但属性文本无法按 {label(declared)} 解码"
+        return ShapefileEncoding(detected, f"{wrong}; {how}", declared_wrong=True)
+    if dbf is None or sample is None:
+        return ShapefileEncoding(None, "无 .dbf" if dbf is None else "DBF 头不完整")
+    if sample.isascii():
+        return ShapefileEncoding(None, "DBF 中只有 ASCII 文本")
+    detected, how = _detect(sample)
+    return ShapefileEncoding(detected, f"无 .cpg/LDID, {how}")
+
+
+def _dbf_sample(fh: BinaryIO) -> tuple[bytes | None, int | None]:
+    """Field names and up to ~2 MB of records of a DBF, and its language driver id."""
+    head = fh.read(32)
+    if len(head) < 32:
+        return None, None
+    header_len, record_len = struct.unpack("<HH", head[8:12])
+    ldid = head[29]
+    descriptors = head + fh.read(max(header_len - 32, 0))
+    sample_records = max(1, (2 << 20) // max(record_len, 1))
+    records = fh.read(record_len * sample_records)
     names = b"".join(
         descriptors[i : i + 11].split(b"\x00", 1)[0]
         for i in range(32, len(descriptors) - 31, 32)
         if descriptors[i] != 0x0D
     )
-    sample = names + b" " + records
-    if sample.isascii():
-        return None, "DBF 中只有 ASCII 文本"
+    return names + b" " + records, ldid
+
+
+def _detect(sample: bytes) -> tuple[str, str]:
+    """UTF-8 when the bytes decode as UTF-8, else GBK, else GB18030; and how it was decided."""
+    for enc in ("utf-8", "gbk"):
+        if _decodes(sample, enc):
+            return enc, f"按 DBF 字节检测为 {label(enc)}"
+    return "gb18030", "按 DBF 字节检测为 GB18030"
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
     try:
-        _decode_fields(sample, "utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8", "无 .cpg/LDID, 按 DBF 字节检测为 UTF-8"
-    try:
-        _decode_fields(sample, "gbk")
-    except UnicodeDecodeError:
-        return "gb18030", "无 .cpg/LDID, 按 DBF 字节检测为 GB18030"
-    return "gbk", "无 .cpg/LDID, 按 DBF 字节检测为 GBK"
+        _decode_fields(sample, encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
 
 
 def _decode_fields(sample: bytes, encoding: str) -> None:

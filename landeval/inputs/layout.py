@@ -27,7 +27,6 @@ from landeval.inputs.model import SOURCE_ROW
 
 HEADER_SCAN_ROWS = 30
 """The header row is looked for among this many first rows."""
-_TOTAL_WORDS = {"合计", "总计", "小计", "总合计", "累计", "total", "sum", "subtotal", "grandtotal"}
 _UNIT_WORDS = {
     "元",
     "万元",
@@ -135,14 +134,26 @@ def duplicate_headers(cells: list[object], layer: str, file_name: str) -> list[F
     ]
 
 
+_TOTAL_LABEL = re.compile(
+    r"^(?:\d{2,12}|[\u4e00-\u9fff]{1,8}?)?[:：]?"  # a county code or a place: 330602, 越城区
+    r"(?:合计|总计|小计|总合计|累计|total|sum|subtotal|grandtotal)[:：]?$"
+)
+"""A totals label once normalised (NFKC, no whitespace, lower case): 合计, 330602 小计,
+越城区小计, 合　计：, Total. A name that only contains the word (合计科技有限公司) is not one."""
+
+_LABEL_MAX_CHARS = 16
+"""Longer cells are no totals label (only short cells are normalised, so this stays cheap)."""
+
+
 def _total_labels(series: pd.Series) -> pd.Series:
     """Normalised text of the cells that could be a totals label, else NaN.
 
-    A label is short and Chinese (合计, 合　计) or an English word; normalising only those
-    keeps this cheap on a million rows (NFKC and regex run per element on Arrow strings).
+    A label is short and holds Chinese (合计, 合　计, 330602 小计) or starts with an English
+    word; normalising only those keeps this cheap on a million rows (NFKC and regex run per
+    element on Arrow strings).
     """
     text = series.astype("str").str.strip()
-    short = (text.str.len() <= 8).fillna(False).astype(bool)
+    short = (text.str.len() <= _LABEL_MAX_CHARS).fillna(False).astype(bool)
     low = text.str.lower()
     english = low.str.startswith("total") | low.str.startswith("sum") | (low == "subtotal")
     candidate = short & (~text.str.isascii() | english)
@@ -174,32 +185,43 @@ def _blank(series: pd.Series) -> np.ndarray:
 
 
 def _is_total_label(series: pd.Series) -> np.ndarray:
-    """Which cells are a totals label (合计, Total…), see :func:`_total_labels`."""
+    """Which cells are a totals label (合计, 330602 小计, Total…), see :data:`_TOTAL_LABEL`."""
     found = np.zeros(len(series), dtype=bool)
     if isinstance(series.dtype, pd.StringDtype) and len(series):
         arr = pa.chunked_array(series.array.__arrow_array__())
-        # A label, once stripped, is not ASCII or starts with t/s (total, sum, subtotal), and
-        # what NFKC, removing whitespace and lower case make of it starts with 合总小累 or
-        # t/s/g (grandtotal). An ASCII first byte other than those letters and whitespace
-        # survives all three as itself: such cells (years, codes, numbers) are no label.
+        # A label holds Chinese (a cell that is not ASCII) or starts with t/s/g (total, sum,
+        # subtotal, grandtotal) once stripped: an ASCII cell starting otherwise (years, codes,
+        # numbers) is no label. One Arrow pass each finds the few candidates.
         first = first_bytes(arr)
-        maybe = (first <= 0x20) | (first >= 0x80) | np.isin(first, list(b"tTsSgG"))
+        maybe = (first <= 0x20) | np.isin(first, list(b"tTsSgG"))
+        maybe |= ~np.asarray(pc.string_is_ascii(arr).fill_null(True).to_numpy(), dtype=bool)
         rows = np.flatnonzero(maybe)
         if not len(rows):
             return found
         # Only short cells can be a label: find those with one Arrow pass, label them alone.
         trimmed = pc.utf8_trim_whitespace(rows_of(arr, rows))
-        short = pc.less_equal(pc.utf8_length(trimmed), 8).fill_null(False)
+        short = pc.less_equal(pc.utf8_length(trimmed), _LABEL_MAX_CHARS).fill_null(False)
         rows = rows[at_rows(short, rows, len(arr))]
         if len(rows):
             labels = _total_labels(series.iloc[rows])
-            found[rows] = labels.isin(_TOTAL_WORDS).to_numpy(dtype=bool)
+            found[rows] = labels.str.fullmatch(_TOTAL_LABEL).fillna(False).to_numpy(dtype=bool)
         return found
-    return _total_labels(series).isin(_TOTAL_WORDS).to_numpy(dtype=bool)
+    labels = _total_labels(series)
+    return labels.str.fullmatch(_TOTAL_LABEL).fillna(False).to_numpy(dtype=bool)
 
 
 def _looks_numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?[\d,]*\.?\d+(e[-+]?\d+)?", text))
+
+
+def _row_labels(rows: pd.DataFrame) -> list[str]:
+    """The totals label of each row (the first of its first cells that is one)."""
+    out = []
+    for values in rows.itertuples(index=False):
+        cells = pd.Series([str(v) for v in values], dtype="str")
+        hit = _is_total_label(cells)
+        out.append(str(values[int(np.argmax(hit))]).strip() if hit.any() else "")
+    return out
 
 
 def drop_totals_and_blanks(
@@ -226,6 +248,7 @@ def drop_totals_and_blanks(
         np.logical_or.reduce([_is_total_label(frame[c]) for c in cols[:3]]), index=frame.index
     )
     is_total &= ~all_blank
+    labels = _row_labels(frame.loc[is_total, cols[:3]])
     findings = [
         Finding(
             "info",
@@ -233,10 +256,10 @@ def drop_totals_and_blanks(
             layer,
             f"row {row}",
             None,
-            f"{file_name} 第 {row} 行是合计/总计行, 已忽略",
+            f"{file_name} 第 {row} 行是合计/小计行 ({label}), 已忽略, 不计入任何企业",
             "",
         )
-        for row in frame.loc[is_total, SOURCE_ROW]
+        for row, label in zip(frame.loc[is_total, SOURCE_ROW], labels, strict=True)
     ]
     keep = ~(all_blank | is_total)
     return frame.loc[keep].reset_index(drop=True), findings

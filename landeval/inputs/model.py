@@ -86,6 +86,19 @@ MONEY_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Columns converted to 万元 according to ``[units]``."""
 
+AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "firm_tax": ("tax", "electricity_kwh"),
+    "firm_output": (
+        "value_added",
+        "revenue",
+        "rd_expense",
+        "energy_tce",
+        "emissions_eq",
+        "employees",
+    ),
+}
+"""The amounts of each firm-year table: a blank or "—" cell is missing, never 0 (DESIGN §5)."""
+
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("platforms", "tier"): ("2", "6", "N"),
     ("land_changes", "kind"): ("convert", "supplement"),
@@ -198,6 +211,8 @@ RESULT_COLUMNS: dict[str, list[str]] = {
         "class_reason",
         "veto_reason",
     ],
+    # validate.plausibility: every firm-year value beyond a warning bound (DESIGN §5).
+    "suspect_values": ["uscc", "year", "field", "code", "severity", "message_zh"],
     # mu_scoring: each firm-year's land and money allocated to its parcels by land share.
     "allocation": [
         "uscc",

@@ -32,6 +32,7 @@ from landeval.validate import (
     repair_geometries,
     validate_inputs,
 )
+from landeval.validate.rasters import check_rasters
 
 
 def load_project(
@@ -135,6 +136,10 @@ def load_inputs(config: Config) -> Inputs:
         rasters, raster_findings = _resolve_rasters(config)
         fatal = [unusable[layer] for layer in (*VECTOR_LAYERS, *TABLES) if layer in unusable]
         fatal.extend(raster_findings)
+        # The rasters that exist are opened (headers only) and checked as the raster stage
+        # will use them, so that a project validate passes is one run does not refuse.
+        existing = {kind: [p for p in paths if p.exists()] for kind, paths in rasters.items()}
+        fatal.extend(_as_findings(check_rasters(existing)))
         fatal.extend(geom_fatal)
         findings = [found[layer] for layer in (*VECTOR_LAYERS, *TABLES) if layer in found]
         findings.extend(geom_findings)
@@ -150,7 +155,9 @@ def load_inputs(config: Config) -> Inputs:
             msg = f"输入数据无法使用: [{first.layer}] {first.message}{more}"
             raise DataError(msg, findings=all_findings)
         all_findings = concat_findings(
-            all_findings, validate_inputs(frames, config=config, overlaps=overlaps)
+            all_findings,
+            validate_inputs(frames, config=config, overlaps=overlaps),
+            findings_frame(outside_project(config, sources, rasters)),
         )
     all_findings = name_files(all_findings, sources)
     clean = {k: _drop_source_row(v) for k, v in frames.items()}
@@ -342,6 +349,45 @@ def _resolve_rasters(config: Config) -> tuple[dict[str, list[Path]], list[Findin
             if not p.exists()
         )
     return rasters, missing
+
+
+def outside_project(
+    config: Config, sources: dict[str, Path], rasters: dict[str, list[Path]]
+) -> list[Finding]:
+    """A warning for each input file outside the project folder (a link out of it counts).
+
+    Such a file does not travel with the project when it is copied or handed over, and it
+    may change without the project's knowing; run_info records its hash either way.
+    """
+    if config.project_dir is None:
+        return []
+    home = Path(config.project_dir).resolve()
+    files = [(layer, Path(path)) for layer, path in sources.items()]
+    files += [(f"raster:{kind}", Path(p)) for kind, paths in rasters.items() for p in paths]
+    out = []
+    for layer, path in files:
+        real = path.resolve()
+        if real.is_relative_to(home):
+            continue
+        link = f" (链接 {path.name} 指向它)" if path.is_symlink() else ""
+        out.append(
+            Finding(
+                "warning",
+                "INPUT_OUTSIDE_PROJECT",
+                layer,
+                None,
+                None,
+                f"输入文件 {real} 不在项目文件夹 {home} 内{link}: 复制或移交项目时不会随之带走"
+                f" / the input file is outside the project folder",
+                "建议把输入文件放进项目文件夹, 在 landeval.toml 中用相对路径",
+            )
+        )
+    return out
+
+
+def _as_findings(frame: pd.DataFrame) -> list[Finding]:
+    """Rows of a findings frame as :class:`Finding` objects."""
+    return [Finding(**row) for row in frame.to_dict("records")]
 
 
 def _without_none(frames: dict[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:

@@ -61,7 +61,9 @@ def rename_columns(
     match = match_columns([c for c in frame.columns if c != SOURCE_ROW], layer, mapping)
     missing = [c for c in SCHEMAS[layer]["required"] if c not in match.renames.values()]
     if missing:
-        raise DataError(_missing_message(layer, source, missing, frame.columns))
+        raise DataError(
+            _missing_message(layer, source, missing, frame.columns, known=bool(match.renames))
+        )
     units = dict(match.units)
     for file_col, unit in (header_units or {}).items():
         canonical = match.renames.get(file_col)
@@ -85,9 +87,30 @@ def rename_columns(
     return renamed, units, findings
 
 
-def _missing_message(layer: str, source: str, missing: list[str], found: pd.Index) -> str:
-    shown = [str(c) for c in found if c not in {SOURCE_ROW, "geometry"}]
+_SHOWN_HEADER_CHARS = 30
+"""A column name longer than this is cut in messages."""
+
+
+def _missing_message(
+    layer: str, source: str, missing: list[str], found: pd.Index, *, known: bool
+) -> str:
+    """Which required columns are missing, with the file's columns and the closest names.
+
+    The file's column names are listed only when some of them are known column names:
+    otherwise the "header" is whatever the file's first line holds (a wrong file, a link to
+    a text file), and an error message never prints a file's contents.
+    """
+    shown = [_cut(str(c)) for c in found if c not in {SOURCE_ROW, "geometry"}]
     lines = [f"{source or layer}: 缺少必需字段 {', '.join(missing)} (图层/表 {layer})"]
+    if not known:
+        lines.append(
+            f"  文件的 {len(shown)} 个列名都不是已知的字段名: 它像是别的文件, 请检查路径"
+            f" (the file has no known column name; is it the right file?)"
+        )
+        lines.append(
+            f'  如列名正确, 可在 landeval.toml 中映射, 例如 [fields.{layer}] {missing[0]} = "列名"'
+        )
+        return "\n".join(lines)
     lines.append(f"  文件中的列: {', '.join(shown) if shown else '(无)'}")
     for col in missing:
         close = closest_headers(col, layer, shown)
@@ -97,6 +120,10 @@ def _missing_message(layer: str, source: str, missing: list[str], found: pd.Inde
         f'  可在 landeval.toml 中映射, 例如 [fields.{layer}] {missing[0]} = "文件中的列名"'
     )
     return "\n".join(lines)
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= _SHOWN_HEADER_CHARS else name[: _SHOWN_HEADER_CHARS - 1] + "…"
 
 
 def map_values(series: pd.Series, aliases: Mapping[str, str]) -> pd.Series:

@@ -31,6 +31,7 @@ MISSING_TOKENS = {
     "\\",
     "无",
     "空",
+    "暂无",
     "null",
     "none",
     "nan",

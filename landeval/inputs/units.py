@@ -11,9 +11,10 @@ from typing import Literal
 M2_PER_MU: float = 10000.0 / 15.0
 """Square metres in one mu (亩), exactly 10000/15."""
 
-MoneyUnit = Literal["yuan", "wan_yuan"]
+MoneyUnit = Literal["yuan", "thousand_yuan", "wan_yuan"]
 
-_PER_WAN_YUAN: dict[str, float] = {"yuan": 1e-4, "wan_yuan": 1.0}
+PER_WAN_YUAN: dict[str, float] = {"yuan": 1e-4, "thousand_yuan": 0.1, "wan_yuan": 1.0}
+"""万元 per unit of each money unit landeval converts."""
 
 
 def m2_to_mu(area_m2):
@@ -27,9 +28,12 @@ def mu_to_m2(area_mu):
 
 
 def to_wan_yuan(amount, unit: MoneyUnit):
-    """Convert an amount in ``unit`` ("yuan" 元 or "wan_yuan" 万元) to 万元."""
+    """Convert an amount in ``unit`` ("yuan" 元, "thousand_yuan" 千元, "wan_yuan" 万元) to 万元."""
     try:
-        return amount * _PER_WAN_YUAN[unit]
+        return amount * PER_WAN_YUAN[unit]
     except KeyError:
-        msg = f"unknown money unit {unit!r}; allowed: 'yuan' (元), 'wan_yuan' (万元)"
+        msg = (
+            f"unknown money unit {unit!r}; allowed: 'yuan' (元), 'thousand_yuan' (千元),"
+            " 'wan_yuan' (万元)"
+        )
         raise ValueError(msg) from None

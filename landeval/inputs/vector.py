@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pyarrow as pa
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from landeval.errors import DataError
 from landeval.findings import Finding
-from landeval.inputs.encoding import label, shapefile_encoding
+from landeval.inputs.encoding import (
+    ShapefileEncoding,
+    label,
+    shapefile_encoding,
+    zipped_shapefile_encoding,
+)
 from landeval.inputs.model import SOURCE_ROW
 
 
@@ -57,6 +64,8 @@ class VectorSource:
     encoding: str | None
     measured: bool
     findings: list[Finding] = field(default_factory=list)
+    target: str = ""
+    """What GDAL opens: the path, or ``/vsizip/…/x.shp`` for a zipped shapefile."""
 
 
 def read_vector_file(
@@ -99,10 +108,16 @@ def open_vector_file(path: Path, *, layer: str, layer_name: str | None = None) -
         msg = f"文件不存在: {path}"
         raise DataError(msg)
     findings: list[Finding] = []
+    # A zipped shapefile is read through GDAL's /vsizip/ with its .shp named, so that its
+    # attribute encoding is decided like any shapefile's.
+    member = _zipped_shapefile(path, layer, layer_name) if path.suffix.lower() == ".zip" else None
+    target = f"/vsizip/{path.resolve().as_posix()}/{member}" if member else str(path)
+    if member is not None:
+        layer_name = None
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+            layers = [str(row[0]) for row in pyogrio.list_layers(target)]
     except (DataSourceError, OSError) as exc:
         msg = f"{path.name}: 无法作为矢量数据打开 ({exc})"
         raise DataError(msg) from None
@@ -130,21 +145,65 @@ def open_vector_file(path: Path, *, layer: str, layer_name: str | None = None) -
         msg = f"{path.name} 中没有图层 {layer_name!r}; 有: {', '.join(layers)}"
         raise DataError(msg)
     encoding = None
+    choice = None
     if path.suffix.lower() in {".shp", ".dbf"}:
-        encoding, how = shapefile_encoding(path)
-        if encoding is not None:
-            findings.append(
-                Finding(
-                    "info",
-                    "ENCODING_DETECTED",
-                    layer,
-                    None,
-                    None,
-                    f"{path.name} 的属性文本按 {label(encoding)} 解码 ({how})",
-                    "" if ".cpg" in how else "建议随 shapefile 提供 .cpg 文件 (如 GBK 或 UTF-8)",
-                )
-            )
-    return VectorSource(path, layer, layer_name, encoding, measured, findings)
+        choice = shapefile_encoding(path)
+    elif member is not None:
+        choice = zipped_shapefile_encoding(path, member)
+    if choice is not None and choice.encoding is not None:
+        encoding = choice.encoding
+        findings.append(_encoding_finding(path, layer, choice))
+    return VectorSource(path, layer, layer_name, encoding, measured, findings, target)
+
+
+def _encoding_finding(path: Path, layer: str, choice: ShapefileEncoding) -> Finding:
+    """How the attribute text was decoded: a note, or a warning when the declaration was wrong."""
+    if choice.declared_wrong:
+        return Finding(
+            "warning",
+            "ENCODING_DECLARED_WRONG",
+            layer,
+            None,
+            None,
+            f"{path.name} 的属性文本按 {label(choice.encoding or '')} 解码 ({choice.how})",
+            "请更正或删除 shapefile 的 .cpg 文件 (写明 GBK 或 UTF-8), 并核对中文字段是否正确",
+        )
+    return Finding(
+        "info",
+        "ENCODING_DETECTED",
+        layer,
+        None,
+        None,
+        f"{path.name} 的属性文本按 {label(choice.encoding or '')} 解码 ({choice.how})",
+        "" if ".cpg" in choice.how else "建议随 shapefile 提供 .cpg 文件 (如 GBK 或 UTF-8)",
+    )
+
+
+def _zipped_shapefile(path: Path, layer: str, layer_name: str | None) -> str | None:
+    """The shapefile inside a zip archive to read (``dir/parcels.shp``), if it holds any.
+
+    The one named by ``#layer`` (its file name without .shp), else the only one, else the
+    one named like the canonical layer. None: not a zip of shapefiles (GDAL opens it as
+    it is).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [n for n in zf.namelist() if n.lower().endswith(".shp")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        msg = f"{path.name}: 不是有效的 zip 压缩文件 ({exc})"
+        raise DataError(msg) from None
+    if not members:
+        return None
+    by_stem = {Path(m).stem: m for m in members}
+    for wanted in (layer_name, None if len(members) > 1 else Path(members[0]).stem, layer):
+        if wanted is not None and wanted in by_stem:
+            return by_stem[wanted]
+    shown = ", ".join(sorted(by_stem))
+    msg = (
+        f"{path.name} 中有多个 shapefile ({shown}); 请在路径后加 #名称 指定, 例如"
+        f" {path.name}#{sorted(by_stem)[0]}"
+    )
+    raise DataError(msg)
 
 
 def read_features(source: VectorSource) -> gpd.GeoDataFrame:
@@ -164,10 +223,21 @@ def read_features(source: VectorSource) -> gpd.GeoDataFrame:
     try:
         with quiet:
             gdf = pyogrio.read_dataframe(
-                path, layer=layer_name, encoding=source.encoding, use_arrow=True, on_invalid="warn"
+                source.target or path,
+                layer=layer_name,
+                encoding=source.encoding,
+                use_arrow=True,
+                on_invalid="warn",
             )
     except (DataSourceError, DataLayerError, FieldError, GeometryError, OSError) as exc:
         msg = f"{path.name}: 读取失败 ({exc})"
+        raise DataError(msg) from None
+    except (pa.ArrowException, UnicodeDecodeError):
+        # Text GDAL handed over undecoded: the encoding decided was not the file's.
+        msg = (
+            f"{path.name}: 属性文本无法按 {label(source.encoding or 'utf-8')} 解码; 请在"
+            " shapefile 旁放一个写明编码的 .cpg 文件 (GBK 或 UTF-8), 或另存为 GeoPackage"
+        )
         raise DataError(msg) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         msg = f"{path.name}: 图层 {layer_name or ''} 没有几何字段"

@@ -64,6 +64,10 @@ class ScoringResult:
         Trends by region (:func:`landeval.mu_scoring.trends.compute_trends`) when the caller
         added them: :func:`evaluate_firms` does not, since the platform regions come from
         the zoning stage; :func:`landeval.stages.score` adds the city and county levels.
+    suspect_values : DataFrame or None
+        Firm-year values beyond a warning bound
+        (:func:`landeval.validate.plausibility.suspect_values`), added by
+        :func:`landeval.stages.score`.
     """
 
     firm_scores: pd.DataFrame
@@ -71,6 +75,7 @@ class ScoringResult:
     parcel_scores: pd.DataFrame
     findings: pd.DataFrame
     trends: pd.DataFrame | None = None
+    suspect_values: pd.DataFrame | None = None
 
 
 def evaluate_firms(

@@ -50,7 +50,7 @@ from landeval.raster.cells import BATCH_CELLS, Cells, iter_cells
 from landeval.raster.far import far as far_rule
 from landeval.raster.far import registered_far
 from landeval.raster.floors import counted_floors
-from landeval.raster.sources import KIND_ZH, open_raster, raster_error
+from landeval.raster.sources import KIND_ZH, check_pair, open_raster
 
 _SHARE_TOL = 1e-6
 """Slack on cover shares: exactextract's covered areas add up to the polygon's area only to
@@ -111,14 +111,8 @@ def parcel_raster_metrics(
     if footprint:
         height_ctx = open_raster(height, kind="height") if height else nullcontext()
         with open_raster(footprint, kind="footprint") as fp, height_ctx as hs:
-            if hs is not None and fp.crs != hs.crs:
-                raise raster_error(
-                    "RASTER_CRS_DIFFER",
-                    "height",
-                    hs.name,
-                    f"建筑高度栅格的坐标系（{hs.crs}）与建筑覆盖栅格（{fp.crs}）不同",
-                    "将两者处理到同一坐标系与网格（gdalwarp）",
-                )
+            if hs is not None:
+                check_pair(fp, hs)
             geoms, area = _in_crs(parcels, fp.crs)
             bad = np.zeros(n, dtype=bool)
             for cells in iter_cells(geoms, fp, hs, kind="footprint", batch_cells=batch_cells):

@@ -220,6 +220,49 @@ def _mosaic_vrt(tiles: list[rasterio.DatasetReader], *, kind: str) -> str:
     )
 
 
+def check_pair(footprint: rasterio.DatasetReader, height: rasterio.DatasetReader) -> None:
+    """Raise when the height raster cannot be read cell by cell with the footprint raster.
+
+    They must share a CRS, and their grids must be compatible for exactextract: cell sizes
+    integer multiples of each other, origins a whole number of the finer cells apart.
+
+    Raises
+    ------
+    DataError
+        RASTER_CRS_DIFFER or RASTER_GRIDS_INCOMPATIBLE, naming the height raster.
+    """
+    if footprint.crs != height.crs:
+        raise raster_error(
+            "RASTER_CRS_DIFFER",
+            "height",
+            height.name,
+            f"建筑高度栅格的坐标系（{height.crs}）与建筑覆盖栅格（{footprint.crs}）不同",
+            "将两者处理到同一坐标系与网格（gdalwarp）",
+        )
+    problem = _grid_problem(footprint.transform, height.transform)
+    if problem:
+        raise raster_error(
+            "RASTER_GRIDS_INCOMPATIBLE",
+            "height",
+            height.name,
+            f"建筑高度栅格与建筑覆盖栅格的网格不兼容：{problem}",
+            "将建筑高度栅格重采样到建筑覆盖栅格的网格（gdalwarp -tap -tr）",
+        )
+
+
+def _grid_problem(a, b) -> str:
+    """Why two north-up grids cannot be combined cell by cell, or "" when they can."""
+    for size_a, size_b, origin_a, origin_b in ((a.a, b.a, a.c, b.c), (-a.e, -b.e, a.f, b.f)):
+        fine, coarse = sorted((abs(size_a), abs(size_b)))
+        ratio = coarse / fine
+        if abs(ratio - round(ratio)) > _ALIGN_TOL * ratio:
+            return f"分辨率 {abs(size_a):g} 与 {abs(size_b):g} 不成整数倍"
+        cells = (origin_b - origin_a) / fine
+        if abs(cells - round(cells)) > _ALIGN_TOL:
+            return f"网格未对齐（错开 {cells % 1:.4f} 个像元）"
+    return ""
+
+
 def _tile_mismatch(a: rasterio.DatasetReader, b: rasterio.DatasetReader) -> str:
     """Why tile ``b`` cannot share ``a``'s grid, or "" when it can."""
     if a.crs != b.crs:

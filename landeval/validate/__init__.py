@@ -15,15 +15,19 @@ error (stops the run: the result would be wrong, not just incomplete)
     leases beyond a parcel's area in a year (DESIGN §5); impossible values (negative area,
     revenue, energy, emissions, employees or electricity; a year outside 1949–2100;
     from_year after to_year); a non-polygon geometry in a polygon layer; a code that went
-    through a float and lost digits.
+    through a float and lost digits; an amount beyond an error bound of ``[plausibility]``
+    or not finite; a unit contradicted by a header or by the magnitudes (×1,000 or more);
+    a raster that cannot be opened, has no CRS or does not fit the others.
 warning (reported, the run goes on with the repair or the gap recorded)
     bad USCC format or check character (the firm is still evaluated); geometry repaired with
     make_valid; parcel overlaps above 1 m² and 1 % of the smaller; registered area differing
     from computed area by more than 5 %; occupancy rows pointing to a firm missing from the
     register (its land is not evaluated); tax without output (or the reverse) for a firm
     that is not below-scale; years missing inside a firm's span; negative tax or value added
-    (refunds, losses: possible but worth a look); county codes unknown to the city; values
-    that could not be read (left missing); a CRS mix-up corrected; unit evidence.
+    (refunds, losses: possible but worth a look), an amount beyond a warning bound or ×100
+    its previous year (listed in suspect_values); county codes unknown to the city; values
+    that could not be read (left missing); a blank amount in a firm-year table (missing,
+    never 0); a CRS mix-up corrected.
 info (a note)
     encodings detected, totals rows dropped, units converted, legacy county codes, 宗地代码
     that do not follow GB/T 37346, below-scale firms without output data, firms with no
@@ -36,10 +40,13 @@ The checks, one module per family (each check is a pure function over frames):
 - :mod:`~landeval.validate.overlaps` — overlapping parcels and platforms;
 - :mod:`~landeval.validate.parcels` — areas, far-away parcels, 宗地代码;
 - :mod:`~landeval.validate.values` — keys, allowed values, impossible values, county codes,
-  empty layers, in any layer;
+  empty layers, in any layer; missing amounts of the firm-year tables;
 - :mod:`~landeval.validate.firms` — 统一社会信用代码, tax against output, the firm register,
   the negative list;
-- :mod:`~landeval.validate.occupancy` — occupancy rows against parcels, firms and areas.
+- :mod:`~landeval.validate.occupancy` — occupancy rows against parcels, firms and areas;
+- :mod:`~landeval.validate.plausibility` — amounts beyond their bounds (``[plausibility]``):
+  warnings listed in ``suspect_values``, errors that stop the run;
+- :mod:`~landeval.validate.rasters` — the rasters open, have a CRS and fit together.
 
 This module holds the orchestrator, :func:`validate_inputs`, which runs them all on two
 threads.
@@ -66,6 +73,7 @@ from landeval.validate.parcels import (
     check_far_away,
     check_parcels,
 )
+from landeval.validate.plausibility import check_amounts
 from landeval.validate.values import (
     MAX_YEAR,
     MIN_YEAR,
@@ -73,6 +81,7 @@ from landeval.validate.values import (
     check_county_codes,
     check_empty,
     check_keys,
+    check_missing_amounts,
     check_values,
 )
 
@@ -86,11 +95,13 @@ __all__ = [
     "OVERLAP_SEVERITY",
     "REGISTERED_AREA_TOLERANCE",
     "check_allowed",
+    "check_amounts",
     "check_county_codes",
     "check_empty",
     "check_far_away",
     "check_firm_years",
     "check_keys",
+    "check_missing_amounts",
     "check_occupancy",
     "check_overlaps",
     "check_parcels",
@@ -209,6 +220,11 @@ def validate_inputs(
                     run(check_keys, frame, layer=layer, duplicates=severity),
                     run(check_values, frame, layer=layer),
                 ]
+                if layer != "veto":
+                    parts += [
+                        run(check_missing_amounts, frame, layer=layer),
+                        run(check_amounts, frame, layer=layer, settings=config.plausibility),
+                    ]
                 if firms is None:
                     parts.append(run(check_uscc, frame, layer=layer))
         if "firm_years" in first:

@@ -12,8 +12,9 @@ import pandas as pd
 
 from landeval.config import Config
 from landeval.findings import concat_findings, findings_frame
-from landeval.inputs.model import ALLOWED_VALUES, REQUIRED_LAYERS
+from landeval.inputs.model import ALLOWED_VALUES, AMOUNT_COLUMNS, REQUIRED_LAYERS, SOURCE_ROW
 from landeval.validate._rows import FIRM_YEAR_LAYERS, KEYS, finding_rows, ids_where
+from landeval.vocabulary import COLUMNS
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 """Bounds of a plausible year in any table."""
@@ -25,10 +26,8 @@ _NEVER_NEGATIVE: dict[str, tuple[str, ...]] = {
     "firm_output": ("revenue", "rd_expense", "energy_tce", "emissions_eq", "employees"),
     "occupancy": ("area_m2",),
 }
-_NEGATIVE_SUSPICIOUS: dict[str, tuple[str, ...]] = {
-    "firm_tax": ("tax",),
-    "firm_output": ("value_added",),
-}
+# Negative tax or value added is a plausibility warning (landeval.validate.plausibility).
+_NEGATIVE_SUSPICIOUS: dict[str, tuple[str, ...]] = {}
 _YEAR_COLUMNS: dict[str, tuple[str, ...]] = {
     "parcels": ("built_year",),
     "firms": ("start_year",),
@@ -115,8 +114,8 @@ def check_allowed(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
 def check_values(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
     """Negative and impossible values.
 
-    Negative areas, energy… (error), negative tax or value added (warning), years outside
-    1949–2100 (error), built or start years in the future (warning).
+    Negative areas, energy… (error), years outside 1949–2100 (error), built or start years
+    in the future (warning). Negative tax or value added: :mod:`.plausibility`.
     """
     parts = []
     negative_rules = (
@@ -180,6 +179,64 @@ def check_values(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
                 "from_year",
                 "起始年份晚于终止年份",
                 "请更正起止年份",
+            )
+        )
+    return concat_findings(*parts)
+
+
+def check_missing_amounts(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
+    """Blank amounts of a firm-year table, one warning per cell: missing, never 0 (DESIGN §5).
+
+    A cell left blank or written "—", "/", "暂无"… (:data:`landeval.inputs.text.MISSING_TOKENS`)
+    is a missing amount; the finding names the row of the file, the firm and the year. A
+    column the file does not give at all (every cell missing) is one note instead.
+    Rows without a firm code are KEY_MISSING already.
+    """
+    parts = []
+    keyed = frame["uscc"].notna() if "uscc" in frame.columns else None
+    if keyed is None:
+        return findings_frame()
+    for col in AMOUNT_COLUMNS.get(layer, ()):
+        if col not in frame.columns or not len(frame):
+            continue
+        missing = frame[col].isna()
+        name = COLUMNS[col].zh if col in COLUMNS else col
+        if missing.all():
+            parts.append(
+                finding_rows(
+                    "info",
+                    "AMOUNT_COLUMN_EMPTY",
+                    layer,
+                    [None],
+                    col,
+                    f"{name} ({col}) 一列全部为空或未提供: 按缺失处理, 相关指标不参与计算",
+                    "如有该数据, 请补充该列",
+                )
+            )
+            continue
+        rows = missing & keyed
+        if not rows.any():
+            continue
+        at = frame.loc[rows.fillna(False)]
+        where = (
+            "第 " + at[SOURCE_ROW].astype("str") + " 行:"
+            if SOURCE_ROW in frame.columns
+            else pd.Series("", index=at.index)
+        )
+        years = at["year"].astype("str") if "year" in frame.columns else pd.Series("?", at.index)
+        messages = [
+            f"{w} 企业 {u} {y} 年的{name} ({col}) 为空: 按缺失处理, 不按 0 计"
+            for w, u, y in zip(where, at["uscc"].astype("str"), years, strict=True)
+        ]
+        parts.append(
+            finding_rows(
+                "warning",
+                "AMOUNT_MISSING",
+                layer,
+                ids_where(frame, layer, rows),
+                col,
+                messages,
+                "请补充该数值; 确为 0 时请填写 0",
             )
         )
     return concat_findings(*parts)

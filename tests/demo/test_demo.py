@@ -501,11 +501,13 @@ def test_demo_project_dir_error_when_missing(monkeypatch, tmp_path):
 
 
 def test_generate_demo_is_atomic(monkeypatch, tmp_path):
+    from landeval._outdir import write_marker
     from landeval.demo import writer
 
     target = tmp_path / "demo"
     target.mkdir()
     (target / "keep.txt").write_text("old", encoding="utf-8")
+    write_marker(target)  # an earlier demo folder, landeval's own
 
     def boom(data, folder):
         (folder / "half.csv").write_text("x", encoding="utf-8")
@@ -515,7 +517,19 @@ def test_generate_demo_is_atomic(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError):
         writer.generate_demo(target, scale=0.05, rasters=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
-    assert [p.name for p in target.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in target.iterdir()) == [".landeval-output", "keep.txt"]
+
+
+def test_generate_demo_never_replaces_a_folder_it_did_not_write(monkeypatch, tmp_path):
+    from landeval.demo import writer
+
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.setattr(writer, "write_project", lambda data, folder: None)
+    with pytest.raises(LandevalError, match=r"notes\.txt"):
+        writer.generate_demo(target, scale=0.05, rasters=False)
+    assert [p.name for p in target.iterdir()] == ["notes.txt"]
 
 
 def test_large_scale_stretches_the_map_without_overlaps():

@@ -80,8 +80,8 @@ def test_cpg_and_ldid_are_honoured(tmp_path):
     dbf = bytearray(shp.with_suffix(".dbf").read_bytes())
     dbf[29] = 0x4D  # LDID 77 = GBK
     shp.with_suffix(".dbf").write_bytes(bytes(dbf))
-    enc, how = shapefile_encoding(shp)
+    enc, how, _wrong = shapefile_encoding(shp)
     assert (enc, "LDID 77" in how) == ("gbk", True)
     shp.with_suffix(".cpg").write_text("936", encoding="ascii")
-    enc, how = shapefile_encoding(shp)
+    enc, how, _wrong = shapefile_encoding(shp)
     assert (enc, ".cpg" in how) == ("gbk", True)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from landeval.inputs import SOURCE_ROW
 from landeval.inputs.layout import (
-    _TOTAL_WORDS,
+    _TOTAL_LABEL,
     _blank,
     _is_total_label,
     _total_labels,
@@ -47,7 +47,7 @@ def test_blank_and_total_labels_match_the_reference():
     frame = xlsx_like.assign(source_row=[2, 3, 4])
     kept, _ = drop_totals_and_blanks(frame, "firms", "x.xlsx")
     assert kept["source_row"].tolist() == [3, 4]
-    want = _total_labels(cells).isin(_TOTAL_WORDS).to_numpy()
+    want = _total_labels(cells).str.fullmatch(_TOTAL_LABEL).fillna(False).to_numpy(dtype=bool)
     assert (_is_total_label(cells) == want).all()
     assert want[[3, 4, 5, 6, 8, 9, 12, 13]].all()
 
@@ -57,9 +57,33 @@ def test_total_labels_found_after_the_first_byte_filter():
         ["Grand\u3000Total", "grand total", "\ttotal", "Sum", "2023", "9133", "合计", None, ""],
         dtype="str",
     )
-    want = _total_labels(cells).isin(_TOTAL_WORDS).to_numpy()
+    want = _total_labels(cells).str.fullmatch(_TOTAL_LABEL).fillna(False).to_numpy(dtype=bool)
     assert (_is_total_label(cells) == want).all()
     assert want[[2, 3, 6]].all()
+
+
+def test_subtotal_labels_with_a_code_or_a_place():
+    cells = pd.Series(
+        [
+            "330602 小计",
+            "330603小计：",
+            "越城区小计",
+            "全市合计",
+            "合计科技有限公司",  # a name holding the word: no label
+            "绍兴市某某纺织有限公司",
+            "91330600022601413B",
+            "2024",
+        ],
+        dtype="str",
+    )
+    assert _is_total_label(cells).tolist() == [True] * 4 + [False] * 4
+    frame = pd.DataFrame(
+        {"uscc": cells, "tax": ["1"] * len(cells), SOURCE_ROW: range(2, len(cells) + 2)}
+    )
+    kept, findings = drop_totals_and_blanks(frame, "firm_tax", "t.csv")
+    assert kept["uscc"].tolist() == cells.tolist()[4:]
+    assert [f.row_id for f in findings] == ["row 2", "row 3", "row 4", "row 5"]
+    assert "330602 小计" in findings[0].message
 
 
 def test_header_row_is_the_row_matching_most_aliases():

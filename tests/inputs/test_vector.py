@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
@@ -77,3 +79,68 @@ def test_missing_file_and_garbage(tmp_path):
     (tmp_path / "bad.gpkg").write_bytes(b"not a geopackage")
     with pytest.raises(DataError):
         read_vector("bad.gpkg", "parcels", config=_cfg(), base=tmp_path)
+
+
+def _gbk_platforms(folder: Path) -> Path:
+    """A platform shapefile in GBK (Chinese names), without a .cpg."""
+    gdf = gpd.GeoDataFrame(
+        {"ptid": ["P1"], "name": ["柯桥经济技术开发区"], "tier": ["6"]},
+        geometry=[box(5e5, 33e5, 5.1e5, 33.1e5)],
+        crs=4549,
+    )
+    path = folder / "platforms.shp"
+    pyogrio.write_dataframe(gdf, path, driver="ESRI Shapefile", encoding="GBK")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    return path
+
+
+def test_a_cpg_that_does_not_decode_falls_back_to_detection(tmp_path):
+    path = _gbk_platforms(tmp_path)
+    path.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")  # wrong: the text is GBK
+    choice = shapefile_encoding(path)
+    assert (choice.encoding, choice.declared_wrong) == ("gbk", True)
+    frame, findings = read_vector_file(path, layer="platforms")
+    assert frame["name"].tolist() == ["柯桥经济技术开发区"]
+    assert [(f.severity, f.code) for f in findings] == [("warning", "ENCODING_DECLARED_WRONG")]
+    assert ".cpg" in findings[0].message and "UTF-8" in findings[0].message
+
+
+def test_a_language_byte_that_does_not_decode_falls_back_to_detection(tmp_path):
+    gdf = gpd.GeoDataFrame({"名称": ["柯桥"]}, geometry=[box(5e5, 33e5, 5.1e5, 33.1e5)], crs=4549)
+    path = tmp_path / "u.shp"
+    pyogrio.write_dataframe(gdf, path, driver="ESRI Shapefile", encoding="UTF-8")
+    path.with_suffix(".cpg").unlink()
+    dbf = bytearray(path.with_suffix(".dbf").read_bytes())
+    dbf[29] = 0x4D  # LDID 77 = GBK, over UTF-8 text
+    path.with_suffix(".dbf").write_bytes(bytes(dbf))
+    choice = shapefile_encoding(path)
+    assert (choice.encoding, choice.declared_wrong) == ("utf-8", True)
+    frame, _ = read_vector_file(path, layer="platforms")
+    assert frame["名称"].tolist() == ["柯桥"]
+
+
+def test_a_zipped_gbk_shapefile_is_read(tmp_path):
+    _gbk_platforms(tmp_path)
+    archive = tmp_path / "platforms.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in sorted(tmp_path.glob("platforms.*")):
+            if part != archive:
+                zf.write(part, f"数据/{part.name}")
+    frame, findings = read_vector_file(archive, layer="platforms")
+    assert frame["name"].tolist() == ["柯桥经济技术开发区"]
+    assert [f.code for f in findings] == ["ENCODING_DETECTED"]
+    assert "GBK" in findings[0].message
+
+
+def test_a_zip_of_several_shapefiles_needs_a_name(tmp_path):
+    _gbk_platforms(tmp_path)
+    archive = tmp_path / "zones.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in sorted(tmp_path.glob("platforms.*")):
+            if part != archive:
+                zf.write(part, part.name)
+                zf.write(part, part.name.replace("platforms", "other"))
+    with pytest.raises(DataError, match="#"):
+        read_vector_file(archive, layer="parcels")
+    frame, _ = read_vector_file(archive, layer="parcels", layer_name="other")
+    assert frame["name"].tolist() == ["柯桥经济技术开发区"]

@@ -6,6 +6,7 @@ import pandas as pd
 
 from landeval.validate import (
     check_allowed,
+    check_amounts,
     check_county_codes,
     check_empty,
     check_keys,
@@ -71,8 +72,10 @@ def test_negative_and_impossible_values():
     assert sorted(codes_of(found)) == [
         ("error", "VALUE_NEGATIVE", "B/2023"),
         ("error", "YEAR_IMPOSSIBLE", "C/20233"),
-        ("warning", "VALUE_NEGATIVE", "A/2023"),
     ]
+    # negative value added: possible (a loss), a plausibility warning
+    plausible = check_amounts(output, layer="firm_output", settings=CFG.plausibility)
+    assert codes_of(plausible) == [("warning", "VALUE_NEGATIVE", "A/2023")]
 
 
 def test_future_start_years_and_reversed_ranges():

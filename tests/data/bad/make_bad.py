@@ -518,7 +518,7 @@ def missing_dash_slash(p: Path) -> None:
 def not_a_number(p: Path) -> None:
     out = _csv(p, "firm_output.csv")
     out.loc[0, "营业收入(万元)"] = "约一千万"
-    out.loc[1, "综合能耗(吨标煤)"] = "1e400"
+    out.loc[1, "综合能耗(吨标煤)"] = "十二吨"
     _write_csv(out, p / "firm_output.csv")
 
 
@@ -644,6 +644,237 @@ def raster_missing(p: Path) -> None:
     _set_toml(p, "\n[units]", '\n[inputs.rasters]\nfootprint = ["rasters/nothere.tif"]\n\n[units]')
 
 
+# --- issue 19: trust --------------------------------------------------------------------------
+
+_TAX = "firm_tax.csv"
+_TAX_COL = "实缴税额(元)"
+
+
+def _own_land_mu(p: Path) -> pd.Series:
+    """Land in 2024 (mu) of the firms that only own their parcels, largest first."""
+    parcels = _parcels(p)
+    area = dict(zip(parcels["parcel_id"], parcels.geometry.area / (10000 / 15), strict=True))
+    occ = _csv(p, "occupancy.csv")
+    leasing = set(occ.loc[occ["relation"] != "own", "uscc"])
+    own = occ[(occ["relation"] == "own") & ~occ["uscc"].isin(leasing)]
+    land = own.groupby("uscc")["parcel_id"].agg(lambda ids: sum(area[i] for i in ids))
+    return land.sort_values(ascending=False)
+
+
+def _set_tax(p: Path, uscc: str, year: str, value: str) -> None:
+    tax = _csv(p, _TAX)
+    row = tax.index[(tax["统一社会信用代码"] == uscc) & (tax["年度"] == year)]
+    if len(row) != 1:
+        msg = f"no single tax row for {uscc}/{year}"
+        raise ValueError(msg)
+    tax.loc[row[0], _TAX_COL] = value
+    _write_csv(tax, p / _TAX)
+
+
+def _biggest(p: Path) -> tuple[str, float]:
+    land = _own_land_mu(p)
+    return str(land.index[0]), float(land.iloc[0])
+
+
+def out_contains_project(p: Path) -> None:
+    """The analyst's case: W/project, a copied landeval.duckdb and notes in W, --out W."""
+    inner = p / "project"
+    inner.mkdir()
+    for item in list(p.iterdir()):
+        if item != inner:
+            shutil.move(str(item), inner / item.name)
+    (p / "landeval.duckdb").write_bytes(b"a store copied here to query it")
+    (p / "批注.txt").write_text("县里要求重新核对第 3 宗地", encoding="utf-8")
+
+
+def _earlier_output(p: Path) -> Path:
+    """An earlier landeval output beside the case (``out_<case>``), with its marker."""
+    from landeval._outdir import write_marker
+
+    out = p.parent / f"out_{p.name}"
+    (out / "maps").mkdir(parents=True)
+    (out / "landeval.duckdb").write_bytes(b"an earlier store")
+    (out / "actions.xlsx").write_bytes(b"an earlier workbook")
+    (out / "maps" / "index.html").write_text("<html></html>", encoding="utf-8")
+    write_marker(out)
+    return out
+
+
+def out_foreign_store(p: Path) -> None:
+    out = p.parent / f"out_{p.name}"
+    out.mkdir()
+    (out / "landeval.duckdb").write_bytes(b"a store copied from a colleague")
+
+
+def out_notes_in_earlier_output(p: Path) -> None:
+    out = _earlier_output(p)
+    (out / "批注.txt").write_text("第 3 宗地已现场核实, 保留", encoding="utf-8")
+
+
+def out_under_file(p: Path) -> None:
+    (p.parent / f"out_{p.name}").write_text("a file where a folder was asked for", "utf-8")
+
+
+def tax_missing_tokens(p: Path) -> None:
+    tax = _csv(p, _TAX)
+    rows = tax.index[tax["年度"] == "2024"][:4]
+    for row, token in zip(rows, ["", "NaN", "暂无", "-"], strict=True):
+        tax.loc[row, _TAX_COL] = token
+    _write_csv(tax, p / _TAX)
+
+
+def tax_absurd(p: Path) -> None:
+    uscc, _ = _biggest(p)
+    _set_tax(p, uscc, "2024", "1e15")  # 10^15 元: beyond the error bound
+
+
+def tax_large(p: Path) -> None:
+    uscc, land = _biggest(p)
+    if land < 40:
+        msg = f"the biggest firm holds {land:.1f} mu; 1.5e10 元 would pass 50,000 万元/亩"
+        raise ValueError(msg)
+    _set_tax(p, uscc, "2024", "1.5e10")  # 150 亿元: beyond the warning bound
+
+
+def tax_per_mu_absurd(p: Path) -> None:
+    land = _own_land_mu(p)
+    small = land[(land > 1) & (land < 12)]
+    uscc, mu = str(small.index[-1]), float(small.iloc[-1])
+    _set_tax(p, uscc, "2024", f"{70_000 * mu * 1e4:.2f}")  # 70,000 万元/亩, under 10^10 元
+
+
+def tobacco_plant(p: Path) -> None:
+    uscc, land = _biggest(p)
+    _set_tax(p, uscc, "2024", f"{3_000 * land * 1e4:.2f}")  # 3,000 万元/亩: a real top firm
+
+
+def tax_jump(p: Path) -> None:
+    uscc, _ = _biggest(p)
+    tax = _csv(p, _TAX)
+    row = tax.index[(tax["统一社会信用代码"] == uscc) & (tax["年度"] == "2024")][0]
+    tax.loc[row, _TAX_COL] = f"{float(tax.loc[row, _TAX_COL]) * 300:.2f}"
+    _write_csv(tax, p / _TAX)
+
+
+def tax_negative(p: Path) -> None:
+    tax = _csv(p, _TAX)
+    tax.loc[1, _TAX_COL] = "-12000.50"  # a refund
+    _write_csv(tax, p / _TAX)
+
+
+def amount_not_finite(p: Path) -> None:
+    out = _csv(p, "firm_output.csv")
+    out.loc[1, "综合能耗(吨标煤)"] = "1e400"
+    _write_csv(out, p / "firm_output.csv")
+
+
+def unit_header_contradicts(p: Path) -> None:
+    _set_toml(p, 'firm_tax = "yuan"', 'firm_tax = "wan_yuan"')  # the header says (元)
+
+
+def unit_magnitude(p: Path) -> None:
+    tax = _csv(p, _TAX).rename(columns={_TAX_COL: "实缴税额"})
+    _write_csv(tax, p / _TAX)
+    _set_toml(p, 'firm_tax = "yuan"\n', "")  # no unit anywhere: 万元 by default
+    _set_toml(p, 'tax = "实缴税额(元)"', 'tax = "实缴税额"')
+
+
+def _platforms_shapefile(p: Path, cpg: str | None) -> Path:
+    """The platforms as a GBK shapefile (Chinese names), the project pointing at it."""
+    zones = p / "zones.gpkg"
+    platforms = gpd.read_file(zones, layer="platforms")
+    folder = p / "platforms_shp"
+    folder.mkdir()
+    shp = folder / "platforms.shp"
+    platforms[["platform_id", "name", "tier", "kind", "county_code", "geometry"]].rename(
+        columns={"platform_id": "PID", "county_code": "XZQDM"}
+    ).to_file(shp, driver="ESRI Shapefile", encoding="gbk")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    if cpg is not None:
+        shp.with_suffix(".cpg").write_text(cpg, encoding="ascii")
+    _set_toml(p, 'platforms = "zones.gpkg#platforms"', 'platforms = "platforms_shp/platforms.shp"')
+    _append_toml(p, '[fields.platforms]\nplatform_id = "PID"\ncounty_code = "XZQDM"\n')
+    return shp
+
+
+def shp_cpg_wrong(p: Path) -> None:
+    _platforms_shapefile(p, cpg="UTF-8")  # the text is GBK
+
+
+def shp_zipped_gbk(p: Path) -> None:
+    shp = _platforms_shapefile(p, cpg=None)
+    with zipfile.ZipFile(p / "platforms.zip", "w") as zf:
+        for part in sorted(shp.parent.iterdir()):
+            zf.write(part, part.name)
+    shutil.rmtree(shp.parent)
+    _set_toml(p, 'platforms = "platforms_shp/platforms.shp"', 'platforms = "platforms.zip"')
+
+
+def raster_mixed_crs(p: Path) -> None:
+    import rasterio
+
+    _raster(p, "footprint.tif", crs="EPSG:4549")
+    with rasterio.open(p / "rasters" / "footprint.tif") as src:
+        profile, data = src.profile, src.read(1)
+    profile.update(crs="EPSG:32651")  # a second tile in UTM 51N: tiles in mixed CRSs
+    with rasterio.open(p / "rasters" / "footprint_2.tif", "w", **profile) as dst:
+        dst.write(data, 1)
+    _set_toml(
+        p,
+        'footprint = ["rasters/footprint.tif"]',
+        'footprint = ["rasters/footprint.tif", "rasters/footprint_2.tif"]',
+    )
+
+
+def raster_height_other_crs(p: Path) -> None:
+    import rasterio
+
+    _raster(p, "footprint.tif", crs="EPSG:4549")
+    with rasterio.open(p / "rasters" / "footprint.tif") as src:
+        profile, data = src.profile, src.read(1)
+    profile.update(crs="EPSG:4528")
+    with rasterio.open(p / "rasters" / "height.tif", "w", **profile) as dst:
+        dst.write(data // 8, 1)
+    _set_toml(
+        p,
+        'footprint = ["rasters/footprint.tif"]',
+        'footprint = ["rasters/footprint.tif"]\nheight = ["rasters/height.tif"]',
+    )
+
+
+def subtotal_rows(p: Path) -> None:
+    tax = _csv(p, _TAX)
+    year = tax[tax["年度"] == "2024"]
+    total = f"{year[_TAX_COL].astype(float).sum():.2f}"
+    power = str(int(year["用电量(千瓦时)"].astype(float).sum()))
+    rows = pd.DataFrame(
+        [
+            ["330603 小计", "", "2024", total, power],
+            ["合计", "", "", total, power],
+        ],
+        columns=tax.columns,
+    )
+    _write_csv(pd.concat([tax, rows], ignore_index=True), p / _TAX)
+
+
+def project_gbk(p: Path) -> None:
+    text = (p / "landeval.toml").read_text(encoding="utf-8")
+    (p / "landeval.toml").write_bytes(text.encode("gbk"))  # saved by a Chinese Notepad
+
+
+def input_outside_project(p: Path) -> None:
+    outside = p.parent / f"{p.name}_veto.csv"
+    shutil.move(p / "veto.csv", outside)
+    _set_toml(p, 'veto = "veto.csv"', f'veto = "../{outside.name}"')
+
+
+def symlink_to_text_file(p: Path) -> None:
+    secret = p.parent / f"{p.name}_secret.txt"
+    secret.write_text("api_key=SECRET-TOKEN-19\nsecond line\n", encoding="utf-8")
+    (p / "firms.csv").unlink()
+    (p / "firms.csv").symlink_to(secret)
+
+
 BUILDERS: dict[str, Callable[[Path], None]] = {
     f.__name__: f
     for f in (
@@ -707,6 +938,28 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
         raster_no_overlap,
         raster_not_a_tiff,
         raster_missing,
+        out_contains_project,
+        out_foreign_store,
+        out_notes_in_earlier_output,
+        out_under_file,
+        tax_missing_tokens,
+        tax_absurd,
+        tax_large,
+        tax_per_mu_absurd,
+        tobacco_plant,
+        tax_jump,
+        tax_negative,
+        amount_not_finite,
+        unit_header_contradicts,
+        unit_magnitude,
+        shp_cpg_wrong,
+        shp_zipped_gbk,
+        raster_mixed_crs,
+        raster_height_other_crs,
+        subtotal_rows,
+        project_gbk,
+        input_outside_project,
+        symlink_to_text_file,
     )
 }
 """Case name → function that breaks a copy of the base project in place."""
