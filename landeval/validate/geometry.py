@@ -50,17 +50,25 @@ def repair_geometries(
         geoms = geoms.copy()
         geoms[has_zm] = shapely.force_2d(geoms[has_zm])
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    invalid = ~missing & ~chunked(shapely.is_valid, geoms)
+    # A coordinate the reprojection could not carry (a point far outside the source CRS's
+    # area of use becomes inf or NaN) breaks every GEOS operation: such a feature is
+    # unusable, said as such, never handed to make_valid.
+    not_finite = _not_finite(geoms) & ~missing
+    if not_finite.any():
+        geoms = geoms.copy()
+        geoms[not_finite] = None
+        missing = missing & ~not_finite
+    invalid = ~missing & ~not_finite & ~chunked(shapely.is_valid, geoms)
     reasons = shapely.is_valid_reason(geoms[invalid]) if invalid.any() else np.array([])
     fixed = geoms.copy()
     if invalid.any():
         fixed[invalid] = shapely.make_valid(geoms[invalid])
     polygonal = _polygonal_parts(fixed)
-    lost = ~missing & shapely.is_empty(polygonal)
+    lost = ~missing & ~not_finite & shapely.is_empty(polygonal)
     # Valid features of another type (a GeometryCollection holding a polygon and a line)
     # that keep their polygonal parts: a repair too, so it is recorded.
     type_ids = shapely.get_type_id(geoms)
-    trimmed = ~missing & ~invalid & ~lost & ~np.isin(type_ids, _POLYGON_TYPES)
+    trimmed = ~missing & ~not_finite & ~invalid & ~lost & ~np.isin(type_ids, _POLYGON_TYPES)
     parts = [
         finding_rows(
             "info",
@@ -103,6 +111,15 @@ def repair_geometries(
         ),
         finding_rows(
             "error" if layer == "parcels" else "warning",
+            "GEOMETRY_NOT_FINITE",
+            layer,
+            ids[not_finite],
+            "geometry",
+            "坐标超出坐标系的有效范围, 投影后不是有限数值; 无法使用",
+            "请检查该要素的坐标与图层的坐标系 (.prj) 是否一致",
+        ),
+        finding_rows(
+            "error" if layer == "parcels" else "warning",
             "GEOMETRY_EMPTY",
             layer,
             ids[missing],
@@ -114,6 +131,14 @@ def repair_geometries(
     out = gdf.copy()
     out[out.geometry.name] = gpd.GeoSeries(polygonal, index=gdf.index, crs=gdf.crs)
     return out, concat_findings(*parts)
+
+
+def _not_finite(geoms: np.ndarray) -> np.ndarray:
+    """Which geometries hold a coordinate that is not a finite number."""
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    out = np.zeros(len(geoms), dtype=bool)
+    out[index[~np.isfinite(coords).all(axis=1)]] = True
+    return out
 
 
 def _type_name(type_id: int) -> str:

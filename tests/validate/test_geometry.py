@@ -69,3 +69,19 @@ def test_collections_keep_their_polygons_and_heights_are_dropped():
     assert fixed.geometry.iloc[0].equals(square)
     assert not fixed.geometry.iloc[1].has_z
     assert parcels.geometry.iloc[1].has_z  # input left as it was
+
+
+def test_coordinates_the_projection_could_not_carry_are_an_error_not_a_crash():
+    # A line far outside Web Mercator's range reprojects to infinite coordinates; GEOS
+    # refuses them, so the feature is named and never reaches make_valid.
+    gdf = gpd.GeoDataFrame(
+        {"parcel_id": ["A", "B"]},
+        geometry=[LineString([(0, 0), (0, 5171), (float("inf"), 0)]), box(0, 0, 10, 10)],
+        crs="EPSG:4549",
+    )
+    out, findings = repair_geometries(gdf, layer="parcels")
+    bad = findings[findings["code"] == "GEOMETRY_NOT_FINITE"]
+    assert list(bad["severity"]) == ["error"]
+    assert bad["row_id"].str.contains("A").all()
+    assert out.geometry.iloc[0] is None or out.geometry.iloc[0].is_empty
+    assert out.geometry.iloc[1].equals(box(0, 0, 10, 10))
