@@ -157,6 +157,7 @@ RESULT_COLUMNS: dict[str, list[str]] = {
         "county_code",
         "scale",
         "industry_code",
+        "status",
         "group",
         "land_m2",
         "land_mu",
@@ -191,6 +192,7 @@ RESULT_COLUMNS: dict[str, list[str]] = {
         "sub_rd_intensity",
         "sub_tax_per_kwh",
         "evaluated",
+        "known_weight_share",
         "score",
         "rank",
         "n_in_group",
@@ -228,6 +230,7 @@ RESULT_COLUMNS: dict[str, list[str]] = {
         "value_added",
         "tax_per_mu",
         "va_per_mu",
+        "known_share",
         "class",
     ],
     # mu_scoring (+ zoning for platform and tier levels): per-mu figures by region and year.
