@@ -23,6 +23,17 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
             "registered_area_m2": "float",
             "floor_area_m2": "float",
             "built_year": "int",
+            "location": "str",
+            "township": "str",
+            "title_no": "str",
+            # the land-sale contract (出让合同 / 标准地): IDLE_LAND and the contract indicators
+            "contract_start_date": "date",
+            "actual_start_date": "date",
+            "contract_completion_date": "date",
+            "developed_share": "float",
+            "contract_tax_per_mu": "float",
+            "contract_investment_per_mu": "float",
+            "gov_delay": "str",
         },
     },
     "platforms": {
@@ -35,7 +46,7 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
     },
     "land_changes": {
         "required": {"change_id": "str", "kind": "str", "county_code": "str"},
-        "optional": {"planned_use": "str", "approved_on": "date"},
+        "optional": {"planned_use": "str", "approved_on": "date", "approval_no": "str"},
     },
     "firms": {
         "required": {
