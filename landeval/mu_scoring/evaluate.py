@@ -65,6 +65,10 @@ class ScoringResult:
         Trends by region (:func:`landeval.mu_scoring.trends.compute_trends`) when the caller
         added them: :func:`evaluate_firms` does not, since the platform regions come from
         the zoning stage; :func:`landeval.stages.score` adds the city and county levels.
+    suspect_values : DataFrame or None
+        Firm-year values beyond a warning bound (uscc, year, field, code, severity,
+        message_zh) when the caller checked them (the plausibility checks of
+        :mod:`landeval.validate`); the treatments mark the decisions resting on them 需核实.
     """
 
     firm_scores: pd.DataFrame
@@ -72,6 +76,7 @@ class ScoringResult:
     parcel_scores: pd.DataFrame
     findings: pd.DataFrame
     trends: pd.DataFrame | None = None
+    suspect_values: pd.DataFrame | None = None
 
 
 def evaluate_firms(
