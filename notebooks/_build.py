@@ -257,8 +257,8 @@ YOUR_DATA = [
     ### 1.1 宗地图：GBK 编码的 Shapefile，中文字段名，无 .cpg
 
     DBF 字段名最长 10 个字节，GBK 中一个汉字占 2 个字节，所以“行政区划代码”会被截成
-    “行政区划代”。竣工年份这里叫“竣工时间”——landeval 不认识这个名字，后面要在
-    项目文件里对照。
+    “行政区划代”，“约定动工日期”截成“约定动工日”——landeval 认得出截断的字段名。
+    竣工年份这里叫“竣工时间”——landeval 不认识这个名字，后面要在项目文件里对照。
     """),
     _code("""
     demo_parcels = gpd.read_file(DEMO / "parcels.gpkg", layer="parcels")
@@ -271,6 +271,16 @@ YOUR_DATA = [
             "registered_area_m2": "登记面积",
             "floor_area_m2": "建筑面积",
             "built_year": "竣工时间",
+            "location": "坐落",
+            "township": "乡镇街道",
+            "title_no": "不动产权证号",
+            "contract_start_date": "约定动工日期",
+            "actual_start_date": "实际动工日期",
+            "contract_completion_date": "约定竣工日期",
+            "developed_share": "开发比例",
+            "contract_tax_per_mu": "约定亩均税收",
+            "contract_investment_per_mu": "亩均投资强度",
+            "gov_delay": "政府原因延期",
         }
     )
     shp = PROJECT / "宗地.shp"
@@ -308,7 +318,7 @@ YOUR_DATA = [
     changes = changes.assign(kind=changes["kind"].map({"convert": "改", "supplement": "补"}))
     changes = changes.rename(
         columns={"change_id": "调整编号", "kind": "调整类型", "county_code": "行政区划代码",
-                 "planned_use": "规划用途", "approved_on": "批准日期"}
+                 "planned_use": "规划用途", "approved_on": "批准日期", "approval_no": "批准文号"}
     )
     platforms.to_file(gpkg, layer="平台")
     control_line.to_file(gpkg, layer="工业用地控制线")
