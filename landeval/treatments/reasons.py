@@ -305,12 +305,18 @@ def _stopped_phrases(v: _Values, idx: np.ndarray, words: _Words) -> np.ndarray:
         status_words = _each(*status, lambda t: t if isinstance(t, str) else "")
         name_words = _each(*names, lambda t: t if isinstance(t, str) else "")
         out[at] = [
-            f"主要用地企业{name}已{st}" if st else f"已停业企业使用宗地{format_percent(sh)}"
+            f"主要用地企业{name}{_CLOSED_WORDS.get(st, '已' + st)}"
+            if st
+            else f"已停业企业使用宗地{format_percent(sh)}"
             for name, st, sh in zip(name_words, status_words, shares, strict=True)
         ]
         both = closed & (no_act | no_occ)
         out[both] = out[both] + "，" + f"{words.span}无税收和增加值"
     return out
+
+
+_CLOSED_WORDS: dict[str, str] = {"停业": "已停业", "注销": "已注销", "吊销": "营业执照已被吊销"}
+"""How a reason says that the main occupant has closed, by its status."""
 
 
 def _idle_phrases(v: _Values, idx: np.ndarray, words: _Words) -> np.ndarray:
