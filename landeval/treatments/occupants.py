@@ -47,6 +47,7 @@ from landeval._arrow import (
 )
 from landeval._format import format_number, format_percent
 from landeval.config import FIRM_FLAG_CODES, Config
+from landeval.inputs.model import RESULT_COLUMNS
 from landeval.inputs.units import M2_PER_MU
 from landeval.treatments._aligned import column_values, year_mask
 from landeval.treatments._text import concat
@@ -55,19 +56,7 @@ from landeval.vocabulary import FIRM_ACTION_LABELS, INCOMPLETE_DATA_ZH, INDUSTRY
 VACATE_FLAGS: frozenset[str] = frozenset({"VETO", "PHASE_OUT", "CLASS_D_3Y"})
 """Firm flags whose firm action is 腾退 (VACATE); the others' is 整改 (RECTIFY)."""
 
-FIRM_ACTION_COLUMNS: list[str] = [
-    "year",
-    "parcel_id",
-    "uscc",
-    "name",
-    "county_code",
-    "land_mu",
-    "parcel_share",
-    "action",
-    "action_zh",
-    "flag",
-    "reason_zh",
-]
+FIRM_ACTION_COLUMNS: list[str] = RESULT_COLUMNS["firm_actions"]
 """Columns of the ``firm_actions`` table."""
 
 _MAX_NAMES = 3
