@@ -60,7 +60,7 @@ out the maps) and look at the result:
 >>> ledger = result.tables["balance_ledger"]  # 改一补一, per county then the city
 >>> city = ledger.set_index("county_code").loc["city"]
 >>> city["county_name"], bool(city["balanced"])
-('全市', False)
+('全市', True)
 
 The same run read back from its folder, as a later session would:
 

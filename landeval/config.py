@@ -11,13 +11,14 @@ Examples
 >>> cfg = default_config()
 >>> cfg.scoring.weights["tax_per_mu"]
 30.0
->>> [t.code for t in cfg.treatments]
-['EXIT', 'CONVERT', 'REBUILD', 'UPGRADE']
+>>> [t.rule_id for t in cfg.treatments]
+['EXIT', 'CONVERT', 'REBUILD', 'UPGRADE', 'UPGRADE_INTENSITY']
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import tomllib
 from collections.abc import Iterable
@@ -36,7 +37,7 @@ from pydantic import (
 )
 
 from landeval.errors import ConfigError
-from landeval.vocabulary import SHAOXING_COUNTIES, SHAOXING_LEGACY_COUNTIES
+from landeval.vocabulary import PATH_LABELS, SHAOXING_COUNTIES, SHAOXING_LEGACY_COUNTIES
 
 PROJECT_FILE = "landeval.toml"
 """Name of the project file inside a project folder."""
@@ -45,16 +46,35 @@ FLAG_CODES: tuple[str, ...] = (
     "FAR_LOW",
     "COVERAGE_LOW",
     "TAX_LOW",
+    "TAX_FLOOR",
     "CLASS_C",
     "CLASS_D",
     "CLASS_D_TWICE",
-    "IDLE",
+    "CLASS_D_3Y",
+    "STOPPED",
+    "IDLE_LAND",
+    "VACANT",
     "PHASE_OUT",
     "VETO",
     "PLAN_CONFLICT",
     "OLD_BUILDINGS",
 )
-"""The low-efficiency flag codes a treatment rule may name (DESIGN §5)."""
+"""The low-efficiency flag codes a treatment rule may name (DESIGN §5), in the order the
+flag columns and the joined codes list them."""
+
+FIRM_FLAG_CODES: tuple[str, ...] = (
+    "VETO",
+    "PHASE_OUT",
+    "CLASS_D_3Y",
+    "CLASS_D_TWICE",
+    "CLASS_D",
+    "CLASS_C",
+)
+"""Flags of a firm, most severe first: a parcel flag only where the flagged firms use at
+least ``flags.firm_flag_min_share`` of the parcel, else a firm action (DESIGN §6)."""
+
+CLASS_CODES: tuple[str, ...] = ("A", "B", "C", "D", "T")
+"""Firm and parcel classes a rule's ``not_classes`` may name."""
 
 INDICATORS: tuple[str, ...] = (
     "tax_per_mu",
@@ -201,12 +221,16 @@ class ClassSettings(_Strict):
     below: ClassBounds
 
 
+BenchmarkMode = Literal["aggregate", "mean", "median", "fixed"]
+
+
 class ScoringSettings(_Strict):
     """``[scoring]``: groups, benchmarks, weights, cap and classes (DESIGN §5)."""
 
     group_by: list[str] = Field(min_length=1)
-    benchmark: Literal["group_mean", "fixed"]
+    benchmark: BenchmarkMode
     cap: float = Field(gt=0)
+    min_known_weight: float = Field(ge=0, le=1)
     below_scale_min_mu: float = Field(ge=0)
     new_firm_years: int = Field(ge=0)
     not_evaluated_industries: list[str]
@@ -214,6 +238,13 @@ class ScoringSettings(_Strict):
     weights: dict[str, float]
     below_scale_weights: dict[str, float]
     classes: ClassSettings
+
+    @field_validator("benchmark", mode="before")
+    @classmethod
+    def _old_benchmark_name(cls, mode: object) -> object:
+        # "group_mean" was the name of the "mean" option before "aggregate" became the
+        # default: a project file that still says so keeps its meaning.
+        return "mean" if mode == "group_mean" else mode
 
     @field_validator("weights", "below_scale_weights")
     @classmethod
@@ -245,19 +276,47 @@ class TrendSettings(_Strict):
 
 
 class FlagSettings(_Strict):
-    """``[flags]``: thresholds and tables of the low-efficiency flags (DESIGN §5)."""
+    """``[flags]``: thresholds and tables of the low-efficiency flags (DESIGN §5, §6)."""
 
     far_min_default: float = Field(ge=0)
     far_min: dict[str, float]
     coverage_min: float = Field(ge=0, le=1)
+    coverage_decides: bool
     tax_low_ratio: float = Field(ge=0)
+    tax_low_years: int = Field(ge=1)
     tax_low_skips_class_t: bool
+    tax_floor: dict[Literal["above", "below"], float]
     intensity_exempt_industries: list[str]
-    idle_years: int = Field(ge=1)
-    idle_vacant_share: float = Field(ge=0, le=1)
+    stopped_years: int = Field(ge=1)
+    closed_statuses: list[str]
+    vacant_min_share: float = Field(ge=0, le=1)
+    idle_land_fee_years: float = Field(ge=0)
+    idle_land_recover_years: float = Field(ge=0)
+    idle_land_max_developed: float = Field(ge=0, le=1)
+    reference_date: str
     old_building_years: int = Field(ge=0)
     phase_out_industries: list[str]
     industrial_use_prefixes: list[str] = Field(min_length=1)
+    firm_flag_min_share: float = Field(ge=0, le=1)
+    micro_park_kinds: list[str]
+    micro_park_min_occupants: int = Field(ge=1)
+
+    @field_validator("reference_date")
+    @classmethod
+    def _a_date(cls, text: str) -> str:
+        if text:
+            try:
+                dt.date.fromisoformat(text)
+            except ValueError:
+                msg = f"reference_date must be empty or a date like 2024-12-31, got {text!r}"
+                raise ValueError(msg) from None
+        return text
+
+    def reference(self, year: int) -> dt.date:
+        """The date idle land is measured at: ``reference_date``, else 31 December of ``year``."""
+        if self.reference_date:
+            return dt.date.fromisoformat(self.reference_date)
+        return dt.date(year, 12, 31)
 
 
 class ZoningSettings(_Strict):
@@ -270,20 +329,32 @@ class ZoningSettings(_Strict):
 
 
 class BalanceSettings(_Strict):
-    """``[balance]``: scope and tolerance of the 改一补一 balance."""
+    """``[balance]``: scope and tolerance of the 改一补一 balance, and what the line holds."""
 
     scope: Literal["county", "city"]
     tolerance_mu: float = Field(ge=0)
+    line_includes_supplements: bool
 
 
 class TreatmentRule(_Strict):
-    """One of the ordered treatment rules; see ``[[treatments]]`` in the defaults."""
+    """One of the ordered treatment rules; see ``[[treatments]]`` in the defaults.
+
+    ``code`` is the treatment; ``rule`` names the rule (default: the code), so that one
+    treatment may have several rules (UPGRADE by class or tax, UPGRADE by intensity).
+    """
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    rule: str = Field(default="", pattern=r"^([A-Z][A-Z0-9_]*)?$")
     label_zh: str
     label_en: str = ""
     all_of: list[str | list[str]] = []
     any_of: list[str] = []
+    not_classes: list[str] = []
+
+    @property
+    def rule_id(self) -> str:
+        """The rule's name: ``rule`` where given, else the treatment code."""
+        return self.rule or self.code
 
     def flags(self) -> set[str]:
         """Every flag code the rule names."""
@@ -292,13 +363,33 @@ class TreatmentRule(_Strict):
             named.update([item] if isinstance(item, str) else item)
         return named
 
-    def matches(self, flags: set[str]) -> bool:
-        """Return True when a parcel with ``flags`` satisfies the rule."""
+    def matches(self, flags: set[str], parcel_class: str | None = None) -> bool:
+        """Return True when a parcel with ``flags`` and class ``parcel_class`` satisfies it."""
+        if parcel_class is not None and parcel_class in self.not_classes:
+            return False
         for item in self.all_of:
             group = [item] if isinstance(item, str) else item
             if not flags.intersection(group):
                 return False
         return not self.any_of or bool(flags.intersection(self.any_of))
+
+
+class PathRule(_Strict):
+    """One row of ``[[paths]]``: the suggested path (处置路径) of a treatment and flag.
+
+    The first row whose ``treatment`` is the parcel's, whose ``flags`` (when given) meet
+    the flags that decided it, and whose ``min_idle_years`` (when given) the idle land
+    reaches, gives the path; its words come from :data:`landeval.vocabulary.PATH_LABELS`
+    unless ``label_zh``/``label_en`` say otherwise.
+    """
+
+    treatment: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    flags: list[str] = []
+    rule: str = ""
+    min_idle_years: float | None = None
+    path: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    label_zh: str = ""
+    label_en: str = ""
 
 
 class MapSettings(_Strict):
@@ -330,6 +421,7 @@ class Config(_Strict):
     balance: BalanceSettings
     plausibility: PlausibilitySettings
     treatments: list[TreatmentRule] = Field(min_length=1)
+    paths: list[PathRule]
     maps: MapSettings
     project_dir: Path | None = None
 
@@ -354,11 +446,39 @@ class Config(_Strict):
                     f"allowed: {list(FLAG_CODES)}"
                 )
                 raise ValueError(msg)
-        codes = [r.code for r in rules]
-        if len(set(codes)) != len(codes) or "KEEP" in codes:
-            msg = f"treatment codes must be unique and not KEEP, got {codes}"
+            odd = sorted(set(rule.not_classes) - set(CLASS_CODES))
+            if odd:
+                msg = f"rule {rule.rule_id} names unknown class(es) {odd}; allowed: {CLASS_CODES}"
+                raise ValueError(msg)
+        ids = [r.rule_id for r in rules]
+        if len(set(ids)) != len(ids) or "KEEP" in [r.code for r in rules]:
+            msg = (
+                "treatment rules must have unique names (rule, else code) and no code KEEP, "
+                f"got {ids}"
+            )
             raise ValueError(msg)
+        labels: dict[str, str] = {}
+        for rule in rules:
+            if labels.setdefault(rule.code, rule.label_zh) != rule.label_zh:
+                msg = f"the rules of treatment {rule.code} give it two names"
+                raise ValueError(msg)
         return rules
+
+    @field_validator("paths")
+    @classmethod
+    def _known_path_flags(cls, paths: list[PathRule]) -> list[PathRule]:
+        for i, row in enumerate(paths):
+            unknown = sorted(set(row.flags) - set(FLAG_CODES))
+            if unknown:
+                msg = f"paths[{i}] names unknown flag(s) {unknown}; allowed: {list(FLAG_CODES)}"
+                raise ValueError(msg)
+            if row.path not in PATH_LABELS and not row.label_zh:
+                msg = (
+                    f"paths[{i}]: path {row.path!r} is not one of {sorted(PATH_LABELS)}; "
+                    "a path of your own needs label_zh"
+                )
+                raise ValueError(msg)
+        return paths
 
     def input_path(self, layer: str) -> Path | None:
         """Absolute path of an input layer (without any ``#layer`` part), or None."""

@@ -137,7 +137,8 @@ def evaluate(
     -------
     Evaluation
         ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores,
-        suspect_values, trends, parcel_eval, platform_summary, balance_ledger and
+        suspect_values, trends, parcel_eval, firm_actions, capacity_parcels,
+        platform_summary, balance_ledger and
         balance_items.
     """
     year = year or evaluation_year(config, inputs)
@@ -172,10 +173,13 @@ def evaluate(
             allocation=scoring.allocation,
             config=config,
             year=year,
+            suspect_values=scoring.suspect_values,
         )
     zoning_tables = {
         "trends": zoning.trends,
         "parcel_eval": zoning.parcel_eval,
+        "firm_actions": zoning.firm_actions,
+        "capacity_parcels": zoning.capacity_parcels,
         "platform_summary": zoning.platform_summary,
         "balance_ledger": zoning.balance_ledger,
         "balance_items": zoning.balance_items,

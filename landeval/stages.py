@@ -40,12 +40,17 @@ class ZoningResult:
     parcel_eval : GeoDataFrame
         One row per parcel: ``RESULT_COLUMNS["parcel_eval"]`` +
         :data:`landeval.treatments.PARCEL_EVAL_EXTRA_COLUMNS`.
+    firm_actions : DataFrame
+        ``RESULT_COLUMNS["firm_actions"]``: firms to vacate (腾退) or rectify (整改) on
+        parcels their own flags do not decide.
+    capacity_parcels : DataFrame
+        ``RESULT_COLUMNS["capacity_parcels"]``: kept A/B parcels with room to add floors.
     platform_summary : DataFrame
         ``RESULT_COLUMNS["platform_summary"]``: platform rows then tier rows.
     balance_ledger : DataFrame
         ``RESULT_COLUMNS["balance_ledger"]`` (+ scope, decisive): counties then the city.
     balance_items : GeoDataFrame
-        ``RESULT_COLUMNS["balance_items"]`` (+ approved_on, inside_line_mu, outside_line_mu).
+        ``RESULT_COLUMNS["balance_items"]`` (+ planned_use, counted_mu, why_not_counted).
     trends : DataFrame
         ``RESULT_COLUMNS["trends"]`` at every level: city, county, platform, tier.
     findings : DataFrame
@@ -53,6 +58,8 @@ class ZoningResult:
     """
 
     parcel_eval: gpd.GeoDataFrame
+    firm_actions: pd.DataFrame
+    capacity_parcels: pd.DataFrame
     platform_summary: pd.DataFrame
     balance_ledger: pd.DataFrame
     balance_items: gpd.GeoDataFrame
@@ -131,6 +138,7 @@ def zone_and_treat(
     allocation: pd.DataFrame | None,
     config: Config,
     year: int,
+    suspect_values: pd.DataFrame | None = None,
 ) -> ZoningResult:
     """Place the parcels, decide their treatments, keep the 改一补一 balance (DESIGN §6).
 
@@ -157,6 +165,9 @@ def zone_and_treat(
         Effective configuration.
     year : int
         Evaluation year.
+    suspect_values : DataFrame, optional
+        Firm-years with values beyond a warning bound (the scoring stage's
+        ``suspect_values``); a decision resting on one is marked 需核实.
 
     Returns
     -------
@@ -188,7 +199,7 @@ def zone_and_treat(
                 regions=regions,
                 target_growth=config.trends.target_growth,
             )
-        parcel_eval, treat_findings = treat_parcels(
+        treated = treat_parcels(
             parcels,
             placement=placement,
             parcel_scores=parcel_scores,
@@ -199,7 +210,9 @@ def zone_and_treat(
             allocation=allocation,
             config=config,
             year=year,
+            suspect_values=suspect_values,
         )
+        parcel_eval = treated.parcel_eval
         items, item_findings = balance_items(
             parcel_eval=parcel_eval,
             land_changes=land_changes,
@@ -215,11 +228,13 @@ def zone_and_treat(
     summary = platform_summary(parcel_eval, platforms, trends, year=year)
     return ZoningResult(
         parcel_eval=parcel_eval,
+        firm_actions=treated.firm_actions,
+        capacity_parcels=treated.capacity_parcels,
         platform_summary=summary,
         balance_ledger=ledger,
         balance_items=items,
         trends=trends,
-        findings=concat_findings(treat_findings, item_findings),
+        findings=concat_findings(treated.findings, item_findings),
     )
 
 

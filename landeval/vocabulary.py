@@ -48,21 +48,30 @@ CITY = "city"
 # --- code labels ---------------------------------------------------------------------------
 
 CLASS_LABELS: LabelTable = {
-    "A": {"zh": "A类 优先支持类", "en": "A priority support"},
+    "A": {"zh": "A类 优先发展类", "en": "A develop first"},
     "B": {"zh": "B类 提升发展类", "en": "B develop and improve"},
-    "C": {"zh": "C类 整治提升类", "en": "C rectify and upgrade"},
-    "D": {"zh": "D类 倒逼淘汰类", "en": "D forced phase-out"},
+    "C": {"zh": "C类 调控帮扶类", "en": "C regulate and assist"},
+    "D": {"zh": "D类 倒逼整治类", "en": "D pressed to rectify"},
     "T": {"zh": "不参评", "en": "not evaluated"},
 }
+"""Firm classes (DESIGN §5). The names do not collide with a treatment's (整治提升 is a
+treatment, not a class)."""
+
+INCOMPLETE_DATA_ZH = "数据不全"
+"""The class reason of a firm-year whose known indicators carry under half its weight."""
 
 FLAG_LABELS: LabelTable = {
     "FAR_LOW": {"zh": "容积率低于行业标准", "en": "floor-area ratio below industry minimum"},
     "COVERAGE_LOW": {"zh": "建筑系数低于标准", "en": "building coverage below minimum"},
     "TAX_LOW": {"zh": "亩均税收偏低", "en": "tax per mu well below the county benchmark"},
+    "TAX_FLOOR": {"zh": "亩均税收低于底线", "en": "tax per mu below the floor"},
     "CLASS_C": {"zh": "C类企业用地", "en": "class C occupant"},
     "CLASS_D": {"zh": "D类企业用地", "en": "class D occupant"},
     "CLASS_D_TWICE": {"zh": "连续两年D类", "en": "class D two years running"},
-    "IDLE": {"zh": "闲置或低效空置", "en": "idle or vacant"},
+    "CLASS_D_3Y": {"zh": "连续三年D类", "en": "class D three years running"},
+    "STOPPED": {"zh": "停产", "en": "production stopped"},
+    "IDLE_LAND": {"zh": "闲置土地", "en": "idle land (not developed as contracted)"},
+    "VACANT": {"zh": "空置率高", "en": "mostly vacant"},
     "PHASE_OUT": {"zh": "淘汰类产业", "en": "phase-out industry"},
     "VETO": {"zh": "负面清单", "en": "on the negative list"},
     "PLAN_CONFLICT": {"zh": "规划用途非工业", "en": "planned use not industrial"},
@@ -83,6 +92,52 @@ TIER_LABELS: LabelTable = {
     "6": {"zh": "骨干平台", "en": "backbone platform"},
     "N": {"zh": "小微/特色平台", "en": "small platform"},
 }
+
+FIRM_ACTION_LABELS: LabelTable = {
+    "VACATE": {"zh": "腾退", "en": "vacate"},
+    "RECTIFY": {"zh": "整改", "en": "rectify"},
+}
+"""What a firm on a parcel must do when its own flags do not decide the parcel (企业处置,
+DESIGN §6): 腾退 for VETO, PHASE_OUT, CLASS_D_3Y; 整改 for the D and C classes."""
+
+PATH_LABELS: LabelTable = {
+    "IDLE_FEE": {"zh": "征收闲置费", "en": "charge the idle-land fee"},
+    "IDLE_RECOVER": {"zh": "无偿收回", "en": "take back without compensation"},
+    "STOPPED_DISPOSAL": {
+        "zh": "协议收回、收储、兼并重组、司法处置或改建小微园",
+        "en": "buy back, land bank, merger, court sale or conversion to a small-firm park",
+    },
+    "CLOSE_VACATE": {"zh": "关停腾退", "en": "close and vacate"},
+    "REDEVELOP": {
+        "zh": "二次开发（权利人自主）或收储后再出让",
+        "en": "redevelopment by the owner, or land-banking and resale",
+    },
+    "RECTIFY_DEADLINE": {"zh": "限期整改", "en": "rectify within a deadline"},
+    "ZERO_LAND_RENOVATION": {
+        "zh": "零增地技改（加层、扩建）",
+        "en": "renovation without new land (add floors, extend)",
+    },
+    "SELF_RENOVATION": {"zh": "企业自主改造", "en": "renovation by the firm"},
+    "USE_CHANGE": {
+        "zh": "用途调整（按改一补一办理）",
+        "en": "change of use (with its compensation item)",
+    },
+}
+"""Suggested paths (处置路径, DESIGN §6) by code; ``[[paths]]`` in the configuration picks one
+per treatment and deciding flag."""
+
+CLOSED_STATUS_LABELS: LabelTable = {
+    "停业": {"zh": "停业", "en": "suspended"},
+    "注销": {"zh": "注销", "en": "deregistered"},
+    "吊销": {"zh": "吊销", "en": "licence revoked"},
+}
+"""Firm statuses a parcel shows in place of its class when its main occupant has closed."""
+
+ITEM_STATUS_LABELS: LabelTable = {
+    "approved": {"zh": "已批准", "en": "approved"},
+    "proposed": {"zh": "拟议", "en": "proposed"},
+}
+"""Status of a 改一补一 item: approved (it has an approval date) or proposed (拟改/拟补)."""
 
 SCALE_LABELS: LabelTable = {
     "above": {"zh": "规上", "en": "above scale"},
@@ -107,6 +162,10 @@ INDUSTRY_LABELS: LabelTable = {
     "C15": {"zh": "酒、饮料和精制茶制造业", "en": "Liquor, beverages and refined tea"},
     "C17": {"zh": "纺织业", "en": "Textiles"},
     "C18": {"zh": "纺织服装、服饰业", "en": "Textile garments and apparel"},
+    "C20": {"zh": "木材加工和木、竹、藤、棕、草制品业", "en": "Wood processing"},
+    "C21": {"zh": "家具制造业", "en": "Furniture"},
+    "C22": {"zh": "造纸和纸制品业", "en": "Paper and paper products"},
+    "C23": {"zh": "印刷和记录媒介复制业", "en": "Printing and recording media"},
     "C25": {"zh": "石油加工业", "en": "Petroleum processing"},
     "C26": {"zh": "化学原料和化学制品制造业", "en": "Chemical materials and products"},
     "C27": {"zh": "医药制造业", "en": "Pharmaceuticals"},
@@ -118,6 +177,11 @@ INDUSTRY_LABELS: LabelTable = {
     "C33": {"zh": "金属制品业", "en": "Metal products"},
     "C34": {"zh": "通用设备制造业", "en": "General-purpose machinery"},
     "C35": {"zh": "专用设备制造业", "en": "Special-purpose machinery"},
+    "C36": {"zh": "汽车制造业", "en": "Motor vehicles"},
+    "C37": {
+        "zh": "铁路、船舶、航空航天和其他运输设备制造业",
+        "en": "Railway, ship, aerospace and other transport equipment",
+    },
     "C38": {"zh": "电气机械和器材制造业", "en": "Electrical machinery and equipment"},
     "C39": {"zh": "计算机、通信和其他电子设备制造业", "en": "Computers and electronics"},
     "D44": {"zh": "电力、热力生产和供应业", "en": "Electricity and heat supply"},
@@ -138,6 +202,10 @@ CODE_LABELS: dict[str, LabelTable] = {
     "severity": SEVERITY_LABELS,
     "change_kind": CHANGE_KIND_LABELS,
     "industry": INDUSTRY_LABELS,
+    "firm_action": FIRM_ACTION_LABELS,
+    "path": PATH_LABELS,
+    "closed_status": CLOSED_STATUS_LABELS,
+    "item_status": ITEM_STATUS_LABELS,
 }
 """The label table of each kind of code (the ``labels`` of a :class:`ColumnLabel`)."""
 
@@ -316,6 +384,37 @@ COLUMNS: dict[str, ColumnLabel] = {
     "energy_tce": _c("综合能耗", "Energy use", "intensity", "tce"),
     "emissions_eq": _c("排放当量", "Emissions", "intensity", "eq"),
     "employees": _c("年平均职工人数", "Employees", "count"),
+    # parcels: registry fields carried, data completeness, paths, firm actions (DESIGN §5–6)
+    "location": _c("坐落", "Location"),
+    "township": _c("乡镇（街道）", "Township"),
+    "title_no": _c("不动产权证号", "Title number", "code"),
+    "owner_names": _c("权利人", "Holders (own)"),
+    "user_names": _c("使用人", "Users (lease)"),
+    "status": _c("企业状态", "Firm status", "code"),
+    "known_share": _c("数据完整面积比例", "Share with known figures", "share"),
+    "needs_check": _c("需核实", "Needs checking", "bool"),
+    "check_reason_zh": _c("核实原因", "Why to check"),
+    "path_code": _c("处置路径代码", "Path code", "code"),
+    "path_name": _c("处置路径", "Suggested path", "code", labels="path"),
+    "path_zh": _c("处置路径", "Suggested path (Chinese)", same_as="path_name"),
+    "capacity_potential": _c("增容潜力", "Room to add floors", "bool"),
+    "firm_actions_zh": _c("企业处置情况", "Firm actions on the parcel"),
+    "contract_start_date": _c("约定动工日期", "Contracted start", "date"),
+    "actual_start_date": _c("实际动工日期", "Actual start", "date"),
+    "contract_completion_date": _c("约定竣工日期", "Contracted completion", "date"),
+    "developed_share": _c("开发比例", "Developed share", "share"),
+    "contract_tax_per_mu": _c("约定亩均税收", "Contracted tax per mu", "per_mu", "wan_yuan_per_mu"),
+    "contract_investment_per_mu": _c(
+        "约定亩均投资强度", "Contracted investment per mu", "per_mu", "wan_yuan_per_mu"
+    ),
+    "gov_delay": _c("政府原因延期", "Delay caused by government", "text"),
+    "idle_years": _c("闲置年限", "Years idle", "ratio"),
+    # firm actions (企业处置)
+    "action": _c("企业处置代码", "Firm action code", "code"),
+    "action_name": _c("企业处置", "Firm action", "code", labels="firm_action"),
+    "action_zh": _c("企业处置", "Firm action (Chinese)", same_as="action_name"),
+    "parcel_share": _c("占宗地面积比例", "Share of the parcel", "share"),
+    "flag": _c("决定标识", "Deciding flag", "code", labels="flags"),
     # platforms, control line, land changes
     "name": _c("名称", "Name"),
     "kind": _c("类型", "Kind"),
@@ -341,6 +440,13 @@ COLUMNS: dict[str, ColumnLabel] = {
     "balance_mu": _c("差额", "Balance", "area", "mu"),
     "balanced": _c("是否平衡", "Balanced", "bool"),
     "decisive": _c("考核口径", "Decisive", "bool"),
+    "proposed_mu": _c("拟改面积", "Proposed conversion", "area", "mu"),
+    "proposed_supplement_mu": _c("拟补面积", "Proposed supplement", "area", "mu"),
+    "balance_if_approved_mu": _c("全部批准后差额", "Balance if approved", "area", "mu"),
+    "item_status": _c("审批状态", "Approval status", "code", labels="item_status"),
+    "approval_no": _c("批准文号", "Approval number", "code"),
+    "why_zh": _c("计入说明", "Why it counts or not"),
+    "offsets": _c("对应改补项目", "Offsets"),
     # firms
     "uscc": _c("统一社会信用代码", "USCC", "code"),
     "firm_name": _c("企业名称", "Firm"),
@@ -367,6 +473,8 @@ COLUMNS: dict[str, ColumnLabel] = {
     "class_label": _c("类别说明", "Class meaning"),
     "class_reason": _c("评价说明", "Class note"),
     "veto_reason": _c("负面清单原因", "Negative-list reason"),
+    "known_weight_share": _c("已知指标权重占比", "Known indicator weight", "share"),
+    "benchmark": _c("基准值", "Benchmark", "ratio"),
     "share": _c("占比", "Share", "share"),
     # data-quality findings
     "severity": _c("严重程度", "Severity", "code", labels="severity"),

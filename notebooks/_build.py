@@ -257,8 +257,8 @@ YOUR_DATA = [
     ### 1.1 宗地图：GBK 编码的 Shapefile，中文字段名，无 .cpg
 
     DBF 字段名最长 10 个字节，GBK 中一个汉字占 2 个字节，所以“行政区划代码”会被截成
-    “行政区划代”。竣工年份这里叫“竣工时间”——landeval 不认识这个名字，后面要在
-    项目文件里对照。
+    “行政区划代”，“约定动工日期”截成“约定动工日”——landeval 认得出截断的字段名。
+    竣工年份这里叫“竣工时间”——landeval 不认识这个名字，后面要在项目文件里对照。
     """),
     _code("""
     demo_parcels = gpd.read_file(DEMO / "parcels.gpkg", layer="parcels")
@@ -271,6 +271,16 @@ YOUR_DATA = [
             "registered_area_m2": "登记面积",
             "floor_area_m2": "建筑面积",
             "built_year": "竣工时间",
+            "location": "坐落",
+            "township": "乡镇街道",
+            "title_no": "不动产权证号",
+            "contract_start_date": "约定动工日期",
+            "actual_start_date": "实际动工日期",
+            "contract_completion_date": "约定竣工日期",
+            "developed_share": "开发比例",
+            "contract_tax_per_mu": "约定亩均税收",
+            "contract_investment_per_mu": "亩均投资强度",
+            "gov_delay": "政府原因延期",
         }
     )
     shp = PROJECT / "宗地.shp"
@@ -308,7 +318,7 @@ YOUR_DATA = [
     changes = changes.assign(kind=changes["kind"].map({"convert": "改", "supplement": "补"}))
     changes = changes.rename(
         columns={"change_id": "调整编号", "kind": "调整类型", "county_code": "行政区划代码",
-                 "planned_use": "规划用途", "approved_on": "批准日期"}
+                 "planned_use": "规划用途", "approved_on": "批准日期", "approval_no": "批准文号"}
     )
     platforms.to_file(gpkg, layer="平台")
     control_line.to_file(gpkg, layer="工业用地控制线")
@@ -529,10 +539,13 @@ METHOD = [
     # 03 方法详解 The method, worked by hand
 
     第一部分：取一个评价组（新昌县 330624 的规上企业，评价年度 2024），用 pandas
-    一步一步手算亩均评价——用地、指标、组内均值基准、封顶的分项得分、总分、排名、
-    p 值、类别——并与 landeval 的 `firm_scores` 逐项核对。
+    一步一步手算亩均评价——用地、指标（零与缺失）、数据完整性、组内汇总基准、封顶的
+    分项得分、总分、排名、p 值、类别——并与 landeval 的 `firm_scores` 逐项核对。
 
     第二部分：修改权重、类别比例和一条处置规则，看哪些宗地的处置方式变了、为什么。
+
+    第三部分：敏感性——容积率标准、亩均税收偏低阈值和类别比例变化时，列入“四个一批”的
+    用地比例如何变化。
     """),
     _md("## 0. Load and evaluate 读取并评价（不写文件）"),
     _code("""
@@ -587,7 +600,9 @@ METHOD = [
     ## 2. Indicators 指标
 
     税务表（元）在读取时已换算为万元；统计表本来就是万元。税务表与统计表按信用代码
-    外连接：只在一张表中出现的企业也参加评价，缺的指标按组内平均分项得分计。
+    外连接：只在一张表中出现的企业也参加评价。零与缺失分开：分子缺失则指标缺失；
+    分子为 0 则指标为 0（报 0 的企业得 0 分，不取组均值）；分子为正而分母缺失或为 0
+    则指标缺失。
     """),
     _code("""
     tax = inputs.firm_tax[inputs.firm_tax["year"] == YEAR]
@@ -606,8 +621,9 @@ METHOD = [
 
 
     def ratio(num, den):
-        \"\"\"num / den, missing where the denominator is zero or missing.\"\"\"
-        return (group[num] / group[den]).where(group[den] > 0)
+        \"\"\"num / den; 0 for a known numerator ≤ 0 over no denominator; else missing.\"\"\"
+        n, d = group[num], group[den]
+        return (n / d).where(d > 0, np.where(n <= 0, 0.0, np.nan))
 
 
     group["tax_per_mu"] = ratio("tax", "land_mu")  # 亩均税收 万元/亩
@@ -621,31 +637,46 @@ METHOD = [
     _md("""
     ## 3. Who is evaluated 谁参评
 
-    当年或上一年投产的新企业、公用事业（D44–D46）、当年无用地的企业不参评（T 类）。
+    当年或上一年投产的新企业、公用事业（D44–D46）、当年无用地的企业不参评（T 类）；
+    已知指标的权重合计不足一半的企业也不参评（T 类，理由“数据不全”），不按估算值评分。
     """),
     _code("""
     s = config.scoring
+    weights = s.weights  # tax_per_mu 30, va_per_mu 20, va_per_energy 20, …
     utility = group["industry_code"].str.startswith(tuple(s.not_evaluated_industries))
     new = group["start_year"] >= YEAR - s.new_firm_years
     no_land = ~(group["land_mu"] > 0)
-    group["evaluated"] = ~(utility.fillna(False) | new.fillna(False) | no_land)
+    known = sum(w * group[ind].notna() for ind, w in weights.items()) / sum(weights.values())
+    incomplete = known < s.min_known_weight
+    group["evaluated"] = ~(utility.fillna(False) | new.fillna(False) | no_land | incomplete)
     group["evaluated"].value_counts().rename({True: "参评", False: "不参评"})
     """),
     _md("""
     ## 4. Benchmarks and capped sub-scores 基准与封顶的分项得分
 
-    基准 = 组内参评企业该指标的平均值。分项得分 = 权重 × min(指标 / 基准, 2)，负值计 0；
-    企业缺某项指标时，取组内有该指标企业的平均分项得分。
+    基准（默认“aggregate”）= 组内参评企业的分子之和 ÷ 分母之和（只计分子已知、分母为正
+    的企业），即“全县规上企业亩均税收”的算法；个别分母极小的企业不会把基准拉高。
+    分项得分 = 权重 × min(指标 / 基准, 2)，负值计 0；企业缺某项指标时，取组内有该指标
+    企业的平均分项得分。
     """),
     _code("""
-    weights = s.weights  # tax_per_mu 30, va_per_mu 20, va_per_energy 20, …
+    from landeval.mu_scoring.indicators import INDICATOR_FORMULAS
+
     ev = group[group["evaluated"]].copy()
-    bench = ev[list(weights)].mean()
+
+
+    def aggregate(ind):
+        num, den = INDICATOR_FORMULAS[ind]
+        use = ev[num].notna() & (ev[den] > 0)
+        return ev.loc[use, num].sum() / ev.loc[use, den].sum()
+
+
+    bench = pd.Series({ind: aggregate(ind) for ind in weights})
     for ind, w in weights.items():
         raw = w * (ev[ind] / bench[ind]).clip(lower=0.0, upper=s.cap)
         ev["sub_" + ind] = raw.fillna(raw.mean())  # 缺项：组内平均分项得分
     ev["score"] = ev[["sub_" + ind for ind in weights]].sum(axis=1)
-    bench.rename("组内均值基准").to_frame().round(4)
+    pd.DataFrame({"组内汇总基准 aggregate": bench, "组内均值 mean": ev[list(weights)].mean()}).round(4)
     """),
     _md("""
     ## 5. Rank, p and class 排名、p 值与类别
@@ -800,6 +831,77 @@ MapPage(Path("method_maps") / "treatment_map.html")
           f"面积 {changed['area_mu'].sum():.1f} 亩")
     for (b, a), n in changed.groupby(["treatment_before", "treatment_after"]).size().items():
         print(f"  {b} → {a}: {n} 宗")
+    """),
+    _md("""
+    ## 10. Sensitivity 敏感性：列入“四个一批”的用地比例
+
+    列入比例 = 处置方式不是“保留”的工业用地面积 ÷ 全部工业用地面积。逐项改变一个参数、
+    其余保持默认：
+
+    - 容积率标准（`[flags.far_min]` 与 `far_min_default`）× 0.8、× 1、× 1.2；
+    - 亩均税收偏低阈值（`tax_low_ratio`，县平均的 30%、50%、70%）；
+    - 类别比例（`[scoring.classes]`：放宽——C、D 类更少；默认；收紧——C、D 类更多）。
+
+    容积率与税收阈值只影响宗地的标志和处置，企业评价只算一次；类别比例要重新评价企业。
+    """),
+    _code("""
+    from landeval.stages import raster_metrics, score, zone_and_treat
+
+    parcel_raster, _ = raster_metrics(inputs, config)
+    industrial = inputs.parcels["land_use"].str.startswith("1001").to_numpy()
+
+
+    def shares(cfg, scoring=None):
+        scoring = scoring or score(inputs, cfg, trends=False)
+        zoning = zone_and_treat(
+            parcels=inputs.parcels, platforms=inputs.platforms,
+            control_line=inputs.control_line, land_changes=inputs.land_changes,
+            parcel_scores=scoring.parcel_scores, firm_scores=scoring.firm_scores,
+            parcel_raster=parcel_raster, firms=inputs.firms, veto=inputs.veto,
+            allocation=scoring.allocation, config=cfg, year=YEAR,
+        )
+        pe = zoning.parcel_eval[industrial]
+        area = pe["area_mu"].sum()
+        row = {"列入四个一批 %": 100 * pe.loc[pe["treatment"] != "KEEP", "area_mu"].sum() / area}
+        for code, name in (("REBUILD", "拆除重建"), ("UPGRADE", "整治提升"),
+                           ("CONVERT", "功能转型"), ("EXIT", "关停退出")):
+            row[name + " %"] = 100 * pe.loc[pe["treatment"] == code, "area_mu"].sum() / area
+        row["增容潜力 %"] = 100 * pe.loc[pe["capacity_potential"], "area_mu"].sum() / area
+        return row
+
+
+    default_scoring = score(inputs, config, trends=False)
+    fl = config.flags
+    rows = {}
+    for factor in (0.8, 1.0, 1.2):
+        cfg = load_config(demo_project_dir(), flags={
+            "far_min": {k: v * factor for k, v in fl.far_min.items()},
+            "far_min_default": fl.far_min_default * factor,
+        })
+        rows[("容积率标准", f"× {factor:g}")] = shares(cfg, default_scoring)
+    for ratio in (0.3, 0.5, 0.7):
+        cfg = load_config(demo_project_dir(), flags={"tax_low_ratio": ratio})
+        rows[("亩均税收偏低阈值", f"县平均的 {ratio:.0%}")] = shares(cfg, default_scoring)
+    bounds = {
+        "放宽 (C、D 更少)": {"above": {"A": 0.2, "B": 0.85, "C": 0.97, "D": 1.0},
+                          "below": {"A": 0.05, "B": 0.8, "C": 0.97, "D": 1.0}},
+        "默认": None,
+        "收紧 (C、D 更多)": {"above": {"A": 0.2, "B": 0.7, "C": 0.9, "D": 1.0},
+                          "below": {"A": 0.05, "B": 0.65, "C": 0.9, "D": 1.0}},
+    }
+    for name, classes in bounds.items():
+        if classes is None:
+            rows[("类别比例", name)] = shares(config, default_scoring)
+        else:
+            cfg = load_config(demo_project_dir(), scoring={"classes": classes})
+            rows[("类别比例", name)] = shares(cfg)
+    sensitivity = pd.DataFrame(rows).T.rename_axis(["参数", "取值"])
+    sensitivity.round(1)
+    """),
+    _md("""
+    列入比例对类别比例最敏感（C、D 类企业的用地进入整治提升、拆除重建或退出），对亩均
+    税收阈值次之；容积率标准主要改变“拆除重建”与“增容潜力”之间的划分：A、B 类企业的
+    低容积率宗地保留，列入增容潜力清单，不进入四个一批。
     """),
 ]
 

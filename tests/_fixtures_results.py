@@ -65,7 +65,7 @@ _PARCELS = [
         "绍兴纺织印染有限公司",
         ["CLASS_D", "TAX_LOW"],
     ),
-    ("330603001001GB00004", "330603", 8.0, "EXIT", "N", "马鞍小微园", None, None, ["IDLE"]),
+    ("330603001001GB00004", "330603", 8.0, "EXIT", "N", "马鞍小微园", None, None, ["STOPPED"]),
     (
         "-330602001001GB00005",
         "330602",
@@ -119,7 +119,7 @@ _PARCELS = [
         "上虞小微园",
         "D",
         "上虞橡胶制品厂",
-        ["CLASS_D_TWICE", "CLASS_D"],
+        ["CLASS_D_3Y", "CLASS_D_TWICE", "CLASS_D"],
     ),
     ("330602001001GB00010", "330602", 10.0, "UPGRADE", None, None, "C", "越城服装厂", ["TAX_LOW"]),
 ]
@@ -131,7 +131,8 @@ _FLAG_ZH = {
     "CLASS_C": "C类企业用地",
     "CLASS_D": "D类企业用地",
     "CLASS_D_TWICE": "连续两年D类",
-    "IDLE": "闲置或低效空置",
+    "CLASS_D_3Y": "连续三年D类",
+    "STOPPED": "停产",
     "PLAN_CONFLICT": "规划用途非工业",
     "OLD_BUILDINGS": "建成超过20年",
 }
@@ -143,6 +144,12 @@ _TREATMENT_ZH = {
     "KEEP": "保留",
 }
 _RULE = {"EXIT": "EXIT", "CONVERT": "CONVERT", "REBUILD": "REBUILD", "UPGRADE": "UPGRADE"}
+_PATH = {
+    "EXIT": ("CLOSE_VACATE", "关停腾退"),
+    "CONVERT": ("USE_CHANGE", "用途调整（按改一补一办理）"),
+    "REBUILD": ("REDEVELOP", "二次开发（权利人自主）或收储后再出让"),
+    "UPGRADE": ("SELF_RENOVATION", "企业自主改造"),
+}
 
 
 def _square(x0: float, y0: float, area_mu: float) -> shapely.Polygon:
@@ -193,6 +200,19 @@ def parcel_eval() -> gpd.GeoDataFrame:
                 "rule": _RULE.get(treat),
                 "reason_zh": "；".join(_FLAG_ZH[f] for f in flags) or None,
                 "must_stay_industrial": inside and treat in {"EXIT", "REBUILD"},
+                "township": None,
+                "location": None,
+                "title_no": None,
+                "owner_names": main,
+                "user_names": None if main is None else "绍兴配套加工厂",
+                "status": "停业" if main is None else None,
+                "known_share": 1.0,
+                "path_code": _PATH.get(treat, (None, None))[0],
+                "path_zh": _PATH.get(treat, (None, None))[1],
+                "firm_actions_zh": None,
+                "capacity_potential": False,
+                "needs_check": False,
+                "check_reason_zh": None,
             }
         )
     frame = pd.DataFrame(rows)
@@ -281,11 +301,12 @@ def trends() -> pd.DataFrame:
 
 
 def balance_ledger() -> pd.DataFrame:
+    # county, converted, compensated, proposed (拟改)
     rows = [
-        ("330602", 26.5, 20.0, 6.5, 30.0),
-        ("330603", 10.0, 0.0, 10.0, 4.0),
-        ("330604", 0.0, 0.0, 0.0, 0.0),
-        ("city", 36.5, 20.0, 16.5, 34.0),  # the zoning stage's city row
+        ("330602", 26.5, 30.0, 20.0),
+        ("330603", 10.0, 4.0, 0.0),
+        ("330604", 0.0, 0.0, 0.0),
+        ("city", 36.5, 34.0, 20.0),  # the zoning stage's city row
     ]
     frame = pd.DataFrame(
         [
@@ -293,13 +314,14 @@ def balance_ledger() -> pd.DataFrame:
                 "county_code": c,
                 "county_name": COUNTY_NAMES.get(c, "全市"),
                 "converted_mu": conv,
-                "converted_parcels_mu": par,
-                "converted_changes_mu": chg,
                 "compensated_mu": comp,
                 "balance_mu": comp - conv,
                 "balanced": comp - conv >= -0.01,
+                "proposed_mu": prop,
+                "proposed_supplement_mu": 0.0,
+                "balance_if_approved_mu": comp - conv - prop,
             }
-            for c, conv, par, chg, comp in rows
+            for c, conv, comp, prop in rows
         ]
     )
     frame["scope"] = "county"
@@ -309,41 +331,46 @@ def balance_ledger() -> pd.DataFrame:
 
 def balance_items() -> gpd.GeoDataFrame:
     items = [
-        ("-330602001001GB00005", "parcel", "330602", "convert", "0701", 20.0, 20.0, True, None),
-        ("C1", "land_changes", "330602", "convert", "0701", 6.5, 6.5, True, None),
-        ("C2", "land_changes", "330603", "convert", "0801", 10.0, 10.0, True, None),
-        ("S1", "land_changes", "330602", "supplement", "100101", 30.0, 30.0, True, None),
-        ("S2", "land_changes", "330603", "supplement", "100101", 4.0, 4.0, True, None),
-        (
-            "S3",
-            "land_changes",
-            "330603",
-            "supplement",
-            "100101",
-            5.0,
-            0.0,
-            False,
-            "位于现有控制线内",
-        ),
-    ]
+        ("-330602001001GB00005", "parcel", "330602", "convert", "0701", 20.0, 20.0, False,
+         "尚未批准（拟改），控制线内20亩计入拟改面积"),
+        ("C1", "land_change", "330602", "convert", "0701", 6.5, 6.5, True,
+         "2023年5月1日批准，控制线内6.5亩计入转出面积"),
+        ("C2", "land_change", "330603", "convert", "0801", 10.0, 10.0, True,
+         "2023年6月1日批准，控制线内10亩计入转出面积"),
+        ("S1", "land_change", "330602", "supplement", "100101", 30.0, 30.0, True,
+         "2023年1月1日批准，工业规划用途、控制线外30亩计入补充面积"),
+        ("S2", "land_change", "330603", "supplement", "100101", 4.0, 4.0, True,
+         "2023年2月1日批准，工业规划用途、控制线外4亩计入补充面积"),
+        ("S3", "land_change", "330603", "supplement", "100101", 5.0, 0.0, True,
+         "2023年3月1日批准，不计入：位于现有控制线内"),
+    ]  # fmt: skip
     rows, geoms = [], []
-    for k, (iid, src, county, kind, use, mu, counted_mu, counted, why) in enumerate(items):
+    for k, (iid, src, county, kind, use, mu, counted_mu, approved, why) in enumerate(items):
         geoms.append(_square(600_000 + k * 1_000, 3_320_000, mu))
         rows.append(
             {
                 "item_id": iid,
                 "source": src,
-                "county_code": county,
                 "kind": kind,
-                "planned_use": use,
+                "county_code": county,
+                "status": "approved" if approved else "proposed",
+                "approved_on": pd.Timestamp("2023-05-01") if approved else pd.NaT,
+                "approval_no": None,
+                "counted": approved and counted_mu > 0,
+                "why_zh": why,
                 "area_mu": mu,
+                "inside_line_mu": mu if kind == "convert" else 0.0,
+                "outside_line_mu": 0.0 if kind == "convert" else mu,
+                "main_name": "越城五金厂" if src == "parcel" else None,
+                "reason_zh": "规划用途0701非工业" if src == "parcel" else None,
+                "offsets": None,
+                "planned_use": use,
                 "counted_mu": counted_mu,
-                "counted": counted,
-                "why_not_counted": why,
+                "why_not_counted": None if counted_mu > 0 else "位于现有控制线内",
             }
         )
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=CRS)[
-        RESULT_COLUMNS["balance_items"]
+        [*RESULT_COLUMNS["balance_items"], "planned_use", "counted_mu", "why_not_counted"]
     ]
 
 

@@ -17,7 +17,14 @@ def test_defaults():
     cfg = default_config()
     assert cfg.scoring.weights["tax_per_mu"] == 30.0
     assert cfg.units.firm_tax == ""  # not declared: the headers' unit, else 万元
-    assert [t.code for t in cfg.treatments] == ["EXIT", "CONVERT", "REBUILD", "UPGRADE"]
+    assert [t.rule_id for t in cfg.treatments] == [
+        "EXIT",
+        "CONVERT",
+        "REBUILD",
+        "UPGRADE",
+        "UPGRADE_INTENSITY",
+    ]
+    assert [t.code for t in cfg.treatments][-2:] == ["UPGRADE", "UPGRADE"]
     assert cfg.project_dir is None
 
 

@@ -161,9 +161,18 @@ def test_03_method(tmp_path):
     nb = _execute("03_method.ipynb", tmp_path)
     texts = [_text(c) for c in nb.cells if c.cell_type == "code"]
     assert any("手算结果与 landeval 一致" in t for t in texts)
-    final = texts[-1]
+    final = next(t for t in texts if "宗地的处置方式改变" in t)
     changed = re.search(r"(\d+) 宗地的处置方式改变", final)
     assert changed is not None
     assert int(changed.group(1)) > 0
     assert re.search(r"[A-Z]+ → [A-Z]+: \d+ 宗", final)
     assert (tmp_path / "method_maps" / "treatment_map.html").is_file()
+    # The sensitivity table: nine rows (three values of three parameters), the listed share
+    # rising as the FAR minima, the TAX_LOW threshold and the class bounds tighten.
+    table = texts[-1]
+    assert "列入四个一批 %" in table and "增容潜力 %" in table
+    rows = [re.findall(r"\d+\.\d+", line) for line in table.splitlines()[2:]]
+    listed = [float(numbers[-6]) for numbers in rows if len(numbers) >= 6]
+    assert len(listed) == 9, table
+    for first in (0, 3, 6):
+        assert listed[first] <= listed[first + 1] <= listed[first + 2], table

@@ -5,7 +5,8 @@ Every treatment, the ledger, the summaries and the trends of every level.
 Each parcel is 100 m × 100 m = 10000 m² = 15 mu, at x = 0, 100, 200, 300, 400 and 700.
 Platforms: P1 (tier 2) x 0–300, P2 (tier N) x 300–600. Line: x 0–250. Year 2024.
 County benchmark of tax per mu: occupied e2..e6 pay 30 + 45 + 15 + 90 + 60 = 240 万元 on
-75 mu = 3.2; TAX_LOW below 1.6.
+75 mu = 3.2 (TAX_LOW below 1.6); in 2023 28 + 40 + 15 + 90 + 60 = 233 on 75 mu = 3.107
+(below 1.553). e4 pays 1.0 per mu both years: TAX_LOW.
 """
 
 import geopandas as gpd
@@ -112,7 +113,19 @@ def _inputs() -> dict:
         }
     )
     firms = pd.DataFrame(
-        {"uscc": [v[0] for v in occ.values()], "industry_code": [v[1] for v in occ.values()]}
+        {
+            "uscc": [v[0] for v in occ.values()],
+            "name": [f"企业{v[0]}" for v in occ.values()],
+            "industry_code": [v[1] for v in occ.values()],
+        }
+    )
+    firm_scores = pd.DataFrame(
+        [
+            (uscc, year, f"企业{uscc}", ind, cls, 1.0)
+            for uscc, ind, cls, _ in occ.values()
+            for year in (2023, 2024)
+        ],
+        columns=["uscc", "year", "name", "industry_code", "class", "known_weight_share"],
     )
     return {
         "parcels": parcels,
@@ -120,7 +133,7 @@ def _inputs() -> dict:
         "control_line": line,
         "land_changes": changes,
         "parcel_scores": ps,
-        "firm_scores": None,
+        "firm_scores": firm_scores,
         "parcel_raster": raster,
         "firms": firms,
         "veto": None,
@@ -142,26 +155,53 @@ def test_parcel_eval_columns_and_treatments():
     assert isinstance(pe, gpd.GeoDataFrame) and pe.crs == inputs["parcels"].crs
     t = pe.set_index("parcel_id")
     assert t["treatment"].to_dict() == {
-        "e1": "EXIT", "e2": "REBUILD", "e3": "CONVERT", "e4": "UPGRADE", "e5": "KEEP",
+        "e1": "EXIT", "e2": "KEEP", "e3": "CONVERT", "e4": "UPGRADE", "e5": "KEEP",
         "e6": "KEEP",
     }  # fmt: skip
     assert t["flags"].to_dict() == {
-        "e1": "FAR_LOW;COVERAGE_LOW;IDLE",
+        # built (2010), no occupant: 停产; a vacant share of 100 %: VACANT.
+        "e1": "FAR_LOW;COVERAGE_LOW;STOPPED;VACANT",
         "e2": "FAR_LOW;OLD_BUILDINGS",  # 0.5 < 0.8 (C17); built 2000 ≤ 2004
         "e3": "PLAN_CONFLICT",
-        "e4": "TAX_LOW;CLASS_C",  # 15/15 = 1.0 < 1.6
+        "e4": "TAX_LOW;CLASS_C",  # 15/15 = 1.0 < 1.6 in 2024 and < 1.553 in 2023
         "e5": "",
         "e6": "",
     }
-    assert t.loc["e1", "reason_zh"] == "连续两年无企业使用、空置率100%"
-    assert t.loc["e2", "reason_zh"] == "容积率0.5低于纺织业最低标准0.8，且建成已24年（2000年建成）"
+    assert t.loc["e1", "reason_zh"] == "已满一年无企业使用"
+    # A class-B firm with old, low buildings is kept, on the 增容潜力 list.
+    assert t.loc["e2", "reason_zh"] == (
+        "亩均评价为B类，容积率0.5低于纺织业最低标准0.8，保留，列入增容潜力清单（可加层增容）"
+    )
+    assert t["capacity_potential"].tolist() == [False, True, False, False, False, False]
+    assert res.capacity_parcels["parcel_id"].tolist() == ["e2"]
     assert t.loc["e3", "reason_zh"] == "规划用途0701非工业"
-    assert t.loc["e4", "reason_zh"] == "亩均税收1.0万元低于本县平均3.2万元的50%，且亩均评价为C类"
+    assert t.loc["e4", "reason_zh"] == (
+        "亩均税收1.0万元低于本县平均3.2万元的50%（上年1.0万元，本县3.11万元），"
+        "且企业F4亩均评价为C类"
+    )
     assert t.loc["e5", "reason_zh"] == "未发现低效情形，保留"
+    assert t["path_zh"].fillna("-").to_dict() == {
+        "e1": "协议收回、收储、兼并重组、司法处置或改建小微园",
+        "e2": "-",
+        "e3": "用途调整（按改一补一办理）",
+        "e4": "企业自主改造",
+        "e5": "-",
+        "e6": "-",
+    }
+    assert t["owner_names"].fillna("-").tolist() == [
+        "-",
+        "企业F2",
+        "企业F3",
+        "企业F4",
+        "企业F5",
+        "企业F6",
+    ]
+    assert not t["needs_check"].any()
+    assert len(res.firm_actions) == 0
     assert t["control_share"].tolist() == pytest.approx([1.0, 1.0, 0.5, 0, 0, 0])
     assert t["inside_line"].tolist() == [True, True, True, False, False, False]
     assert t["straddling"].tolist() == [False, False, True, False, False, False]
-    assert t["must_stay_industrial"].tolist() == [True, True, False, False, False, False]
+    assert t["must_stay_industrial"].tolist() == [True, False, False, False, False, False]
     assert t["platform_id"].fillna("-").tolist() == ["P1", "P1", "P1", "P2", "P2", "-"]
     assert t.loc["e6", "platform_name"] == "平台外"
     assert t["county_name"].unique().tolist() == ["越城区"]
@@ -174,15 +214,24 @@ def test_parcel_eval_columns_and_treatments():
 def test_ledger_and_items():
     res = _run()
     ledger = res.balance_ledger.set_index("county_code")
-    # e3 is half inside the line: 7.5 mu converted; s1 gives 6 mu.
-    assert ledger.loc[A, "converted_parcels_mu"] == pytest.approx(7.5)
+    # Nothing converted is approved; s1 gives 6 mu. e3, half inside the line, is proposed
+    # for conversion: 7.5 mu 拟改, so the balance would be 6 − 7.5 = −1.5 if approved.
+    assert ledger.loc[A, "converted_mu"] == 0.0
     assert ledger.loc[A, "compensated_mu"] == pytest.approx(6.0)
-    assert ledger.loc[A, "balance_mu"] == pytest.approx(-1.5)
-    assert not ledger.loc[A, "balanced"]
-    assert ledger.loc["city", "balance_mu"] == pytest.approx(-1.5)
+    assert ledger.loc[A, "balance_mu"] == pytest.approx(6.0)
+    assert bool(ledger.loc[A, "balanced"])
+    assert ledger.loc[A, "proposed_mu"] == pytest.approx(7.5)
+    assert ledger.loc[A, "balance_if_approved_mu"] == pytest.approx(-1.5)
+    assert ledger.loc["city", "balance_if_approved_mu"] == pytest.approx(-1.5)
     items = res.balance_items.set_index("item_id")
-    assert items.loc["e3", "why_not_counted"] == "部分位于现状控制线外"
+    assert items.loc["e3", "status"] == "proposed" and not items.loc["e3", "counted"]
+    assert items.loc["e3", "why_zh"] == (
+        "尚未批准（拟改），控制线内7.5亩计入拟改面积：部分位于现状控制线外（7.5亩不计）"
+    )
+    assert items.loc["e3", "main_name"] == "企业F3"
+    assert items.loc["e3", "reason_zh"] == "规划用途0701非工业"
     assert items.loc["s1", "counted_mu"] == pytest.approx(6.0)
+    assert bool(items.loc["s1", "counted"])
 
 
 def test_platform_summary_and_trends():
@@ -197,8 +246,8 @@ def test_platform_summary_and_trends():
     assert p1["tax_per_mu"] == pytest.approx(75 / 45)
     assert p1["va_per_mu"] == pytest.approx(150 / 45)
     assert (p1["area_mu_A"], p1["area_mu_B"], p1["area_mu_unclassed"]) == (15.0, 15.0, 15.0)
-    assert p1["low_eff_area_mu"] == pytest.approx(45.0)
-    assert (p1["area_mu_EXIT"], p1["area_mu_REBUILD"], p1["area_mu_CONVERT"]) == (15, 15, 15)
+    assert p1["low_eff_area_mu"] == pytest.approx(30.0)  # e1 and e3: e2 is kept
+    assert (p1["area_mu_EXIT"], p1["area_mu_KEEP"], p1["area_mu_CONVERT"]) == (15, 15, 15)
     # P2: tax 15 + 90 = 105 on 30 mu, value added 180; only e4 (UPGRADE) is low efficiency.
     assert p2["tax_per_mu"] == pytest.approx(3.5)
     assert p2["va_per_mu"] == pytest.approx(6.0)
@@ -239,6 +288,7 @@ def test_optional_layers_missing():
     # Without a line the CONVERT parcel converts nothing that needs compensation.
     ledger = res.balance_ledger.set_index("county_code")
     assert ledger.loc[A, "converted_mu"] == 0.0
+    assert ledger.loc[A, "proposed_mu"] == 0.0
     assert bool(ledger.loc[A, "balanced"])
     # Without an allocation there is nothing to trend.
     assert len(res.trends) == 0

@@ -17,11 +17,17 @@ from landeval.demo.clusters import (
     CRS,
     YEARS,
 )
-from landeval.demo.economy import draw_economy
+from landeval.demo.economy import draw_economy, with_park_tenant_veto
 from landeval.demo.firms import draw_firms
 from landeval.demo.layout import layout_city
 from landeval.demo.rasters import RasterTile, draw_tiles
-from landeval.demo.registry import built_years, parcel_codes, registry_attributes
+from landeval.demo.registry import (
+    built_years,
+    land_contracts,
+    parcel_codes,
+    registry_attributes,
+    title_records,
+)
 from landeval.demo.zones import (
     control_line_layer,
     land_changes_layer,
@@ -30,6 +36,7 @@ from landeval.demo.zones import (
 )
 from landeval.inputs.model import columns
 from landeval.inputs.units import M2_PER_MU
+from landeval.vocabulary import SHAOXING_COUNTIES
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,14 @@ def build_demo(*, scale: float = 1.0, seed: int = 20221, rasters: bool | None = 
         intended_far=intent["intended_far"].to_numpy(),
     )
     conflict = reg["conflict"]
+    titles = title_records(
+        rng[6],
+        cluster=layout.cluster,
+        county=county,
+        county_names=SHAOXING_COUNTIES,
+        built_year=built_year,
+    )
+    contracts = land_contracts(rng[7], state=state, start=start, built_year=built_year)
 
     names = np.array([c.name for c in CLUSTERS], dtype=object)[layout.cluster]
     parcels = gpd.GeoDataFrame(
@@ -159,6 +174,16 @@ def build_demo(*, scale: float = 1.0, seed: int = 20221, rasters: bool | None = 
             "registered_area_m2": reg["registered_area_m2"],
             "floor_area_m2": reg["floor_area_m2"],
             "built_year": pd.array(built_year, dtype="Int64"),
+            "location": titles["location"],
+            "township": titles["township"],
+            "title_no": titles["title_no"],
+            "contract_start_date": pd.to_datetime(contracts["contract_start_date"]),
+            "actual_start_date": pd.to_datetime(contracts["actual_start_date"]),
+            "contract_completion_date": pd.to_datetime(contracts["contract_completion_date"]),
+            "developed_share": contracts["developed_share"],
+            "contract_tax_per_mu": contracts["contract_tax_per_mu"],
+            "contract_investment_per_mu": contracts["contract_investment_per_mu"],
+            "gov_delay": contracts["gov_delay"],
             "area_name": names,
         },
         geometry=layout.geometry,
@@ -186,6 +211,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 20221, rasters: bool | None = 
     intent = intent.drop(columns="pidx")
 
     firms = firms.assign(status=econ.status)
+    veto = with_park_tenant_veto(econ.veto, firms=firms, occupancy=occ, park=park)
     firms_out = firms[columns("firms")[:-1]].sort_values("uscc", ignore_index=True)
     occupancy = occ.merge(firms[["fid", "uscc"]], on="fid")[columns("occupancy")]
     occupancy = occupancy.astype({"from_year": "Int64", "to_year": "Int64"})
@@ -206,7 +232,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 20221, rasters: bool | None = 
         firm_tax=_text(tax),
         firm_output=_text(output),
         occupancy=_text(occupancy),
-        veto=_text(econ.veto),
+        veto=_text(veto),
         intent=intent,
         rasters=tiles,
         scale=scale,

@@ -18,8 +18,8 @@ import pandas as pd
 from landeval.demo.clusters import CLUSTERS, VETO_REASONS, YEARS
 from landeval.inputs.units import M2_PER_MU
 
-_VA_PER_MU = 155.0  # city level of value added per mu, above-scale, 2024 (万元)
-_BELOW_FACTOR = 0.55
+_VA_PER_MU = 150.0  # city level of value added per mu, above-scale, 2024 (万元)
+_BELOW_FACTOR = 0.8
 _INDUSTRY_FACTOR = {
     "C15": 1.0,
     "C17": 0.85,
@@ -48,9 +48,18 @@ _VA_PER_TCE = {
     "D44": (0.2, 0.5),
     "L72": (20.0, 40.0),
 }
-_IDLE_SHARE = 0.05
-_NEAR_IDLE_SHARE = 0.06
+_IDLE_SHARE = 0.02
+_NEAR_IDLE_SHARE = 0.03
 _VETO_SHARE = 0.01
+# Spread of value added per mu between firms of one industry and area (log-normal sigma),
+# and of the tax paid per unit of value added.
+_SIGMA_VA = 0.25
+_SIGMA_TAX = 0.1
+# Firms on more land make more of each mu (scale economies, the pattern of 亩均 league
+# tables): value added per mu grows with (land / the scale's median land) ** _SIZE_ELASTICITY.
+_SIZE_ELASTICITY = 0.3
+# How much a firm\'s quality moves its energy, labour and R&D intensity (log spread).
+_QUALITY_SPREAD = 0.25
 
 TAX_HEADERS = {
     "uscc": "统一社会信用代码",
@@ -79,8 +88,8 @@ class Economy:
     """Tax, output and veto tables (canonical columns) plus the firms' status and intent.
 
     ``firm_tax`` holds ``tax`` in 元 (as the file will) and ``name``; ``status`` maps fid to
-    存续 / 停业 / 迁出; ``idle`` is True for firms with no tax and no value added in 2023 and
-    2024.
+    存续 / 迁出, or 停业 / 注销 / 吊销 for the idle firms; ``idle`` is True for firms with no tax
+    and no value added in 2023 and 2024.
     """
 
     firm_tax: pd.DataFrame
@@ -106,9 +115,14 @@ def draw_economy(
     ind = firms["industry_code"].to_numpy()
     ifac = _lookup(ind, _INDUSTRY_FACTOR, 1.0)
     above = (firms["scale"] == "above").to_numpy()
-    sigma = 0.4  # spread of value added per mu between firms of one industry and area
+    sigma = _SIGMA_VA
     level = _VA_PER_MU * prod * ifac * np.where(above, 1.0, _BELOW_FACTOR)
-    va24 = level * np.exp(rng.normal(-(sigma**2) / 2, sigma, n))
+    size = _size_factor(land.max(axis=1), above, cl)
+    # A firm's quality (z, standard normal) shows in every indicator, not only per mu: an
+    # efficient firm also uses less energy and fewer workers per unit of value added.
+    z = rng.standard_normal(n)
+    va24 = level * size * np.exp(-(sigma**2) / 2 + sigma * z)
+    quality = np.exp(_QUALITY_SPREAD * z) * size**0.5
     growth = 0.075 + drift + rng.normal(0.0, 0.05, n)
     shocks = rng.normal(0.0, 0.05, (n, len(YEARS)))
     steps = np.exp(growth[:, None] + shocks)
@@ -131,7 +145,7 @@ def draw_economy(
     years = np.array(YEARS)
     active = (land > 0) & (years[None, :] >= start[:, None])
     va = np.where(active, va_mu * land, 0.0)
-    tax_ratio = np.exp(rng.normal(np.log(np.where(above, 0.21, 0.18)), 0.22, n))
+    tax_ratio = np.exp(rng.normal(np.log(np.where(above, 0.2, 0.19)), _SIGMA_TAX, n))
     tax_ratio = np.where(ind == "L72", 1.5, tax_ratio)  # park operators pay tax on rents
     tax = va * tax_ratio[:, None] * np.exp(rng.normal(0.0, 0.08, (n, len(YEARS))))
     if (ind == "L72").any():  # rent: about 5 万元 per leased mu
@@ -141,14 +155,14 @@ def draw_economy(
     va_rate = rng.uniform(0.18, 0.32, n)
     revenue = va / va_rate[:, None]
     rd_lo = np.where(np.isin(ind, ["C39", "C27"]), 0.04, 0.01) * np.where(above, 1.0, 0.5)
-    rd = revenue * (rd_lo * rng.uniform(1.0, 2.0, n))[:, None]
+    rd = revenue * (rd_lo * rng.uniform(1.0, 2.0, n) * quality)[:, None]
     lo = _lookup(ind, {k: v[0] for k, v in _VA_PER_TCE.items()}, 3.0)
     hi = _lookup(ind, {k: v[1] for k, v in _VA_PER_TCE.items()}, 8.0)
-    per_tce = rng.uniform(lo, hi)
+    per_tce = rng.uniform(lo, hi) * quality
     energy = va / per_tce[:, None]
     energy = np.where(idle[:, None] & (va == 0), 0.0, energy)
     emissions = energy * rng.uniform(0.3, 1.5, n)[:, None]
-    per_emp = np.where(above, rng.uniform(18, 40, n), rng.uniform(8, 20, n))
+    per_emp = np.where(above, rng.uniform(18, 40, n), rng.uniform(8, 20, n)) * quality
     employees = np.where(va > 0, np.maximum(1, np.round(va / per_emp[:, None])), 0)
     elec = energy * rng.uniform(0.3, 0.7, n)[:, None] * 8130.0
 
@@ -193,7 +207,30 @@ def draw_economy(
     end = firms["end_year"].to_numpy()
     status = np.where(np.isfinite(end), "迁出", np.where(idle, "停业", "存续")).astype(object)
     veto = _veto(rng, firms, exclude=idle | ~np.isnan(end))
+    # Most idle firms are suspended (停业); some have been deregistered or lost their licence.
+    closed = np.flatnonzero(idle)
+    status[closed] = rng.choice(["停业", "注销", "吊销"], size=len(closed), p=[0.6, 0.25, 0.15])
     return Economy(tax_tab, out_tab, veto, idle, status)
+
+
+def _size_factor(land_mu: np.ndarray, above: np.ndarray, cluster: np.ndarray) -> np.ndarray:
+    """(land / median land of the firm's scale) ** _SIZE_ELASTICITY, within [0.4, 2.5].
+
+    Scaled so that its land-weighted mean is 1 in each area and scale: the areas' levels of
+    value added and tax per mu stay at the published ones, only the spread between firms
+    moves.
+    """
+    out = np.ones(len(land_mu))
+    held = land_mu > 0
+    for group in (above, ~above):
+        if not (group & held).any():
+            continue
+        ref = float(np.median(land_mu[group & held]))
+        for c in np.unique(cluster[group & held]):
+            at = group & held & (cluster == c)
+            factor = np.clip((land_mu[at] / ref) ** _SIZE_ELASTICITY, 0.4, 2.5)
+            out[at] = factor * land_mu[at].sum() / (factor * land_mu[at]).sum()
+    return out
 
 
 def _land_mu(firms: pd.DataFrame, occupancy: pd.DataFrame, area_m2: np.ndarray) -> np.ndarray:
@@ -254,3 +291,34 @@ def _lookup(codes: np.ndarray, table: dict[str, float], default: float) -> np.nd
     """Map codes to numbers through a dict, vectorised over unique codes."""
     uniq, inv = np.unique(codes.astype(str), return_inverse=True)
     return np.array([table.get(u, default) for u in uniq], dtype=float)[inv]
+
+
+PARK_VETO_PLATFORM = "SXN-01"
+"""The 小微企业园 (袍江小微企业园) where one small tenant is put on the negative list: the
+demo's case of a tenant that is not its parcel (the park is kept, the tenant vacates)."""
+
+
+def with_park_tenant_veto(
+    veto: pd.DataFrame, *, firms: pd.DataFrame, occupancy: pd.DataFrame, park: np.ndarray
+) -> pd.DataFrame:
+    """``veto`` with one small tenant of :data:`PARK_VETO_PLATFORM` listed in 2024.
+
+    The tenant is the smallest current one of the park's busiest multi-tenant parcel (no
+    randomness: the same tenant every run).
+    """
+    occ = occupancy
+    lease = occ[(occ["relation"] == "lease") & occ["to_year"].isna()]
+    lease = lease[np.asarray([park[i] == PARK_VETO_PLATFORM for i in lease["pidx"]], dtype=bool)]
+    if lease.empty:
+        return veto
+    busiest = lease["pidx"].value_counts().sort_index().idxmax()
+    tenants = lease[lease["pidx"] == busiest].merge(
+        firms[["fid", "uscc", "start_year", "end_year"]], on="fid"
+    )
+    tenants = tenants[(tenants["start_year"] < 2023) & tenants["end_year"].isna()]
+    if tenants.empty:
+        return veto
+    uscc = tenants.sort_values(["area_m2", "uscc"]).iloc[0]["uscc"]
+    row = pd.DataFrame({"uscc": [uscc], "year": [2024], "reason": [VETO_REASONS[0]]})
+    out = pd.concat([veto, row], ignore_index=True).drop_duplicates(["uscc", "year"])
+    return out.sort_values(["year", "uscc"], ignore_index=True)

@@ -30,7 +30,7 @@ from landeval.demo.clusters import (
 from landeval.inputs.identifiers import USCC_ALPHABET
 from landeval.inputs.units import M2_PER_MU
 
-_EMPTY_SHARE = 0.04
+_EMPTY_SHARE = 0.02
 _RUN_SIZES = np.array([1, 2, 3, 4, 5])
 _RUN_PROBS = np.array([0.70, 0.18, 0.07, 0.03, 0.02])
 _LEASE_SHARE = 0.05  # owned parcels of ≥ 10 mu that lease part out

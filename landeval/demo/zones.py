@@ -138,10 +138,12 @@ def land_changes_layer(
     Notes
     -----
     A balanced county gets a main supplement of 1.2 × (converts inside the line + all plan
-    conflict parcels), which balances whatever treatment those parcels receive. The
-    unbalanced county gets half of its converts inside the line only. Extra items test the
-    ledger: a supplement partly inside the existing line (柯桥), two overlapping supplements
-    (上虞), a supplement with non-industrial planned use (诸暨); they come on top.
+    conflict parcels), which balances whatever treatment those parcels receive, even once the
+    proposed conversions are approved. The unbalanced county gets half of its converts inside
+    the line only, approved after them (先补后调 not kept). Extra items test the ledger: a
+    supplement partly inside the existing line (柯桥), two overlapping supplements (上虞), a
+    supplement with non-industrial planned use (诸暨), a convert (柯桥) and a supplement (上虞)
+    not yet approved; they come on top.
     """
     line = shapely.union_all(control_line.geometry.to_numpy())
     rows: list[dict] = []
@@ -211,6 +213,26 @@ def land_changes_layer(
         )
     )
 
+    # Items not yet approved (拟改 / 拟补): a convert in 柯桥, a supplement in 上虞.
+    rows.append(
+        _change(
+            "330603",
+            "convert",
+            "0901",
+            _local_box(keqiao, -100, keqiao.height / 2 - 260, 60, keqiao.height / 2 - 140),
+            "改：拟调整，尚未批准",
+        )
+    )
+    rows.append(
+        _change(
+            "330604",
+            "supplement",
+            "100101",
+            _local_box(bay, -500, y_top, -200, y_top + 250),
+            "补：拟补充，尚未批准",
+        )
+    )
+
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     counters: dict[tuple[str, str], int] = {}
     ids = []
@@ -218,11 +240,53 @@ def land_changes_layer(
         n = counters[(county, kind)] = counters.get((county, kind), 0) + 1
         ids.append(f"TZ{county}{'G' if kind == 'convert' else 'B'}{n:02d}")
     frame.insert(0, "change_id", ids)
-    days = rng.integers(0, 700, len(frame))
-    frame["approved_on"] = pd.Timestamp("2023-01-03") + pd.to_timedelta(days, unit="D")
+    frame["approved_on"] = _approval_dates(frame, rng)
+    frame["approval_no"] = _approval_numbers(frame["approved_on"])
     return frame[
-        ["change_id", "kind", "county_code", "planned_use", "approved_on", "note", "geometry"]
+        [
+            "change_id",
+            "kind",
+            "county_code",
+            "planned_use",
+            "approved_on",
+            "approval_no",
+            "note",
+            "geometry",
+        ]
     ]
+
+
+def _approval_dates(frame: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
+    """Approval dates that follow 先补后调 (compensate first, then convert) but in one county.
+
+    Supplements are approved in the first half of 2023, converts from September 2023 on; in
+    :data:`UNBALANCED_COUNTY` the convert came first (a 先补后调 finding). Items whose note
+    says 尚未批准 have no date (拟改 / 拟补).
+    """
+    n = len(frame)
+    supplement = (frame["kind"] == "supplement").to_numpy()
+    early = rng.integers(0, 180, n)  # 2023-01-03 … 2023-07-01
+    late = rng.integers(240, 650, n)  # 2023-08-31 … 2024-10-14
+    days = np.where(supplement, early, late)
+    unbalanced = (frame["county_code"] == UNBALANCED_COUNTY).to_numpy()
+    days = np.where(unbalanced & ~supplement, early, days)
+    days = np.where(unbalanced & supplement, late, days)
+    dates = pd.Timestamp("2023-01-03") + pd.to_timedelta(days, unit="D")
+    pending = frame["note"].str.contains("尚未批准").to_numpy()
+    return pd.Series(dates, index=frame.index).where(~pending)
+
+
+def _approval_numbers(approved: pd.Series) -> list[str | None]:
+    """批准文号 of each approved item: 绍市自然资规〔2023〕12号, numbered by date."""
+    out: list[str | None] = [None] * len(approved)
+    counters: dict[int, int] = {}
+    for i in np.argsort(approved.to_numpy(), kind="stable"):
+        date = approved.iloc[i]
+        if pd.isna(date):
+            continue
+        k = counters[date.year] = counters.get(date.year, 0) + 1
+        out[i] = f"绍市自然资规〔{date.year}〕{k + 10}号"
+    return out
 
 
 def _change(county: str, kind: str, planned_use: str, geom, note: str) -> dict:

@@ -145,8 +145,13 @@ def _key_codes(column: pa.Array | pa.ChunkedArray, n: int) -> tuple[np.ndarray, 
     return codes, max(len(encoded.dictionary), 1)
 
 
-def ordered_sums(values: pa.Array | pa.ChunkedArray, codes: np.ndarray, n_groups: int) -> pa.Array:
+def ordered_sums(
+    values: pa.Array | pa.ChunkedArray, codes: np.ndarray, n_groups: int, *, strict: bool = False
+) -> pa.Array:
     """Sum of ``values`` per group ``codes``, added in row order; nulls skipped, all-null null.
+
+    With ``strict`` a group holding any null sums to null (missing is never zero: a total
+    with a missing part is unknown).
 
     Each group's sum starts at 0.0 and adds its values one at a time in row order
     (``np.bincount`` adds sequentially), which is what DuckDB's ``sum`` gives on one thread
@@ -157,6 +162,8 @@ def ordered_sums(values: pa.Array | pa.ChunkedArray, codes: np.ndarray, n_groups
     --------
     >>> ordered_sums(pa.array([1.0, None, 2.5, None]), np.array([0, 0, 1, 2]), 3).to_pylist()
     [1.0, 2.5, None]
+    >>> ordered_sums(pa.array([1.0, None, 2.5]), np.array([0, 0, 1]), 2, strict=True).to_pylist()
+    [None, 2.5]
     """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
@@ -164,6 +171,8 @@ def ordered_sums(values: pa.Array | pa.ChunkedArray, codes: np.ndarray, n_groups
     v = pc.fill_null(values.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
     sums = np.bincount(codes, weights=v, minlength=n_groups)
     seen = np.bincount(codes, weights=valid, minlength=n_groups) > 0
+    if strict:
+        seen &= np.bincount(codes, weights=~valid, minlength=n_groups) == 0
     return pa.array(sums, mask=~seen)
 
 

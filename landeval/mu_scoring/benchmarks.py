@@ -1,9 +1,18 @@
-"""Benchmarks per group and year (DESIGN §5): the group mean, or a fixed table.
+"""Benchmarks per group and year (DESIGN §5), over the group's evaluated firms.
 
-``group_mean``: the mean of the indicator over the group's evaluated firms (class T excluded,
-vetoed firms included) that are scored on the indicator and have it. ``fixed``: the values of
-``[[scoring.fixed_benchmarks]]``, each entry naming the group columns (and optionally a
-``year``) and indicator values.
+The firms counted are the group's evaluated firms (class T excluded, vetoed firms included)
+that are scored on the indicator (a weight for their scale). ``[scoring] benchmark``:
+
+- ``aggregate`` (default): the group's ratio of sums, Σ numerator / Σ denominator over the
+  firms whose numerator is known and whose denominator is known and positive — what a county
+  states as 全县规上企业亩均税收; a firm with a tiny denominator adds little to either sum;
+- ``mean``: the mean of the firms' indicator values (where known);
+- ``median``: their median;
+- ``fixed``: the values of ``[[scoring.fixed_benchmarks]]``, each entry naming the group
+  columns (and optionally a ``year``) and indicator values.
+
+Example: a group of three firms with tax 10, 10 and 2 万元 on 1, 1 and 0.001 mu has values
+10, 10 and 2,000 万元/亩: mean 673.3, median 10, aggregate 22 / 2.001 ≈ 11.0.
 """
 
 from __future__ import annotations
@@ -16,10 +25,11 @@ from landeval.errors import ConfigError
 from landeval.findings import concat_findings
 from landeval.mu_scoring._frames import findings_from
 from landeval.mu_scoring.groups import GROUP_SEPARATOR, weights_array
+from landeval.mu_scoring.indicators import INDICATOR_FORMULAS
 
 BENCH_COLUMNS: list[str] = [f"bench_{i}" for i in INDICATORS]
 
-_INDICATOR_ZH: dict[str, str] = {
+INDICATOR_ZH: dict[str, str] = {
     "tax_per_mu": "亩均税收",
     "va_per_mu": "亩均增加值",
     "va_per_energy": "单位能耗增加值",
@@ -28,6 +38,7 @@ _INDICATOR_ZH: dict[str, str] = {
     "rd_intensity": "研发投入强度",
     "tax_per_kwh": "单位电耗税收",
 }
+"""The indicators' Chinese names, for findings and class reasons."""
 
 
 def group_benchmarks(scored: pd.DataFrame, *, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -56,11 +67,15 @@ def group_benchmarks(scored: pd.DataFrame, *, config: Config) -> tuple[pd.DataFr
     weighted = weights_array(scored["scale"], config=config)[:, rows] > 0
     used = pd.DataFrame(weighted.T, index=ev.index, columns=list(INDICATORS), copy=False)
     keys = [ev["group"], ev["year"]]
-    if config.scoring.benchmark == "fixed":
+    mode = config.scoring.benchmark
+    if mode == "fixed":
         groups = ev[["group", "year"]].drop_duplicates().sort_values(["group", "year"])
         bench = _fixed(groups.reset_index(drop=True), config=config)
+    elif mode == "aggregate":
+        bench = _aggregate(scored, rows, weighted, ev, keys)
     else:
-        # One grouped mean over all indicators; a value counts where its firm is scored on it.
+        # One grouped mean (or median) over all indicators; a value counts where its firm
+        # is scored on it.
         if all(scored[i].dtype == np.float64 for i in INDICATORS):
             # float64 columns (as compute_indicators makes): the same values, NaN where
             # not used, without a masked frame per column.
@@ -70,7 +85,9 @@ def group_benchmarks(scored: pd.DataFrame, *, config: Config) -> tuple[pd.DataFr
             values = pd.DataFrame(stacked.T, index=ev.index, columns=list(INDICATORS), copy=False)
         else:
             values = scored.loc[rows, list(INDICATORS)].where(used.to_numpy())
-        bench = values.groupby(keys, sort=True).mean().add_prefix("bench_").reset_index()
+        grouped = values.groupby(keys, sort=True)
+        bench = grouped.median() if mode == "median" else grouped.mean()
+        bench = bench.add_prefix("bench_").reset_index()
     # An indicator is "scored" in a group-year when some evaluated firm has a weight on it.
     scored_in = used.groupby(keys, sort=True).any().reset_index()
     bench = bench.merge(scored_in, on=["group", "year"], how="left")
@@ -91,12 +108,51 @@ def group_benchmarks(scored: pd.DataFrame, *, config: Config) -> tuple[pd.DataFr
                 + rows["group"].astype(str)
                 + "在"
                 + rows["year"].astype(str)
-                + f"年的{_INDICATOR_ZH[ind]}基准值缺失或不为正，组内该项得分均计为0",
+                + f"年的{INDICATOR_ZH[ind]}基准值缺失或不为正，组内该项得分均计为0",
                 suggestion="核对该组企业的相关数据，或在项目文件中设置固定基准值",
             )
         )
     bench = bench[["group", "year", *BENCH_COLUMNS]]
     return bench, concat_findings(*found)
+
+
+def _aggregate(
+    scored: pd.DataFrame,
+    rows: np.ndarray,
+    weighted: np.ndarray,
+    ev: pd.DataFrame,
+    keys: list[pd.Series],
+) -> pd.DataFrame:
+    """Σ numerator / Σ denominator per group-year and indicator (NaN where no firm counts).
+
+    ``rows`` are the evaluated firm-years, ``weighted`` whether each is scored on each
+    indicator (indicators × evaluated rows), ``ev`` their group and year, ``keys`` the
+    grouping columns.
+    """
+    sums = {}
+    for k, ind in enumerate(INDICATORS):
+        num_col, den_col = INDICATOR_FORMULAS[ind]
+        num = _numbers(scored, num_col)[rows]
+        den = _numbers(scored, den_col)[rows]
+        counts = weighted[k] & ~np.isnan(num) & (den > 0)
+        sums[f"n_{ind}"] = np.where(counts, num, 0.0)
+        sums[f"d_{ind}"] = np.where(counts, den, 0.0)
+        sums[f"c_{ind}"] = counts.astype(np.int64)
+    frame = pd.DataFrame(sums, index=ev.index, copy=False)
+    totals = frame.groupby(keys, sort=True).sum()
+    out = pd.DataFrame(index=totals.index)
+    for ind in INDICATORS:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = totals[f"n_{ind}"] / totals[f"d_{ind}"]
+        out[f"bench_{ind}"] = ratio.where(totals[f"c_{ind}"] > 0)
+    return out.reset_index()
+
+
+def _numbers(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """A numeric column as float64 (NaN where missing); all NaN when the frame lacks it."""
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _fixed(keys: pd.DataFrame, *, config: Config) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from landeval.mu_scoring._frames import (
 from landeval.mu_scoring.allocation import ALLOCATED_VALUES, allocate
 from landeval.mu_scoring.benchmarks import group_benchmarks
 from landeval.mu_scoring.classes import assign_classes
+from landeval.mu_scoring.completeness import incomplete_reasons, known_weight_shares
 from landeval.mu_scoring.eligibility import not_evaluated_reasons
 from landeval.mu_scoring.firm_years import assemble_firm_years
 from landeval.mu_scoring.groups import group_keys
@@ -65,9 +66,9 @@ class ScoringResult:
         added them: :func:`evaluate_firms` does not, since the platform regions come from
         the zoning stage; :func:`landeval.stages.score` adds the city and county levels.
     suspect_values : DataFrame or None
-        Firm-year values beyond a warning bound
-        (:func:`landeval.validate.plausibility.suspect_values`), added by
-        :func:`landeval.stages.score`.
+        Firm-year values beyond a warning bound (uscc, year, field, code, severity,
+        message_zh) when the caller checked them (the plausibility checks of
+        :mod:`landeval.validate`); the treatments mark the decisions resting on them 需核实.
     """
 
     firm_scores: pd.DataFrame
@@ -156,6 +157,7 @@ def _evaluate(
         fy = compute_indicators(fy)
         fy["group"] = group_keys(fy, config.scoring.group_by)
         reasons = not_evaluated_reasons(fy, config=config)
+        reasons, f_incomplete = _with_completeness(fy, reasons, config=config)
         fy["evaluated"] = reasons.isna().to_numpy()
         benchmarks, f_bench = group_benchmarks(fy, config=config)
         fy = score_firm_years(fy, benchmarks, config=config)
@@ -173,13 +175,38 @@ def _evaluate(
             firms=firms,
             years=years,
         )
-    findings = concat_findings(f_land, f_join, f_bench, f_class, f_no_data)
+    findings = concat_findings(f_land, f_join, f_incomplete, f_bench, f_class, f_no_data)
     return ScoringResult(
         firm_scores=firm_scores,
         allocation=allocation,
         parcel_scores=parcels_out,
         findings=findings,
     )
+
+
+def _with_completeness(
+    fy: pd.DataFrame, reasons: pd.Series, *, config: Config
+) -> tuple[pd.Series, pd.DataFrame]:
+    """The not-evaluated reasons with the 数据不全 firm-years added, and their findings.
+
+    Adds ``known_weight_share`` to ``fy`` (in place: the stage's own working frame).
+    Completeness is judged before the benchmarks, so that a firm with too little data is
+    neither benchmarked nor ranked (DESIGN §5: benchmarks and ranks over evaluated firms).
+    """
+    share = known_weight_shares(fy, config=config)
+    fy["known_weight_share"] = share
+    least = config.scoring.min_known_weight - _SHARE_EPS
+    incomplete = reasons.isna().to_numpy() & (share < least)
+    texts, found = incomplete_reasons(fy, share, incomplete, config=config)
+    if not incomplete.any():
+        return reasons, found
+    values = reasons.to_numpy(dtype=object).copy()
+    values[incomplete] = texts
+    return pd.Series(values, index=reasons.index, dtype="object"), found
+
+
+# Guards share < 0.5 against float noise (0.3 + 0.2 is a hair under 0.5).
+_SHARE_EPS = 1e-9
 
 
 def _sorted_firm_scores(fy: pd.DataFrame) -> pd.DataFrame:
@@ -239,7 +266,7 @@ def _no_data_findings(land: pd.DataFrame, firm_scores: pd.DataFrame) -> pd.DataF
         message=lost["year"].astype(str)
         + "年占用宗地"
         + lost["parcel_id"].astype(str)
-        + "，但无税务和统计数据；其用地计入宗地，税收按0计",
+        + "，但无税务和统计数据；其用地计入宗地，税收和增加值按缺失处理（宗地亩均值缺失）",
         suggestion="核对该企业是否已停产或数据漏报",
     )
 

@@ -38,7 +38,14 @@ OUTPUT_VALUES: tuple[str, ...] = (
     "emissions_eq",
     "employees",
 )
-FIRM_ATTRIBUTES: tuple[str, ...] = ("name", "industry_code", "county_code", "scale", "start_year")
+FIRM_ATTRIBUTES: tuple[str, ...] = (
+    "name",
+    "industry_code",
+    "county_code",
+    "scale",
+    "start_year",
+    "status",
+)
 
 FIRM_YEAR_COLUMNS: list[str] = [
     "uscc",
@@ -118,6 +125,7 @@ def assemble_firm_years(
             "county_code": joined["county_code"].astype("str"),
             "scale": joined["scale"].astype("str"),
             "start_year": pd.to_numeric(joined["start_year"]).astype("Int64"),
+            "status": joined["status"].astype("str"),
             "in_registry": joined["in_registry"].astype(bool),
             "has_tax": joined["n_tax"].astype("int64") > 0,
             "has_output": joined["n_out"].astype("int64") > 0,
@@ -317,7 +325,7 @@ def _registry(firms: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         # Kept as Series: to_numpy() turned Arrow text into Python objects (seconds).
         reg[c] = src.reset_index(drop=True)
     reg["start_year"] = pd.to_numeric(reg["start_year"], errors="coerce").astype("Int64")
-    for c in ("name", "industry_code", "county_code", "scale"):
+    for c in ("name", "industry_code", "county_code", "scale", "status"):
         reg[c] = reg[c].astype("str")
     dup = pd.Series(repeated(reg["uscc"]), index=reg.index) & reg["uscc"].notna()
     found = findings_from(

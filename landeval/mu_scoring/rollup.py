@@ -3,7 +3,10 @@
 From the allocation (:mod:`landeval.mu_scoring.allocation`), the rules:
 
 - a parcel's per-mu values are the sums over its occupants divided by the parcel's whole
-  area;
+  area; missing is never 0: where an occupant's amount is missing the parcel's sum (and its
+  per-mu value) is missing too, and ``known_share`` is the share of the parcel's area not
+  used by an occupant with a missing tax or value added (1 for an unoccupied parcel, whose
+  sums are 0);
 - its occupants are ranked by land (most first), then score (higher first, a missing score
   last), then uscc; the first is the main occupant, whose class, name and industry the
   parcel takes, and all of them are listed in that order.
@@ -56,10 +59,16 @@ SELECT py._row, py._y, agg._a, py.area_m2, py.area_m2 / {m2_per_mu} AS area_mu,
        coalesce(agg.occupied_m2, 0.0) AS occupied_m2,
        greatest(py.area_m2 - coalesce(agg.occupied_m2, 0.0), 0.0) AS unused_m2,
        coalesce(agg.n_occupants, 0) AS n_occupants,
-       coalesce(agg.tax, 0.0) AS tax,
-       coalesce(agg.value_added, 0.0) AS value_added,
-       coalesce(agg.tax, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS tax_per_mu,
-       coalesce(agg.value_added, 0.0) / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS va_per_mu,
+       CASE WHEN agg._a IS NULL THEN 0.0 ELSE agg.tax END AS tax,
+       CASE WHEN agg._a IS NULL THEN 0.0 ELSE agg.value_added END AS value_added,
+       CASE WHEN agg._a IS NULL THEN 0.0 ELSE agg.tax END
+           / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS tax_per_mu,
+       CASE WHEN agg._a IS NULL THEN 0.0 ELSE agg.value_added END
+           / nullif(py.area_m2 / {m2_per_mu}, 0.0) AS va_per_mu,
+       CASE WHEN agg._a IS NULL THEN 1.0::DOUBLE
+            WHEN py.area_m2 > 0
+            THEN greatest(0.0::DOUBLE, least(1.0::DOUBLE, 1.0 - agg.unknown_m2 / py.area_m2))
+       END AS known_share,
        (py._rank * {n_years} + py._y) * {n_parcels} + py._row AS _order
 FROM (SELECT p.area_m2, p._rank, p._row, y._y
       FROM parcels AS p CROSS JOIN years AS y) AS py
@@ -94,7 +103,9 @@ def parcel_scores(
     -------
     DataFrame
         ``RESULT_COLUMNS["parcel_scores"]`` then ``county_code``, sorted by parcel_id, year.
-        Unoccupied parcel-years have ``n_occupants`` 0, money 0 and no class.
+        Unoccupied parcel-years have ``n_occupants`` 0, money 0, ``known_share`` 1 and no
+        class; a parcel-year with an occupant whose tax (value added) is missing has a
+        missing tax and tax_per_mu (value added, va_per_mu).
 
     Raises
     ------
@@ -152,9 +163,9 @@ def parcel_scores(
         out[c] = out[c].astype("str")
     out["year"] = out["year"].astype("int64")
     out["n_occupants"] = out["n_occupants"].astype("int64")
-    for c in ("area_m2", "area_mu", "occupied_m2", "unused_m2", "tax", "value_added"):
+    for c in ("area_m2", "area_mu", "occupied_m2", "unused_m2"):
         out[c] = out[c].astype("float64")
-    for c in ("tax_per_mu", "va_per_mu"):
+    for c in ("tax", "value_added", "tax_per_mu", "va_per_mu", "known_share"):
         out[c] = pd.to_numeric(out[c]).astype("float64").fillna(np.nan)
     return out[[*RESULT_COLUMNS["parcel_scores"], "county_code"]].reset_index(drop=True)
 
@@ -174,8 +185,10 @@ def _occupant_sums(allocation: pd.DataFrame) -> pa.Table:
     else:
         codes, firsts = group_codes(table, keys)
     keys = table.select(["parcel_id", "year", "uscc"]).take(pa.array(firsts, type=pa.int64()))
-    for c in ("land_m2", "tax", "value_added"):
-        keys = keys.append_column(c, ordered_sums(table[c], codes, len(firsts)))
+    keys = keys.append_column("land_m2", ordered_sums(table["land_m2"], codes, len(firsts)))
+    for c in ("tax", "value_added"):
+        # An occupant with a missing amount on one of its rows has a missing amount.
+        keys = keys.append_column(c, ordered_sums(table[c], codes, len(firsts), strict=True))
     return keys
 
 
@@ -196,7 +209,8 @@ def _occupant_lists(
         One row per parcel-year with occupants: ``_rank`` (the parcel_id's place in
         ``ids``, -1 for an unknown parcel), ``_y`` (the year's place in ``years``, -1 when
         not listed), ``_a`` (the row in ``agg``), occupied_m2, n_occupants (those with a
-        uscc), tax and value_added summed in rank order.
+        uscc), tax and value_added summed in rank order (missing when an occupant's is) and
+        unknown_m2, the land of the occupants with a missing tax or value added.
     agg : pyarrow.Table
         occupants and occupant_names (";"-joined in rank order) and ``_main``, the row of
         the main occupant in ``main``.
@@ -292,15 +306,21 @@ def _occupant_lists(
     place = np.searchsorted(listed_years, head_year)
     found = place < len(listed_years)
     found[found] = listed_years[place[found]] == head_year[found]
+    land = occ["land_m2"].take(take)
+    tax = occ["tax"].take(take)
+    value_added = occ["value_added"].take(take)
+    unknown = ~(_valid(tax) & _valid(value_added))
+    land_m2 = pc.fill_null(land, 0.0).to_numpy(zero_copy_only=False)
     keys = pa.table(
         {
             "_rank": pa.array(pcode[starts], type=pa.int64()),
             "_y": pa.array(np.where(found, place, -1), type=pa.int64()),
             "_a": pa.array(np.arange(len(starts), dtype=np.int64)),
-            "occupied_m2": _run_sums(occ["land_m2"].take(take), starts, n),
+            "occupied_m2": _run_sums(land, starts, n),
             "n_occupants": _run_counts(uscc, starts),
-            "tax": _run_sums(occ["tax"].take(take), starts, n),
-            "value_added": _run_sums(occ["value_added"].take(take), starts, n),
+            "tax": _run_sums(tax, starts, n, strict=True),
+            "value_added": _run_sums(value_added, starts, n, strict=True),
+            "unknown_m2": _run_sums(pa.array(np.where(unknown, land_m2, 0.0)), starts, n),
         }
     )
     return keys, agg, main
@@ -332,13 +352,22 @@ def _with_texts(
     return pa.table({**out, **{c: numbers[c] for c in numbers.column_names}})
 
 
-def _run_sums(values: pa.ChunkedArray, starts: np.ndarray, n: int) -> pa.Array:
+def _run_sums(
+    values: pa.Array | pa.ChunkedArray, starts: np.ndarray, n: int, *, strict: bool = False
+) -> pa.Array:
     """Sum of each run of ``values`` (runs begin at ``starts``), nulls skipped, all-null null.
+
+    With ``strict``, null where any value of the run is.
 
     Added one element at a time in row order, from 0.0 (as a sequential loop or Arrow's
     grouped sum does): numpy's pairwise ``add.reduceat`` could differ in the last digit.
     """
-    return ordered_sums(values, run_codes(starts, n), len(starts))
+    return ordered_sums(values, run_codes(starts, n), len(starts), strict=strict)
+
+
+def _valid(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Whether each value is present (not null)."""
+    return pc.is_valid(values).to_numpy(zero_copy_only=False)
 
 
 def _run_counts(values: pa.ChunkedArray, starts: np.ndarray) -> pa.Array:

@@ -1,7 +1,12 @@
 """Floor-area ratio (容积率, FAR) of a parcel: the one rule for which floor area counts.
 
 DESIGN §5: FAR is the registered floor area (不动产登记的建筑面积) over the parcel's area where
-that is known, else the raster estimate, else unknown. The raster stage writes it into
+that is known, else the raster estimate, else unknown. In floor area a storey higher than 8 m
+counts twice (the national 工业项目建设用地控制指标): the raster estimate counts its storeys so
+(:mod:`landeval.raster.floors`, ``[raster] double_storey_above_m``); a registered floor area
+is taken as registered (计容建筑面积 already counts so). The minimum a parcel's FAR is held to
+is its industry's (``[flags.far_min]``: C33–C38 0.7, C20–C23 and rubber C291 0.8, plastics
+C292 and electronics C39 1.0, …; :mod:`landeval.treatments.facts`). The raster stage writes it into
 ``parcel_raster`` (:mod:`landeval.raster.metrics`); the treatments stage applies the same
 rule to a parcel without a raster row (:mod:`landeval.treatments.facts`).
 """

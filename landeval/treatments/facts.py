@@ -1,25 +1,31 @@
 """The facts the low-efficiency flags read, per parcel in the evaluation year (DESIGN §5).
 
 A fact is a number or a text about a parcel, taken from the scoring, raster and input tables
-and aligned to the parcels: its main occupant, industry and class (this year and the year
-before), tax and value added, FAR and the standard for its industry, coverage, vacancy,
-the county's tax benchmark, the activity of the last years, its occupants on the phase-out
-list or the negative list. The thresholds that turn facts into flags are in
-:mod:`landeval.treatments.flags`. Decisions where the methodology is silent:
+and aligned to the parcels: its registry fields (location, township, title number), its main
+occupant, industry and class, its occupants (:mod:`landeval.treatments.occupants`: who holds
+it, their firm flags, the firm actions), tax and value added and how much of them is known,
+FAR and the standard for its industry, coverage, vacancy, the county's tax benchmark this
+year and the years before, its activity in the last years, whether it is built, and its
+land-sale contract (:mod:`landeval.treatments.idle_land`). The thresholds that turn facts
+into flags are in :mod:`landeval.treatments.flags`. Decisions where the methodology is silent:
 
-- The industry of a parcel is its main occupant's (the parcel scores' ``main_industry``,
-  else looked up by uscc: firms table, then this year's firm scores, then main occupants).
-- ``far_min`` is the minimum of that industry (longest prefix in ``flags.far_min``); a
-  parcel with no occupant or no known industry uses ``flags.far_min_default``, since idle
-  land is judged by the general standard.
+- The industry shown is the main occupant's (the parcel scores' ``main_industry``, else
+  looked up by uscc: firms table, then this year's firm scores, then main occupants). The
+  FAR standard (``far_min``, longest prefix in ``flags.far_min``) is that of the *decisive*
+  occupant's industry — the main occupant when it uses at least
+  ``flags.firm_flag_min_share`` of the parcel; a parcel without one (a multi-tenant building,
+  idle land) uses ``flags.far_min_default``, the general standard.
 - FAR is the raster stage's ``far`` (registered floor area where known, else its estimate);
   without a raster row (or with a missing ``far``) the same rule
   (:func:`landeval.raster.far.far`) on the parcel layer's floor area, with no estimate.
-- The county benchmark of tax per mu is the county's total tax over the total area (mu) of
-  its parcels that have an occupant in the year.
-- A parcel had no activity in a year when it has no score row, no occupant, or neither tax
-  nor value added (> 0); a year of the window with no parcel scores at all in the data is
-  unknown (:attr:`ParcelFacts.unknown_years`).
+- The county benchmark of tax per mu in a year is the county's total tax over the total area
+  (mu) of its parcels that have an occupant and a known tax in the year: a parcel with a
+  missing figure counts neither its tax nor its area.
+- A parcel was inactive in a year when it had no occupant, or its occupants' tax and value
+  added are both known and not positive; a missing figure is not inactivity. A year of the
+  window with no parcel scores at all in the data is unknown (:attr:`ParcelFacts.unknown_years`).
+- A parcel is built when its built year, a floor area, a FAR or a raster building coverage
+  says so (``built``); STOPPED needs built land.
 """
 
 from __future__ import annotations
@@ -38,8 +44,6 @@ from landeval._arrow import (
     first_positions,
     null_strings,
     per_value,
-    starts_with,
-    take_str,
     text_array,
     to_str,
 )
@@ -52,39 +56,61 @@ from landeval.treatments._aligned import (
     text_column,
     year_mask,
 )
+from landeval.treatments.idle_land import IdleLand, idle_land
+from landeval.treatments.occupants import Occupants, parcel_occupants
 
 FACT_COLUMNS: list[str] = [
     "parcel_id",
     "county_code",
+    "township",
+    "location",
+    "title_no",
     "area_m2",
     "area_mu",
     "land_use",
     "planned_use",
     "built_year",
+    "built",
     "main_uscc",
     "main_name",
     "occupant_names",
+    "owner_names",
+    "user_names",
     "n_occupants",
     "industry_code",
+    "standard_industry",
     "class",
-    "class_prev",
+    "rule_class",
+    "scale",
+    "status",
     "tax",
     "value_added",
     "tax_per_mu",
     "va_per_mu",
+    "known_share",
     "county_tax_per_mu",
+    "tax_per_mu_prev",
+    "county_tax_per_mu_prev",
+    "tax_low_earlier",
     "far",
     "far_source",
     "far_min",
     "coverage",
     "vacant_share",
     "has_raster",
-    "idle_no_occupant",
-    "idle_no_activity",
-    "phase_out_industries",
-    "veto_reasons",
+    "stopped_no_occupant",
+    "stopped_no_activity",
+    "closed_share",
+    "idle_years",
+    "idle_stalled",
+    "developed_share",
+    "contract_start_date",
+    "actual_start_date",
+    "micro_park",
+    "firm_actions_zh",
 ]
-"""The facts of :func:`parcel_facts`, one column each."""
+"""The facts of :func:`parcel_facts`, one column each (the firm-flag names are in
+:attr:`ParcelFacts.occupants`)."""
 
 
 @dataclass(frozen=True)
@@ -99,13 +125,22 @@ class ParcelFacts:
     scored : ndarray of bool
         The parcel has a parcel-scores row in the evaluation year.
     unknown_years : list of int
-        Years of the idle window for which the data hold no parcel scores at all (then
-        ``idle_no_occupant`` and ``idle_no_activity`` are all False).
+        Years of the STOPPED window for which the data hold no parcel scores at all (then
+        ``stopped_no_occupant`` and ``stopped_no_activity`` are all False).
+    unknown_tax_years : list of int
+        Years of the TAX_LOW window without parcel scores (then TAX_LOW is not raised).
+    occupants : Occupants
+        The occupants' firm flags, the firm actions, the decisive occupant.
+    idle : IdleLand
+        IDLE_LAND from the contract dates.
     """
 
     columns: dict[str, object]
     scored: np.ndarray
     unknown_years: list[int]
+    unknown_tax_years: list[int]
+    occupants: Occupants
+    idle: IdleLand
 
 
 def parcel_facts(
@@ -119,6 +154,7 @@ def parcel_facts(
     allocation: pd.DataFrame | None,
     config: Config,
     year: int,
+    platform_kind: pa.Array | None = None,
 ) -> ParcelFacts:
     """Gather the facts of every parcel for the evaluation ``year``.
 
@@ -131,10 +167,11 @@ def parcel_facts(
     firms, veto : DataFrame or None
         Canonical input tables.
     config : Config
-        ``[flags]`` tables: ``far_min``, ``far_min_default``, ``phase_out_industries``,
-        ``idle_years``.
+        ``[flags]`` tables and thresholds.
     year : int
         Evaluation year.
+    platform_kind : pyarrow.Array, optional
+        The kind of each parcel's platform (小微企业园, …); None: no platforms.
 
     Returns
     -------
@@ -145,18 +182,18 @@ def parcel_facts(
     # Text stays Arrow throughout: keys are looked up with Arrow hash kernels and per-value
     # logic runs once per distinct value (see landeval._arrow), never per row in Python.
     pid = text_array(parcels["parcel_id"])
-    # Columns are collected and made a frame once by the caller: inserting 44 columns one
-    # by one into a DataFrame cost more than computing most of them.
+    # Columns are collected and made a frame once by the caller: inserting them one by one
+    # into a DataFrame cost more than computing most of them.
     out: dict[str, object] = {}
     out["parcel_id"] = to_str(pid)
-    for col in ("county_code", "land_use", "planned_use"):
+    for col in ("county_code", "township", "location", "title_no", "land_use", "planned_use"):
         out[col] = to_str(text_column(parcels, col))
     area_m2 = column_values(parcels, "area_m2", "float")
     out["area_m2"] = area_m2
     out["area_mu"] = column_values(parcels, "area_mu", "float")
     out["built_year"] = column_values(parcels, "built_year", "Int64")
 
-    # --- the evaluation from mu_scoring, this year and the year before -------------------
+    # --- the evaluation from mu_scoring, this year and the years before ------------------
     by_year = YearRows(parcel_scores, pid)
     scored = by_year.aligned(year) >= 0
     main_uscc = by_year.text(year, "main_uscc")
@@ -165,18 +202,52 @@ def parcel_facts(
         out[col] = to_str(by_year.text(year, col))
     n_occ = by_year.floats(year, "n_occupants")
     out["n_occupants"] = pd.array(n_occ, dtype="Int64")
-    out["class"] = to_str(by_year.text(year, "class"))
-    out["class_prev"] = to_str(by_year.text(year - 1, "class"))
+    cls = by_year.text(year, "class")
+    out["class"] = to_str(cls)
     for col in ("tax", "value_added", "tax_per_mu", "va_per_mu"):
         out[col] = by_year.floats(year, col)
+    known = by_year.floats(year, "known_share")
+    out["known_share"] = np.where(scored & np.isnan(known), 1.0, known)
 
-    industry_of = _IndustryLookup(firms, firm_scores, by_year, year)
+    lookup = _FirmLookup(firms, firm_scores, by_year, year)
     industry = by_year.text(year, "main_industry")
     need = pc.fill_null(pc.equal(industry, ""), True).to_numpy(zero_copy_only=False)
     if need.any():
-        from_firm = industry_of(main_uscc.filter(pa.array(need)))
+        from_firm = lookup("industry_code", main_uscc.filter(pa.array(need)))
         industry = pc.replace_with_mask(industry, pa.array(need), from_firm)
     out["industry_code"] = to_str(industry)
+
+    # --- occupants: firm flags, firm actions, the decisive occupant ------------------------
+    county = text_array(out["county_code"])
+    kind = platform_kind if platform_kind is not None else null_strings(n)
+    occ = parcel_occupants(
+        pid=pid,
+        county=county,
+        area_m2=area_m2,
+        main_uscc=main_uscc,
+        n_occupants=n_occ,
+        platform_kind=kind,
+        allocation=allocation,
+        firm_scores=firm_scores,
+        firms=firms,
+        veto=veto,
+        config=config,
+        year=year,
+    )
+    decisive = pa.array(occ.decisive)
+    nothing = null_strings(n)
+    standard = pc.if_else(decisive, industry, nothing)
+    out["standard_industry"] = to_str(standard)
+    out["rule_class"] = to_str(pc.if_else(decisive, cls, nothing))
+    out["scale"] = to_str(pc.if_else(decisive, lookup("scale", main_uscc), nothing))
+    status = lookup("status", main_uscc)
+    closed = pc.is_in(status, value_set=pa.array(fl.closed_statuses, type=pa.large_string()))
+    out["status"] = to_str(pc.if_else(pc.fill_null(closed, False), status, nothing))
+    out["owner_names"] = to_str(occ.owner_names)
+    out["user_names"] = to_str(occ.user_names)
+    out["firm_actions_zh"] = to_str(occ.firm_actions_zh)
+    out["closed_share"] = occ.closed_share
+    out["micro_park"] = occ.micro_park
 
     # --- raster measures, FAR -------------------------------------------------------------
     raster = Rows(parcel_raster, pid)
@@ -184,41 +255,79 @@ def parcel_facts(
     far_r = raster.floats("far")
     use_r = ~np.isnan(far_r)
     # Without the raster stage's FAR, the same rule on the parcel layer, with no estimate.
-    far_p, source_p = far(column_values(parcels, "floor_area_m2", "float"), area_m2)
+    floor_area = column_values(parcels, "floor_area_m2", "float")
+    far_p, source_p = far(floor_area, area_m2)
     out["far"] = np.where(use_r, far_r, far_p)
     source = pc.if_else(pa.array(use_r), raster.text("far_source"), text_array(source_p))
     out["far_source"] = to_str(source)
-    out["far_min"] = _far_min(industry, fl.far_min, fl.far_min_default)
+    out["far_min"] = _far_min(standard, fl.far_min, fl.far_min_default)
     out["coverage"] = raster.floats("coverage")
     out["vacant_share"] = raster.floats("vacant_share")
+    built_year = column_values(parcels, "built_year", "float")
+    out["built"] = (
+        ~np.isnan(built_year)
+        | (np.nan_to_num(floor_area, nan=0.0) > 0)
+        | (np.nan_to_num(np.asarray(out["far"], dtype="float64"), nan=0.0) > 0)
+        | (np.nan_to_num(np.asarray(out["coverage"], dtype="float64"), nan=0.0) > _BUILT_COVERAGE)
+    )
 
-    # --- TAX_LOW benchmark per county ----------------------------------------------------
+    # --- TAX_LOW benchmark per county, this year and the year before ---------------------
     occupied = np.nan_to_num(n_occ, nan=0.0) > 0
-    county = text_array(out["county_code"])
-    out["county_tax_per_mu"] = _county_benchmark(county, out["tax"], out["area_mu"], occupied)
+    area_mu = np.asarray(out["area_mu"], dtype="float64")
+    tax_now = np.asarray(out["tax"], dtype="float64")
+    out["county_tax_per_mu"] = _county_benchmark(county, tax_now, area_mu, occupied)
+    # The years before in the TAX_LOW window: low in every one (occupied, known and below the
+    # share of that year's benchmark); the year before is quoted in the reason.
+    earlier = np.ones(n, dtype=bool)
+    for k in range(1, fl.tax_low_years):
+        tpm, bench = _tax_per_mu(by_year, county, area_mu, year - k)
+        earlier &= ~np.isnan(tpm) & (np.nan_to_num(bench) > 0)
+        earlier &= tpm < fl.tax_low_ratio * np.nan_to_num(bench)
+        if k == 1:
+            out["tax_per_mu_prev"], out["county_tax_per_mu_prev"] = tpm, bench
+    if fl.tax_low_years < 2:
+        out["tax_per_mu_prev"], out["county_tax_per_mu_prev"] = _tax_per_mu(
+            by_year, county, area_mu, year - 1
+        )
+    out["tax_low_earlier"] = earlier
+    tax_window = range(year - fl.tax_low_years + 1, year + 1)
+    unknown_tax_years = [y for y in tax_window if y not in by_year.years]
 
-    # --- occupants this year: phase-out industries and the negative list ----------------
-    occ_pid, occ_uscc = _occupants(allocation, by_year, year)
-    phase = _phase_out(occ_pid, occ_uscc, industry_of, fl.phase_out_industries)
-    out["phase_out_industries"] = to_str(_reindextext_column(phase, pid))
-    vetoed = _veto_reasons(occ_pid, occ_uscc, veto, firm_scores, year)
-    out["veto_reasons"] = to_str(_reindextext_column(vetoed, pid))
-
-    # --- activity in the last years --------------------------------------------------------
-    no_occ, no_act, unknown_years = _idle(by_year, n, year, fl.idle_years)
-    out["idle_no_occupant"] = no_occ
-    out["idle_no_activity"] = no_act
+    # --- activity in the last years, idle land -------------------------------------------
+    no_occ, no_act, unknown_years = _stopped(by_year, n, year, fl.stopped_years)
+    out["stopped_no_occupant"] = no_occ
+    out["stopped_no_activity"] = no_act
+    inactive_now = _inactive(by_year, year)
+    idle = idle_land(parcels, inactive=inactive_now, config=config, year=year)
+    out["idle_years"] = idle.years
+    out["idle_stalled"] = idle.stalled
+    out["developed_share"] = idle.developed_share
+    for col in ("contract_start_date", "actual_start_date"):
+        out[col] = (
+            pd.to_datetime(parcels[col], errors="coerce").to_numpy()
+            if col in parcels.columns
+            else np.full(n, np.datetime64("NaT", "ns"))
+        )
     return ParcelFacts(
-        columns={c: out[c] for c in FACT_COLUMNS}, scored=scored, unknown_years=unknown_years
+        columns={c: out[c] for c in FACT_COLUMNS},
+        scored=scored,
+        unknown_years=unknown_years,
+        unknown_tax_years=unknown_tax_years,
+        occupants=occ,
+        idle=idle,
     )
 
 
-class _IndustryLookup:
-    """uscc → industry_code: firms table, then firm scores of the year, then main occupants.
+# A raster coverage above this counts as a building (below: noise on bare land).
+_BUILT_COVERAGE = 0.02
 
-    The first row that names an industry for a uscc wins, in that order of sources; rows
-    without an industry are skipped. Each source is searched only for the usccs the earlier
-    ones did not resolve.
+
+class _FirmLookup:
+    """uscc → a firm attribute: firms table, then firm scores of the year, then main occupants.
+
+    The first row that gives the attribute for a uscc wins, in that order of sources; rows
+    without it are skipped. Each source is searched only for the usccs the earlier ones did
+    not resolve. The main occupants (parcel scores) give the industry only.
     """
 
     def __init__(
@@ -228,34 +337,43 @@ class _IndustryLookup:
         by_year: YearRows,
         year: int,
     ) -> None:
-        # (uscc, industry, rows of the source or None for all), texts taken when needed.
-        self._sources: list[tuple[pa.Array, pa.Array, Callable[[], np.ndarray] | None]] = []
-        if firms is not None and len(firms) and "industry_code" in firms.columns:
-            self._sources.append(
-                (text_array(firms["uscc"]), text_array(firms["industry_code"]), None)
-            )
-        if firm_scores is not None and len(firm_scores) and "industry_code" in firm_scores.columns:
-            self._sources.append(
+        self._firms = firms if firms is not None and len(firms) else None
+        self._scores = firm_scores if firm_scores is not None and len(firm_scores) else None
+        self._by_year = by_year
+        self._year = year
+
+    def _sources(
+        self, col: str
+    ) -> list[tuple[pa.Array, pa.Array, Callable[[], np.ndarray] | None]]:
+        # (uscc, attribute, rows of the source or None for all), texts taken when needed.
+        sources: list[tuple[pa.Array, pa.Array, Callable[[], np.ndarray] | None]] = []
+        if self._firms is not None and col in self._firms.columns:
+            sources.append((text_array(self._firms["uscc"]), text_array(self._firms[col]), None))
+        scores = self._scores
+        if scores is not None and col in scores.columns:
+            sources.append(
                 (
-                    text_array(firm_scores["uscc"]),
-                    text_array(firm_scores["industry_code"]),
-                    lambda: np.flatnonzero(year_mask(firm_scores, year)),
+                    text_array(scores["uscc"]),
+                    text_array(scores[col]),
+                    lambda: np.flatnonzero(year_mask(scores, self._year)),
                 )
             )
-        if by_year.has("main_uscc") and by_year.has("main_industry"):
-            self._sources.append(
+        by_year = self._by_year
+        if col == "industry_code" and by_year.has("main_uscc") and by_year.has("main_industry"):
+            sources.append(
                 (
                     by_year.columntext_column("main_uscc"),
                     by_year.columntext_column("main_industry"),
-                    lambda: by_year.unique_rows(year),
+                    lambda: by_year.unique_rows(self._year),
                 )
             )
+        return sources
 
-    def __call__(self, uscc: pa.Array) -> pa.Array:
-        """The industry of each uscc (missing where unknown)."""
+    def __call__(self, col: str, uscc: pa.Array) -> pa.Array:
+        """The attribute ``col`` of each uscc (missing where unknown)."""
         out = null_strings(len(uscc))
         todo = np.arange(len(uscc))
-        for all_keys, all_values, rows in self._sources:
+        for all_keys, all_values, rows in self._sources(col):
             if len(todo) == 0:
                 break
             queries = uscc.take(pa.array(todo))
@@ -265,7 +383,8 @@ class _IndustryLookup:
             if rows is not None:
                 sel = pa.array(rows())
                 keys, values = keys.take(sel), values.take(sel)
-            known = pc.is_valid(values)
+            known = pc.and_(pc.is_valid(values), pc.not_equal(values, ""))
+            known = pc.fill_null(known, False)
             keys, values = keys.filter(known), values.filter(known)
             pos = first_positions(queries, keys)
             found = pos >= 0
@@ -295,11 +414,11 @@ def _far_min(industry: pa.Array, table: dict[str, float], default: float) -> np.
 def _county_benchmark(
     county: pa.Array, tax: np.ndarray, area_mu: np.ndarray, occupied: np.ndarray
 ) -> np.ndarray:
-    """Mean tax per mu of each county: Σ tax / Σ area (mu) over its occupied parcels."""
+    """Tax per mu of each county: Σ tax / Σ area (mu) over its occupied parcels of known tax."""
     codes, uniq = encode(county)
-    keep = occupied & (codes >= 0)
+    keep = occupied & (codes >= 0) & ~np.isnan(tax)
     # Grouped on integer codes: the same pandas sums, in the same row order, as on the text.
-    occ = pd.DataFrame({"tax": np.nan_to_num(tax[keep], nan=0.0), "area_mu": area_mu[keep]})
+    occ = pd.DataFrame({"tax": tax[keep], "area_mu": area_mu[keep]})
     sums = occ.groupby(codes[keep]).sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (sums["tax"] / sums["area_mu"]).where(sums["area_mu"] > 0)
@@ -308,114 +427,26 @@ def _county_benchmark(
     return bench[codes]
 
 
-def _occupants(
-    allocation: pd.DataFrame | None, by_year: YearRows, year: int
-) -> tuple[pa.Array, pa.Array]:
-    """(parcel_id, uscc) of every occupant in the year, from the allocation table.
-
-    Pairs with a missing id are left out; pairs may repeat (callers drop duplicates on the
-    few rows they keep).
-    """
-    if allocation is not None and len(allocation):
-        rows = pa.array(np.flatnonzero(year_mask(allocation, year)))
-        pid = text_array(allocation["parcel_id"]).take(rows)
-        uscc = text_array(allocation["uscc"]).take(rows)
-    elif by_year.has("main_uscc"):
-        # Without the allocation, the main occupant is the only one known.
-        rows = pa.array(by_year.unique_rows(year))
-        pid = by_year.columntext_column("parcel_id").take(rows)
-        uscc = by_year.columntext_column("main_uscc").take(rows)
-    else:
-        return null_strings(0), null_strings(0)
-    valid = pc.and_(pc.is_valid(pid), pc.is_valid(uscc))
-    return pid.filter(valid), uscc.filter(valid)
+def _tax_per_mu(
+    by_year: YearRows, county: pa.Array, area_mu: np.ndarray, year: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Tax per mu of each occupied parcel in ``year`` (NaN: empty or unknown), and its county's."""
+    occupied = np.nan_to_num(by_year.floats(year, "n_occupants"), nan=0.0) > 0
+    tax = np.where(occupied, by_year.floats(year, "tax"), np.nan)
+    tpm = np.where(occupied, by_year.floats(year, "tax_per_mu"), np.nan)
+    return tpm, _county_benchmark(county, tax, area_mu, occupied)
 
 
-def _pairs(pid: pa.Array, uscc: pa.Array, keep: np.ndarray) -> pd.DataFrame:
-    """The distinct (parcel_id, uscc) pairs among the rows in ``keep``, in first-seen order."""
-    sel = pa.array(np.flatnonzero(keep))
-    rows = pd.DataFrame({"parcel_id": to_str(pid.take(sel)), "uscc": to_str(uscc.take(sel))})
-    return rows.drop_duplicates().reset_index(drop=True)
+def _inactive(by_year: YearRows, year: int) -> np.ndarray:
+    """No occupant, or a known tax and value added both ≤ 0, in ``year``."""
+    n_occ = np.nan_to_num(by_year.floats(year, "n_occupants"), nan=0.0)
+    tax = by_year.floats(year, "tax")
+    va = by_year.floats(year, "value_added")
+    # NaN ≤ 0 is False: a missing figure is not inactivity.
+    return (n_occ <= 0) | ((tax <= 0) & (va <= 0))
 
 
-def _phase_out(
-    pid: pa.Array, uscc: pa.Array, industry_of: _IndustryLookup, prefixes: list[str]
-) -> pd.Series:
-    """parcel_id → the phase-out industry codes of its occupants ("、"-joined)."""
-    if not prefixes or len(pid) == 0:
-        return pd.Series(dtype="str")
-    industry = industry_of(uscc)
-    hit = starts_with(industry, prefixes)
-    if not hit.any():
-        return pd.Series(dtype="str")
-    # The industry depends on the uscc alone, so filtering before dropping duplicate pairs
-    # keeps exactly the pairs that filtering after would.
-    rows = _pairs(pid, uscc, hit)
-    rows["industry_code"] = to_str(industry_of(text_array(rows["uscc"])))
-    rows = rows.sort_values(["parcel_id", "industry_code"])
-    return _join_distinct(rows["parcel_id"], rows["industry_code"])
-
-
-def _veto_reasons(
-    pid: pa.Array,
-    uscc: pa.Array,
-    veto: pd.DataFrame | None,
-    firm_scores: pd.DataFrame | None,
-    year: int,
-) -> pd.Series:
-    """parcel_id → reasons of its occupants on the negative list in the year."""
-    parts = []
-    if veto is not None and len(veto):
-        listed = veto.loc[year_mask(veto, year), ["uscc", "reason"]]
-        # A firm on the list counts even when the list gives no reason text.
-        text = listed["reason"].astype("str").fillna("").str.strip()
-        parts.append(listed.assign(reason=text.where(text != "", "负面清单")))
-    if firm_scores is not None and len(firm_scores) and "veto_reason" in firm_scores.columns:
-        # Only rows with a reason can survive the strip below: select them first (cheap).
-        given = pc.is_valid(text_array(firm_scores["veto_reason"])).to_numpy(zero_copy_only=False)
-        fs = firm_scores.loc[year_mask(firm_scores, year) & given, ["uscc", "veto_reason"]]
-        text = fs["veto_reason"].astype("str").fillna("").str.strip()
-        parts.append(pd.DataFrame({"uscc": fs["uscc"], "reason": text}).loc[text != ""])
-    if not parts or len(pid) == 0:
-        return pd.Series(dtype="str")
-    reasons = pd.concat(parts, ignore_index=True).dropna(subset=["uscc"])
-    reasons = reasons.assign(uscc=reasons["uscc"].astype("str"))
-    # Only occupants on the list can match: the inner merge below drops the others anyway.
-    listed = pc.is_in(uscc, value_set=text_array(reasons["uscc"]))
-    occ = _pairs(pid, uscc, pc.fill_null(listed, False).to_numpy(zero_copy_only=False))
-    hit = occ.merge(reasons, on="uscc", how="inner")
-    if len(hit) == 0:
-        return pd.Series(dtype="str")
-    hit = hit.sort_values(["parcel_id", "uscc"])
-    return _join_distinct(hit["parcel_id"], hit["reason"])
-
-
-def _join_distinct(keys: pd.Series, values: pd.Series) -> pd.Series:
-    """Per key (sorted), its distinct values "、"-joined in order of appearance.
-
-    The same as ``values.groupby(keys).agg(lambda s: "、".join(dict.fromkeys(s)))`` without
-    a Python call per group; rows with a missing key are left out, as groupby does.
-    """
-    joined: dict = {}
-    for key, value in zip(keys.tolist(), values.tolist(), strict=True):
-        if pd.isna(key):
-            continue
-        joined.setdefault(key, {})[value] = None
-    index = sorted(joined)
-    return pd.Series(
-        ["、".join(joined[k]) for k in index], index=pd.Index(index, dtype=object), dtype="str"
-    )
-
-
-def _reindextext_column(values: pd.Series, pid: pa.Array) -> pa.Array:
-    """``values.reindex(pid)`` as Arrow text (missing where a parcel has no entry)."""
-    if len(values) == 0:
-        return null_strings(len(pid))
-    keys = text_array(pd.Series(values.index, dtype=object))
-    return take_str(text_array(values), first_positions(pid, keys))
-
-
-def _idle(
+def _stopped(
     by_year: YearRows, n: int, year: int, years: int
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Whether each parcel had no occupant / no activity in each of the last ``years`` years.
@@ -425,17 +456,13 @@ def _idle(
     """
     no_occ = np.ones(n, dtype=bool)
     no_act = np.ones(n, dtype=bool)
-    present = by_year.years
     window = list(range(year - years + 1, year + 1))
-    unknown = [y for y in window if y not in present]
+    unknown = [y for y in window if y not in by_year.years]
     if unknown:
         return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), unknown
     for y in window:
-        n_occ = np.nan_to_num(by_year.floats(y, "n_occupants"), nan=0.0)
-        tax = np.nan_to_num(by_year.floats(y, "tax"), nan=0.0)
-        va = np.nan_to_num(by_year.floats(y, "value_added"), nan=0.0)
-        empty = n_occ <= 0
+        empty = np.nan_to_num(by_year.floats(y, "n_occupants"), nan=0.0) <= 0
         no_occ &= empty
-        no_act &= empty | ((tax <= 0) & (va <= 0))
+        no_act &= _inactive(by_year, y)
     # A parcel with no occupant in every year is reported as such, not as "no activity".
     return no_occ, no_act & ~no_occ, []

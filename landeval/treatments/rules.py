@@ -2,7 +2,10 @@
 
 The rules are data in ``config.treatments``; the first rule whose
 :meth:`~landeval.config.TreatmentRule.matches` holds decides, else the parcel is KEEP (保留,
-not on the action list). Rules are evaluated once per distinct set of flags, not per parcel:
+not on the action list). A rule's ``not_classes`` read the parcel's rule class: its decisive
+occupant's class (the main occupant using at least half of it; none otherwise). A
+COVERAGE_LOW decides nothing unless ``flags.coverage_decides``: it is left out of the flags
+the rules see. Rules are evaluated once per distinct set of flags and class, not per parcel:
 a city has at most a few hundred distinct combinations.
 """
 
@@ -11,9 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from landeval._arrow import STRING, encode, text_array, to_str
+from landeval._arrow import STRING, encode, null_strings, text_array, to_str
 from landeval.config import FLAG_CODES, Config
+from landeval.treatments._text import concat
 from landeval.vocabulary import KEEP, TREATMENT_LABELS
 
 KEEP_ZH = TREATMENT_LABELS[KEEP]["zh"]
@@ -25,7 +30,13 @@ MUST_STAY_INDUSTRIAL: frozenset[str] = frozenset({"EXIT", "REBUILD"})
 """Treatments whose land must stay industrial inside the control line (DESIGN §6)."""
 
 
-def decide(flags: set[str], *, config: Config) -> tuple[str, str, str, str]:
+def decide(
+    flags: set[str],
+    *,
+    config: Config,
+    parcel_class: str | None = None,
+    coverage_decides: bool | None = None,
+) -> tuple[str, str, str, str]:
     """Decide the treatment of one set of flags.
 
     Parameters
@@ -33,25 +44,47 @@ def decide(flags: set[str], *, config: Config) -> tuple[str, str, str, str]:
     flags : set of str
         Flag codes set on a parcel.
     config : Config
-        ``config.treatments``, in order.
+        ``config.treatments``, in order; ``flags.coverage_decides``.
+    parcel_class : str, optional
+        The parcel's rule class (A–D, T; None when it has no decisive occupant).
+    coverage_decides : bool, optional
+        Whether COVERAGE_LOW may decide; None: ``flags.coverage_decides``.
 
     Returns
     -------
     tuple of str
         (treatment, treatment_zh, rule, matched_flags): the deciding rule's code and label,
-        and the flags that made it match, ";"-joined in FLAG_CODES order (the rule named
-        them and the parcel has them); ("KEEP", "保留", "KEEP", "") when no rule matches.
+        its name, and the flags that made it match, ";"-joined in FLAG_CODES order (the rule
+        named them and the parcel has them); ("KEEP", "保留", "KEEP", "") when no rule
+        matches.
+
+    Examples
+    --------
+    >>> from landeval.config import default_config
+    >>> decide({"FAR_LOW", "OLD_BUILDINGS"}, config=default_config(), parcel_class="A")
+    ('KEEP', '保留', 'KEEP', '')
+    >>> decide({"FAR_LOW"}, config=default_config(), parcel_class="C")[2:]
+    ('UPGRADE_INTENSITY', 'FAR_LOW')
     """
+    if coverage_decides is None:
+        coverage_decides = config.flags.coverage_decides
+    seen = flags if coverage_decides else flags - {"COVERAGE_LOW"}
     for rule in config.treatments:
-        if rule.matches(flags):
-            named = flags & rule.flags()
+        if rule.matches(seen, parcel_class):
+            named = seen & rule.flags()
             matched = ";".join(c for c in FLAG_CODES if c in named)
-            return rule.code, rule.label_zh, rule.code, matched
+            return rule.code, rule.label_zh, rule.rule_id, matched
     return KEEP, KEEP_ZH, KEEP, ""
 
 
-def assign_treatments(flags: pd.Series, *, config: Config) -> pd.DataFrame:
-    """Decide the treatment of every parcel from its ";"-joined flag codes.
+def assign_treatments(
+    flags: pd.Series,
+    *,
+    config: Config,
+    classes: pd.Series | None = None,
+    coverage_decides: bool | None = None,
+) -> pd.DataFrame:
+    """Decide the treatment of every parcel from its ";"-joined flag codes and rule class.
 
     Parameters
     ----------
@@ -59,16 +92,34 @@ def assign_treatments(flags: pd.Series, *, config: Config) -> pd.DataFrame:
         The ``flags`` column of :func:`landeval.treatments.flags.compute_flags`.
     config : Config
         ``config.treatments``.
+    classes : Series of str, optional
+        Each parcel's rule class (``rule_class``); None: no parcel has one.
+    coverage_decides : bool, optional
+        Whether COVERAGE_LOW may decide; None: ``flags.coverage_decides`` (the treatments
+        stage asks both ways, to see which decisions a raster-only coverage would change).
 
     Returns
     -------
     DataFrame
         :data:`TREATMENT_COLUMNS`, with the index of ``flags``.
     """
-    # One decision per distinct set of flags; a missing value is no flag at all.
-    codes, uniq = encode(text_array(flags))
-    keys = [*uniq, ""]
-    table = [decide(set(str(k).split(";")) - {""}, config=config) for k in keys]
+    # One decision per distinct (flags, class); a missing value is no flag at all.
+    text = text_array(flags)
+    cls = text_array(classes) if classes is not None else null_strings(len(text))
+    pair = concat(pc.fill_null(text, ""), _SEP, pc.fill_null(cls, _NO_CLASS))
+    codes, uniq = encode(pair)
+    keys = [*uniq, _SEP + _NO_CLASS]
+    table = []
+    for key in keys:
+        names, klass = str(key).rsplit(_SEP, 1)
+        table.append(
+            decide(
+                set(names.split(";")) - {""},
+                config=config,
+                parcel_class=None if klass == _NO_CLASS else klass,
+                coverage_decides=coverage_decides,
+            )
+        )
     pick = pa.array(np.where(codes < 0, len(uniq), codes))
     return pd.DataFrame(
         {
@@ -77,6 +128,11 @@ def assign_treatments(flags: pd.Series, *, config: Config) -> pd.DataFrame:
         },
         index=flags.index,
     )
+
+
+# Joins a parcel's flags and class into one key (neither holds it).
+_SEP = "|"
+_NO_CLASS = "-"
 
 
 def must_stay_industrial(treatment: pd.Series, inside_line: pd.Series) -> pd.Series:

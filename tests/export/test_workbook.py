@@ -131,7 +131,7 @@ def test_workbook_cells_labels_and_formats(outputs):
     assert first["建筑系数"].number_format == "0.0%"
     assert first["建筑系数"].value == pytest.approx(0.25)
     assert first["须保持工业用途"].value == "是"
-    assert first["评价类别"].value == "C类 整治提升类"
+    assert first["评价类别"].value == "C类 调控帮扶类"
     assert first["平台层级"].value == "战略平台"
     assert first["低效标识"].value == "容积率低于行业标准、C类企业用地、建成超过20年"
     firm_ws = wb["企业评价"]
@@ -139,7 +139,7 @@ def test_workbook_cells_labels_and_formats(outputs):
     row = dict(zip(fh, firm_ws[2], strict=True))
     assert row["研发投入强度"].number_format == "0.0%"
     assert row["单位电耗税收（元/千瓦时）"].value == pytest.approx(1.8)  # 180 万元 / 1e6 kWh
-    assert row["类别说明"].value == "A类 优先支持类"
+    assert row["类别说明"].value == "A类 优先发展类"
 
 
 def test_workbook_column_widths_fit_chinese(outputs):

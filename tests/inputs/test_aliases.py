@@ -114,3 +114,39 @@ def test_value_aliases_cover_allowed_values():
     for key, aliases in VALUE_ALIASES.items():
         assert set(aliases.values()) == set(ALLOWED_VALUES[key]), key
     assert normalize_value(" 规 上 ") == "规上"
+
+
+def test_parcel_registry_and_contract_fields_are_recognised():
+    headers = [
+        "宗地代码",
+        "坐落",
+        "乡镇（街道）",
+        "不动产权证号",
+        "约定动工日期",
+        "实际动工日期",
+        "约定竣工日期",
+        "开发比例(%)",
+        "出让合同亩均税收（万元/亩）",
+        "亩均投资强度(万元/亩)",
+        "政府原因延期",
+    ]
+    got = match_columns(headers, "parcels")
+    assert got.renames == {
+        "宗地代码": "parcel_id",
+        "坐落": "location",
+        "乡镇（街道）": "township",
+        "不动产权证号": "title_no",
+        "约定动工日期": "contract_start_date",
+        "实际动工日期": "actual_start_date",
+        "约定竣工日期": "contract_completion_date",
+        "开发比例(%)": "developed_share",
+        "出让合同亩均税收（万元/亩）": "contract_tax_per_mu",
+        "亩均投资强度(万元/亩)": "contract_investment_per_mu",
+        "政府原因延期": "gov_delay",
+    }
+    assert got.units["developed_share"] == "%"
+    assert match_columns(["权证号", "乡镇街道"], "parcels").renames == {
+        "权证号": "title_no",
+        "乡镇街道": "township",
+    }
+    assert match_columns(["批准文号"], "land_changes").renames == {"批准文号": "approval_no"}

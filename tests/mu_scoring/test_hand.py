@@ -1,7 +1,9 @@
 """A hand-computed per-mu evaluation (DESIGN §5), every number written out by hand.
 
-Year 2023, default configuration (weights 30/20/20/10/10/10, cap 2, below-scale 50/50,
-groups county × scale). 1 mu = 666.67 m², so 20000 m² = 30 mu, 10000 m² = 15 mu,
+Year 2023, default configuration but for the benchmark, which here is the "mean" option (the
+mean of the group's values; the default "aggregate" ratio of sums is worked by hand in
+test_benchmarks.py): weights 30/20/20/10/10/10, cap 2, below-scale 50/50, groups county ×
+scale. 1 mu = 666.67 m², so 20000 m² = 30 mu, 10000 m² = 15 mu,
 6000 m² = 9 mu, 4000 m² = 6 mu, 2000 m² = 3 mu, 1200 m² = 1.8 mu.
 
 Group 330602|above — A1..A5 evaluated (A6 started 2023: class T):
@@ -50,7 +52,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landeval.config import default_config
+from landeval.config import default_config, load_config
 from landeval.inputs.model import RESULT_COLUMNS
 from landeval.mu_scoring import ScoringResult, compute_trends, evaluate_firms, trend_regions
 
@@ -163,9 +165,14 @@ def hand_inputs() -> dict[str, pd.DataFrame]:
     }
 
 
+def mean_config():
+    """The defaults with the "mean" benchmark, which the numbers above use."""
+    return load_config(None, scoring={"benchmark": "mean"})
+
+
 @pytest.fixture(scope="module")
 def result() -> ScoringResult:
-    return evaluate_firms(**hand_inputs(), config=default_config())
+    return evaluate_firms(**hand_inputs(), config=mean_config())
 
 
 def _row(result: ScoringResult, uscc: str) -> pd.Series:
@@ -300,6 +307,13 @@ def test_class_reasons(result):
     assert _row(result, "C1")["class_reason"] == "得分155.0，组内排名1/3（前33.3%），B类"
 
 
+def test_known_weight_share(result):
+    # A5 lacks its emissions (weight 10 of 100); C4 (below scale) knows both tax indicators.
+    assert _row(result, "A5")["known_weight_share"] == pytest.approx(0.9)
+    assert _row(result, "A1")["known_weight_share"] == pytest.approx(1.0)
+    assert _row(result, "C4")["known_weight_share"] == pytest.approx(1.0)
+
+
 def test_not_evaluated(result):
     a6 = _row(result, "A6")
     assert a6["class"] == "T"
@@ -375,12 +389,18 @@ def test_parcel_scores(result):
     assert ps.loc["P1", "class"] == "D"  # A1, vetoed
     assert ps.loc["P5", "class"] == "T"  # A6, new
     assert ps.loc["Q7", "tax_per_mu"] == pytest.approx(10 / 1.8)
+    # C4 has no statistics row: Q7's value added is missing, not 0, and none of it is known.
+    assert np.isnan(ps.loc["Q7", "value_added"])
+    assert np.isnan(ps.loc["Q7", "va_per_mu"])
+    assert ps.loc["Q7", "known_share"] == 0.0
+    assert p4["known_share"] == 1.0
     q8 = ps.loc["Q8"]
     assert q8["n_occupants"] == 0
     assert pd.isna(q8["class"])
     assert pd.isna(q8["occupants"])
     assert q8["tax"] == 0.0
     assert q8["unused_m2"] == pytest.approx(6000.0)
+    assert q8["known_share"] == 1.0  # nobody there: nothing unknown
     assert q8["area_mu"] == pytest.approx(9.0)
 
 

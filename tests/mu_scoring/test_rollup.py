@@ -85,13 +85,16 @@ def test_allocation_by_land_share():
 
 def test_parcel_roll_up_and_main_occupant():
     _, ps = _run()
-    assert list(ps.columns[:17]) == RESULT_COLUMNS["parcel_scores"]
+    assert list(ps.columns[:18]) == RESULT_COLUMNS["parcel_scores"]
     p = ps.set_index("parcel_id")
-    # P: a 20 mu, c 10 mu; tax 200 + missing → 200 over 30 mu.
+    # P: a 20 mu, c 10 mu; c's tax is missing, so P's tax is missing (never 200 + 0), its
+    # value added known (800 + 20), and a third of its area has unknown figures.
     assert p.loc["P", "occupants"] == "a;c"
     assert p.loc["P", "occupant_names"] == "甲;丙"
-    assert p.loc["P", "tax_per_mu"] == pytest.approx(200 / 30)
+    assert np.isnan(p.loc["P", "tax"])
+    assert np.isnan(p.loc["P", "tax_per_mu"])
     assert p.loc["P", "va_per_mu"] == pytest.approx((800 + 20) / 30)
+    assert p.loc["P", "known_share"] == pytest.approx(2 / 3)
     assert p.loc["P", "class"] == "B"
     # Q: a and b hold 5 mu each; the tie goes to the higher score (b, 90).
     assert p.loc["Q", "occupants"] == "b;a"
@@ -100,10 +103,12 @@ def test_parcel_roll_up_and_main_occupant():
     assert p.loc["Q", "class"] == "A"
     assert p.loc["Q", "unused_m2"] == pytest.approx(5 * MU)
     assert p.loc["Q", "tax"] == pytest.approx(90.0)  # 50 + 40
-    # R: d has no scores: listed, no class, tax 0.
+    assert p.loc["Q", "known_share"] == 1.0
+    # R: d has no scores: listed, no class, its tax missing (not 0), nothing known.
     assert p.loc["R", "main_name"] == "丁"
     assert pd.isna(p.loc["R", "class"])
-    assert p.loc["R", "tax"] == 0.0
+    assert np.isnan(p.loc["R", "tax"])
+    assert p.loc["R", "known_share"] == 0.0
 
 
 def test_inputs_not_mutated():
@@ -220,6 +225,14 @@ def _plain_sum(values) -> float:
     return total
 
 
+def _strict_sum(values) -> float | None:
+    """Added one by one from 0.0; None when any value is missing (missing is never 0)."""
+    values = list(values)
+    if any(_missing(v) for v in values):
+        return None
+    return _plain_sum(values)
+
+
 def reference_parcel_scores(
     parcels: pd.DataFrame,
     allocation: pd.DataFrame,
@@ -235,7 +248,9 @@ def reference_parcel_scores(
        occupant. Names: the firm-year's, else the registry's, else the uscc. A list with a
        missing uscc or name is missing as a whole.
     3. Every parcel (sorted by parcel_id, missing last, then position) gets a row for each
-       year: sums over its occupants in rank order, per-mu values over its whole area.
+       year: sums over its occupants in rank order (missing where an occupant's is: an
+       occupant's own sum is missing where one of its rows is), per-mu values over its whole
+       area, and the share of its area not used by an occupant with a missing amount.
     """
     occupants: dict[tuple, dict[str, list]] = {}
     for row in allocation.itertuples(index=False):
@@ -278,8 +293,8 @@ def reference_parcel_scores(
                     "industry": industry,
                     "class": None if fs is None else known(fs["class"]),
                     "land": land,
-                    "tax": [v for v in sums["tax"] if not _missing(v)],
-                    "value_added": [v for v in sums["value_added"] if not _missing(v)],
+                    "tax": _strict_sum(sums["tax"]),
+                    "value_added": _strict_sum(sums["value_added"]),
                     "key": (
                         land is None,
                         -(land or 0.0),
@@ -310,8 +325,18 @@ def reference_parcel_scores(
         occ = ranked(pid, year) if not _missing(pid) else []
         main = occ[0] if occ else {}
         occupied = _plain_sum(o["land"] for o in occ)
-        tax = _plain_sum(_plain_sum(o["tax"]) for o in occ if o["tax"])
-        va = _plain_sum(_plain_sum(o["value_added"]) for o in occ if o["value_added"])
+        tax = _strict_sum(o["tax"] for o in occ)
+        va = _strict_sum(o["value_added"] for o in occ)
+        tax = NAN if tax is None else tax
+        va = NAN if va is None else va
+        # Land of occupants with a missing tax or value added (unknown land counts 0).
+        unknown = _plain_sum(o["land"] for o in occ if o["tax"] is None or o["value_added"] is None)
+        if not occ:
+            known_share = 1.0
+        elif area > 0:
+            known_share = max(0.0, min(1.0, 1.0 - unknown / area))
+        else:
+            known_share = NAN
         area_mu = area / M2_PER_MU
         out.append(
             {
@@ -331,6 +356,7 @@ def reference_parcel_scores(
                 "value_added": va,
                 "tax_per_mu": tax / area_mu if area_mu else NAN,
                 "va_per_mu": va / area_mu if area_mu else NAN,
+                "known_share": known_share,
                 "class": main.get("class"),
                 "county_code": parcels["county_code"].iloc[i],
             }

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landeval.config import INDICATORS, default_config, load_config
+from landeval.config import INDICATORS, load_config
 from landeval.errors import ConfigError
 from landeval.mu_scoring.benchmarks import group_benchmarks
 from landeval.mu_scoring.scores import score_firm_years
@@ -21,7 +21,9 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def _score(frame: pd.DataFrame, config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    config = config or default_config()
+    # These frames hold indicator values only: the "mean" benchmark, which needs no
+    # numerators and denominators (the default "aggregate" is tested in test_benchmarks.py).
+    config = config or load_config(None, scoring={"benchmark": "mean"})
     bench, found = group_benchmarks(frame, config=config)
     return score_firm_years(frame, bench, config=config), found
 

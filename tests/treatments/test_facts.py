@@ -17,7 +17,7 @@ def _facts(**over) -> pd.DataFrame:
         "parcel_scores": hand.parcel_scores(),
         "parcel_raster": hand.parcel_raster(),
         "firms": hand.firms(),
-        "firm_scores": None,
+        "firm_scores": hand.firm_scores(),
         "veto": hand.veto(),
         "allocation": hand.allocation(),
         "config": default_config(),
@@ -39,15 +39,37 @@ def test_far_from_the_raster_row_else_the_registered_floor_area():
     # p3: no raster row, 500 m² registered on 1000 m²; p2: raster FAR missing, none known.
     assert (got.loc["p3", "far"], got.loc["p3", "far_source"]) == (0.5, "registered")
     assert np.isnan(got.loc["p2", "far"]) and got.loc["p2", "far_source"] == "none"
-    assert got["has_raster"].tolist() == [True, True, False, True, True, True, True]
+    assert got["has_raster"].tolist() == [True, True, False, True, True, True, True, False, False]
 
 
 def test_facts_without_any_scoring_table():
-    got = _facts(parcel_scores=None, allocation=None, firms=None, veto=None)
+    got = _facts(parcel_scores=None, allocation=None, firms=None, firm_scores=None, veto=None)
     assert got["main_uscc"].isna().all() and got["class"].isna().all()
     assert np.isnan(got["county_tax_per_mu"]).all()
-    assert got["far_min"].tolist() == pytest.approx([1.0] * 7)  # no industry: the default
-    assert got["phase_out_industries"].isna().all() and got["veto_reasons"].isna().all()
+    assert got["far_min"].tolist() == pytest.approx([1.0] * 9)  # no industry: the default
+    assert got["owner_names"].isna().all() and got["firm_actions_zh"].isna().all()
+    assert not got["stopped_no_occupant"].any()  # no years in the data: not judged
+
+
+def test_registry_fields_and_the_decisive_occupant():
+    parcels = hand.parcels()
+    parcels["location"] = ["越城区某路1号"] + [None] * 8
+    parcels["township"] = ["斗门街道"] + [None] * 8
+    parcels["title_no"] = ["浙(2020)绍兴市不动产权第0000001号"] + [None] * 8
+    got = _facts(parcels=parcels)
+    assert got.loc["p1", "location"] == "越城区某路1号"
+    assert got.loc["p1", "township"] == "斗门街道"
+    assert got.loc["p1", "title_no"].startswith("浙(2020)")
+    # p6: F6 uses 60 %: decisive, its class and industry are the parcel's for the rules.
+    assert got.loc["p6", "rule_class"] == "A" and got.loc["p6", "standard_industry"] == "C3911"
+    # A parcel whose main occupant uses under half has no decisive occupant.
+    alloc = hand.allocation()
+    alloc.loc[alloc["uscc"] == "F6", "land_m2"] = 400.0
+    alloc.loc[alloc["uscc"] == "F8", "land_m2"] = 300.0
+    got = _facts(allocation=alloc)
+    assert pd.isna(got.loc["p6", "rule_class"]) and pd.isna(got.loc["p6", "standard_industry"])
+    assert got.loc["p6", "class"] == "A"  # the class shown is still the main occupant's
+    assert got.loc["p6", "far_min"] == 1.0  # the general standard
 
 
 def test_industry_lookup_order_of_sources_and_missing_keys():
@@ -67,10 +89,10 @@ def test_industry_lookup_order_of_sources_and_missing_keys():
     expected = {
         # firms first (F2's first row has no industry), then this year's firm scores; a
         # parcel without occupant (p3) takes the firm row without uscc, as a pandas
-        # lookup matches missing to missing.
+        # lookup matches missing to missing; an empty industry is no industry.
         "both": {"p2": "C1811", "p3": "C3911", "p5": "C2911"},
         "scores": {"p2": "C9999", "p3": None, "p5": "C2911"},
-        "firms": {"p2": "C1811", "p3": "C3911", "p5": ""},
+        "firms": {"p2": "C1811", "p3": "C3911", "p5": None},
     }
     for case, sources in (
         ("both", {"firms": firms, "firm_scores": scores}),

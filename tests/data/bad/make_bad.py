@@ -397,7 +397,7 @@ def xlsx_formulas(p: Path) -> None:
     sheet = book.active
     sheet.append(list(output.columns))
     for i, row in enumerate(output.itertuples(index=False), start=2):
-        cells: list[object] = [_number_or_text(v) for v in row]
+        cells: list[object] = [row[0], *(_number_or_text(v) for v in row[1:])]  # uscc: text
         if i in {2, 3}:
             cells[2] = f"=D{i}*0.2"  # value added as a formula never computed (no cached value)
         sheet.append(cells)
@@ -413,7 +413,7 @@ def xlsx_formulas_cached(p: Path) -> None:
     sheet = book.active
     sheet.append(list(output.columns))
     for i, row in enumerate(output.itertuples(index=False), start=2):
-        cells: list[object] = [_number_or_text(v) for v in row]
+        cells: list[object] = [row[0], *(_number_or_text(v) for v in row[1:])]  # uscc: text
         cells[2] = f"=D{i}*0+{cells[2]}"  # value added = a formula whose result is itself
         sheet.append(cells)
     path = p / "firm_output.xlsx"
@@ -595,7 +595,7 @@ def project_syntax_error(p: Path) -> None:
 
 def rules_unknown_flag(p: Path) -> None:
     rules = [
-        ("EXIT", "关停退出", '["IDLE", "PHASE_OUT", "VETO", "CLASS_D_TWICE"]'),
+        ("EXIT", "关停退出", '["STOPPED", "PHASE_OUT", "VETO", "CLASS_D_3Y"]'),
         ("CONVERT", "功能转型", '["PLAN_CONFLICT"]'),
         ("UPGRADE", "整治提升", '["CLASS_C", "CLASS_D", "TAX_LOW", "FAR_LOWW"]'),  # typo
     ]
