@@ -34,6 +34,8 @@ def test_write_maps_writes_four_offline_pages(written):
                     "https://www.jsdelivr.com/",
                     "http://www.sitepoint.com/",
                     "https://bugzilla.mozilla.org/",
+                    # folium's comment above its leaflet-measure work-around
+                    "https://github.com/ljagis/leaflet-measure/issues/171",
                 )
             ), (name, url)
     index = written["index.html"]
