@@ -436,12 +436,23 @@ def add_parcel_dataset(
         ctx.parcels,
         attributes=attributes,
         columns=parcel_columns(attributes, columns),
-        popup=popup_fields(ctx.lang, [(c, f) for c, f in popup if c in attributes.columns]),
+        popup=popup_fields(ctx.lang, _present(popup, attributes)),
         title="parcel_id",
         search=tuple(c for c in PARCEL_SEARCH if c in attributes.columns),
         tooltip=PARCEL_TOOLTIP,
         lang=ctx.lang,
     )
+
+
+def _present(popup: list[tuple[str, str]], attributes: pd.DataFrame) -> list[tuple[str, str]]:
+    """The popup rows whose column the parcels have; the class where no status is given."""
+    rows = []
+    for column, fmt in popup:
+        # the status shows in place of the class: without a status, the class
+        shown = "class" if column == "status" and column not in attributes.columns else column
+        if shown in attributes.columns:
+            rows.append((shown, fmt))
+    return rows
 
 
 def _stable_ids(root: Element) -> None:
