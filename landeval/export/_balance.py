@@ -82,12 +82,15 @@ def _with_parcel_words(items: pd.DataFrame, parcel_eval: pd.DataFrame | None) ->
     if parcel_eval is None or "parcel_id" not in parcel_eval:
         return items
     is_parcel = column_of(items, "source").astype("string") == "parcel"
+    # only the parcels the items stand for (a few hundred of a city's parcels)
+    ids = column_of(items, "item_id").astype(object)[is_parcel.fillna(False).to_numpy(bool)]
+    mine = parcel_eval["parcel_id"].isin(ids).to_numpy(dtype=bool)
     lookup = pd.DataFrame(
         {
-            "main_name": column_of(parcel_eval, "main_name").to_numpy(),
-            "reason_zh": column_of(parcel_eval, "reason_zh").to_numpy(),
+            "main_name": column_of(parcel_eval, "main_name").to_numpy()[mine],
+            "reason_zh": column_of(parcel_eval, "reason_zh").to_numpy()[mine],
         },
-        index=parcel_eval["parcel_id"].astype("string").to_numpy(),
+        index=parcel_eval["parcel_id"].astype(str).to_numpy()[mine],
     )
     lookup = lookup[~lookup.index.duplicated()]
     at = lookup.index.get_indexer(column_of(items, "item_id").astype("string").fillna(""))

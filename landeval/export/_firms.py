@@ -86,39 +86,47 @@ def _previous_class(firm_scores: pd.DataFrame, year: int, usccs: pd.Series) -> p
     before = (year_of == year - 1).fillna(False).to_numpy(dtype=bool)
     if not before.any():
         return None
-    last = pd.Series(
-        column_of(firm_scores, "class").to_numpy()[before],
-        index=column_of(firm_scores, "uscc").astype("string").to_numpy()[before],
+    last = pa.table(
+        {
+            "uscc": pa.array(firm_scores["uscc"].astype(str).to_numpy()[before], pa.large_string()),
+            "class": pa.array(
+                column_of(firm_scores, "class").astype(object).to_numpy()[before],
+                pa.large_string(),
+                from_pandas=True,
+            ),
+        }
     )
-    last = last[~last.index.duplicated()]
-    at = last.index.get_indexer(usccs.fillna(""))
-    values = last.to_numpy(dtype=object)[at.clip(min=0)]
-    values[at < 0] = None
-    return pd.Series(values, index=usccs.index, dtype=object)
+    keys = pa.array(usccs.astype(object).where(usccs.notna(), None), pa.large_string())
+    # the first row of a firm wins (index_in finds the first match)
+    taken = (
+        last["class"]
+        .combine_chunks()
+        .take(pc.index_in(keys, value_set=last["uscc"].combine_chunks()))
+    )
+    # typed text: the labels are made once per class, not once per firm
+    return pd.Series(pd.array(taken.to_pandas(), dtype="string"), index=usccs.index)
 
 
 def _parcels_of(allocation: pd.DataFrame, year: int, usccs: pd.Series) -> pd.Series:
     """The codes of the parcels each firm uses in ``year``, joined (Arrow, no per-row Python)."""
-    year_of = pd.to_numeric(column_of(allocation, "year"), errors="coerce")
-    rows = allocation[(year_of == year).fillna(False).to_numpy(dtype=bool)]
+    table = pa.Table.from_pandas(
+        pd.DataFrame(allocation[["uscc", "year", "parcel_id"]]), preserve_index=False
+    )
+    table = table.filter(pc.equal(pc.cast(table["year"], pa.int64()), year))
     table = pa.table(
         {
-            "uscc": pa.array(rows["uscc"].astype("string"), pa.large_string()),
-            "parcel_id": pa.array(rows["parcel_id"].astype("string"), pa.large_string()),
+            "uscc": pc.cast(table["uscc"], pa.large_string()),
+            "parcel_id": pc.cast(table["parcel_id"], pa.large_string()),
         }
-    )
-    table = table.sort_by([("uscc", "ascending"), ("parcel_id", "ascending")])
-    grouped = table.group_by("uscc", use_threads=False).aggregate(
-        [("parcel_id", "distinct", pc.CountOptions(mode="only_valid"))]
-    )
+    ).sort_by([("uscc", "ascending"), ("parcel_id", "ascending")])
+    # one thread keeps the sorted order inside each group
+    grouped = table.group_by("uscc", use_threads=False).aggregate([("parcel_id", "list")])
     joined = pc.binary_join(
-        grouped.column("parcel_id_distinct"), pa.scalar(_LIST_SEPARATOR, pa.large_string())
-    )
-    keys = grouped.column("uscc").to_pandas()
-    at = pd.Index(keys).get_indexer(usccs.fillna(""))
-    found = pa.array(np.where(at >= 0, at, 0))
-    taken = joined.combine_chunks().take(found)
-    taken = pc.if_else(pa.array(at >= 0), taken, pa.nulls(len(at), pa.large_string()))
+        grouped.column("parcel_id_list"), pa.scalar(_LIST_SEPARATOR, pa.large_string())
+    ).combine_chunks()
+    keys = pa.array(usccs.astype(object).where(usccs.notna(), None), pa.large_string())
+    at = pc.index_in(keys, value_set=grouped.column("uscc").combine_chunks())
+    taken = joined.take(at)  # a null position (a firm with no parcel) gives null
     return pd.Series(pd.arrays.ArrowExtensionArray(taken), index=usccs.index)
 
 

@@ -306,7 +306,7 @@ def _text_series(
     series: pd.Series, kind: str, lang: str, parcel_eval: pd.DataFrame | None
 ) -> pd.Series:
     """A text column as Arrow-backed strings (missing cells are null)."""
-    if kind == "text" and isinstance(series.dtype, pd.StringDtype):
+    if kind == "text" and _is_text(series.dtype):
         # text is written as it is (as_text of a str is the str itself)
         text = pa.array(series).cast(pa.large_string())
         return pd.Series(pd.arrays.ArrowExtensionArray(text), index=series.index)
@@ -319,6 +319,15 @@ def _text_series(
         return spread_text(series, lambda value: _convert(value, kind, lang, parcel_eval))
     text = pa.array(values, type=pa.large_string())
     return pd.Series(pd.arrays.ArrowExtensionArray(text), index=series.index)
+
+
+def _is_text(dtype: object) -> bool:
+    """A pandas string dtype, or Arrow-backed text."""
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    return isinstance(dtype, pd.ArrowDtype) and (
+        pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    )
 
 
 def spread_text(series: pd.Series, text: Callable[[object], str | None]) -> pd.Series:
