@@ -11,8 +11,8 @@ OpenStreetMap via geoBoundaries, 2017), and every demo parcel lies inside the bo
 its county there (``tests/demo/test_demo.py``). Four clusters sit off their DESIGN anchors
 for that: 高新区（镜湖） 0.6 km east and 杭州湾上虞经开区 1.4 km south-west (the coarse lines
 and coastline of that data), 马鞍 3.3 km north-east (at its anchor the cluster overhung west
-into 萧山), and 滨海新城（沥海） 10.7 km south-west, to the north-east edge of 越城 as the
-2017 boundary draws it: 沥海 moved from 上虞 to 越城 only in 2021, and no openly licensed
+into 萧山), and 滨海新城（沥海） 11 km south-west, to the north-east of 越城 as the 2017
+boundary draws it: 沥海 moved from 上虞 to 越城 only in 2021, and no openly licensed
 boundary of that vintage was available.
 """
 
@@ -185,8 +185,8 @@ CLUSTERS: tuple[ClusterSpec, ...] = (
         key="lihai",
         name="滨海新城（沥海）",
         county_code="330602",
-        lon=120.69,  # see the module docstring: 10.7 km south-west of the anchor
-        lat=30.075,
+        lon=120.69,  # see the module docstring: 11 km south-west of the anchor
+        lat=30.07,
         weight=0.07,
         industries={"C39": 0.6, "C27": 0.2, "C35": 0.1, "C38": 0.1},
         main_platform="SX2-02",
@@ -195,7 +195,7 @@ CLUSTERS: tuple[ClusterSpec, ...] = (
         micro_center=(0.0, 0.0),
         micro_share=0.0,
         hole=(0.75, 0.0, 1.0, 0.15),
-        angle=0.0,
+        angle=25.0,
         age=0.1,
         productivity=1.1,
         drift=0.05,
