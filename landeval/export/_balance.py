@@ -93,6 +93,8 @@ def _with_parcel_words(items: pd.DataFrame, parcel_eval: pd.DataFrame | None) ->
         index=parcel_eval["parcel_id"].astype(str).to_numpy()[mine],
     )
     lookup = lookup[~lookup.index.duplicated()]
+    if not len(lookup):
+        return items
     at = lookup.index.get_indexer(column_of(items, "item_id").astype("string").fillna(""))
     found = (at >= 0) & is_parcel.fillna(False).to_numpy(bool)
     out = items.copy()

@@ -164,3 +164,15 @@ def test_firm_table_rows_of_the_year_in_order_with_missing_years():
     counties = list(frame.iloc[:, 2])
     assert pd.isna(counties[0])
     assert counties[1:] == ["越城区", "越城区"]
+
+
+def test_items_of_land_changes_only_and_of_parcels_not_evaluated(tables):
+    from landeval.export._balance import items_table
+
+    items = tables["balance_items"]
+    changes = items[items["source"] != "parcel"]
+    table = items_table(changes, parcel_eval=tables["parcel_eval"])
+    assert len(table.frame) == len(changes)
+    # an item whose parcel is not among the evaluated parcels names no firm
+    table = items_table(items, parcel_eval=tables["parcel_eval"].iloc[:0])
+    assert table.frame["主要用地企业"].isna().all()
