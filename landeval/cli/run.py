@@ -41,7 +41,7 @@ def command(
     shown = language(project_dir, lang)
     print_treatment_summary(result.tables["parcel_eval"], year=result.year, lang=shown)
     print_balance(result.tables["balance_ledger"], lang=shown)
-    click.echo("\n输出文件:" if shown == "zh" else "\nOutputs:")
+    click.echo("\n输出文件 (outputs):" if shown == "zh" else "\nOutputs:")
     for key, path in result.files.items():
         click.echo(f"  {key:<10} {path}")
 
