@@ -2,13 +2,15 @@
 
 Usage::
 
-    /tmp/venv/bin/python benchmarks/bench_maps.py [--parcels 30000] [--out DIR]
-    /tmp/venv/bin/python benchmarks/bench_maps.py --screenshots maps --from-dir out/maps
+    python benchmarks/bench_maps.py [--parcels 30000] [--out DIR]
+    landeval run --out out && python benchmarks/bench_maps.py --screenshots maps --from-dir out/maps
 
-The synthetic parcels come from ``tests/test_maps_fixture.py`` (a grid around the demo's
-platform anchors near Shaoxing, EPSG:4549). Each page is opened in headless Debian Chromium
-with every non-file request aborted (and counted). "Interactive" is measured from the start
-of navigation until a click on a parcel has opened its popup.
+The synthetic parcels come from ``tests/maps/test_fixture.py`` (a grid around the demo's
+platform anchors near Shaoxing, EPSG:4549). ``--screenshots`` writes the README's pictures
+(``maps/*.png``) from the pages of a run on the demo (``--from-dir out/maps``). Each page is
+opened in headless Debian Chromium with every non-file request aborted (and counted).
+"Interactive" is measured from the start of navigation until a click on a parcel has opened
+its popup.
 Budgets (issue 8): a 30,000-parcel page under 12 MB and interactive within 5 s.
 """
 
@@ -26,8 +28,8 @@ from landeval.config import default_config
 from landeval.maps import write_maps
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from test_maps_fixture import make_map_inputs  # noqa: E402 (tests/ is not a package)
+sys.path.insert(0, str(ROOT))
+from tests.maps.test_fixture import make_map_inputs  # noqa: E402 (run from anywhere)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -91,45 +93,66 @@ def measure(browser, path: Path) -> dict[str, float | int]:
     }
 
 
+_FRAME_PLATFORM = """name => {
+    // Frame the platform with the most parcels; returns its index in the platforms dataset.
+    const d = LANDEVAL.datasets.parcels;
+    const count = {};
+    d.props.forEach(p => { count[p.platform_name] = (count[p.platform_name] || 0) + 1; });
+    const best = name || Object.keys(count).filter(k => k !== 'null' && k !== 'undefined')
+        .sort((a, b) => count[b] - count[a])[0];
+    let bounds = null;
+    d.props.forEach((p, i) => {
+        if (!d.boxes[i] || p.platform_name !== best) { return; }
+        const b = LANDEVAL.bounds('parcels', i);
+        bounds = bounds ? bounds.extend(b) : b;
+    });
+    LANDEVAL.map.fitBounds(bounds, {animate: false, padding: [40, 40]});
+    return best;
+}"""
+
+_OPEN_PARCEL = """([best, treatment]) => {
+    // Open the popup of the parcel of that treatment nearest the centre of the view.
+    const d = LANDEVAL.datasets.parcels, c = LANDEVAL.map.getCenter();
+    let pick = -1, dist = Infinity;
+    d.props.forEach((p, i) => {
+        if (!d.groupsOf[i] || p.platform_name !== best) { return; }
+        if (treatment ? p.treatment !== treatment : (p.treatment === 'KEEP' || p.cat === 'B')) {
+            return;
+        }
+        const q = LANDEVAL.bounds('parcels', i).getCenter();
+        const dd = Math.hypot(q.lat - c.lat, q.lng - c.lng);
+        if (dd < dist) { dist = dd; pick = i; }
+    });
+    if (pick >= 0) { LANDEVAL.openPopup(d, pick, LANDEVAL.pointIn('parcels', pick)); }
+}"""
+
+_OPEN_PLATFORM = """best => {
+    // Zoom out a step to show the platforms around, and open the platform's popup.
+    LANDEVAL.map.setZoom(LANDEVAL.map.getZoom() - 2, {animate: false});
+    const d = LANDEVAL.datasets.platforms;
+    const i = d.props.findIndex(p => p.name === best);
+    if (i >= 0) { LANDEVAL.openPopup(d, i, LANDEVAL.bounds('platforms', i).getCenter()); }
+}"""
+
+
 def screenshots(browser, maps_dir: Path, png_dir: Path) -> list[Path]:
-    """PNG of each map, zoomed to the largest platform with a parcel's popup open."""
+    """PNG of each map, framed on the platform with most parcels, a popup open.
+
+    The platform map shows the platform's own popup (its growth against the target), the
+    treatment map a 功能转型 parcel (with the 改一补一 item under it one link away), the
+    efficiency map a parcel of a low class.
+    """
     png_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in MAPS:
         page, _, _ = _open(browser, maps_dir / f"{name}.html")
         page.goto((maps_dir / f"{name}.html").as_uri(), wait_until="load")
-        page.evaluate(
-            """() => {
-                const d = LANDEVAL.datasets.parcels;
-                const count = {};
-                d.props.forEach(p => {
-                    count[p.platform_name] = (count[p.platform_name] || 0) + 1;
-                });
-                const best = Object.keys(count).filter(k => k !== 'null' && k !== 'undefined')
-                    .sort((a, b) => count[b] - count[a])[0];
-                let bounds = null;
-                d.props.forEach((p, i) => {
-                    if (!d.boxes[i] || p.platform_name !== best) { return; }
-                    const b = LANDEVAL.bounds('parcels', i);
-                    bounds = bounds ? bounds.extend(b) : b;
-                });
-                if (!bounds) { return; }
-                LANDEVAL.map.fitBounds(bounds, {animate: false, padding: [40, 40]});
-                // Open the popup of the parcel nearest the centre that is not kept as it is.
-                const c = bounds.getCenter();
-                let pick = -1, dist = Infinity;
-                d.props.forEach((p, i) => {
-                    if (!d.groupsOf[i] || p.platform_name !== best) { return; }
-                    if (p.treatment === 'KEEP' || (p.cat && p.cat === 'B')) { return; }
-                    const q = LANDEVAL.bounds('parcels', i).getCenter();
-                    const dd = Math.hypot(q.lat - c.lat, q.lng - c.lng);
-                    if (dd < dist) { dist = dd; pick = i; }
-                });
-                if (pick >= 0) {
-                    LANDEVAL.openPopup(d, pick, LANDEVAL.pointIn('parcels', pick));
-                }
-            }"""
-        )
+        best = page.evaluate(_FRAME_PLATFORM, None)
+        if name == "platform_map":
+            page.evaluate(_OPEN_PLATFORM, best)
+        else:
+            treatment = "CONVERT" if name == "treatment_map" else None
+            page.evaluate(_OPEN_PARCEL, [best, treatment])
         page.wait_for_timeout(400)
         out = png_dir / f"{name}.png"
         page.screenshot(path=str(out))

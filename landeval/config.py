@@ -136,6 +136,8 @@ class InputSettings(_Strict):
     platforms: str
     control_line: str
     land_changes: str
+    boundaries: str = ""
+    """County boundaries (county_code, name) the maps draw; empty: the ones landeval ships."""
     firms: str
     firm_tax: str
     firm_output: str

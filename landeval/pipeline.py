@@ -518,6 +518,7 @@ def write_map_files(
         year=year,
         out_dir=maps_dir,
         lang=lang,
+        boundaries=tables.get("boundaries"),
     )
     return next((p for p in written if p.name == "index.html"), maps_dir / "index.html")
 

@@ -87,6 +87,25 @@ TREATMENT_LABELS: LabelTable = {
 }
 """The four treatments (四个一批) and 保留, in :data:`TREATMENT_ORDER`."""
 
+TREATMENT_COLORS: dict[str, str] = {
+    "REBUILD": "#2c7bb6",
+    "UPGRADE": "#fdae61",
+    "CONVERT": "#7b3294",
+    "EXIT": "#d7191c",
+    KEEP: "#b7c9a8",
+}
+"""The legend colour of each treatment, in maps and report alike: four hues far apart
+(拆除重建 blue, 整治提升 orange, 功能转型 purple, 关停退出 red), 保留 a quiet green-grey."""
+
+CLASS_COLORS: dict[str, str] = {
+    "A": "#1a9641",
+    "B": "#a6d96a",
+    "C": "#fdae61",
+    "D": "#d7191c",
+    "T": "#9e9ac8",
+}
+"""The legend colour of each firm class (A best, green, to D, red; T not evaluated)."""
+
 TIER_LABELS: LabelTable = {
     "2": {"zh": "战略平台", "en": "strategic platform"},
     "6": {"zh": "骨干平台", "en": "backbone platform"},
@@ -133,12 +152,6 @@ CLOSED_STATUS_LABELS: LabelTable = {
 }
 """Firm statuses a parcel shows in place of its class when its main occupant has closed."""
 
-ITEM_STATUS_LABELS: LabelTable = {
-    "approved": {"zh": "已批准", "en": "approved"},
-    "proposed": {"zh": "拟议", "en": "proposed"},
-}
-"""Status of a 改一补一 item: approved (it has an approval date) or proposed (拟改/拟补)."""
-
 SCALE_LABELS: LabelTable = {
     "above": {"zh": "规上", "en": "above scale"},
     "below": {"zh": "规下", "en": "below scale"},
@@ -155,6 +168,24 @@ CHANGE_KIND_LABELS: LabelTable = {
     "supplement": {"zh": "补（补充）", "en": "supplement"},
 }
 """The two kinds of 改一补一 item: land converted out of industry, land supplemented."""
+
+ITEM_SOURCE_LABELS: LabelTable = {
+    "parcel": {"zh": "功能转型宗地", "en": "parcel to change use"},
+    "land_change": {"zh": "用地调整项目", "en": "land change"},
+}
+"""Where a 改一补一 item comes from: a parcel the list converts, or a land change."""
+
+ITEM_STATUS_LABELS: LabelTable = {
+    "approved": {"zh": "已批准", "en": "approved"},
+    "proposed": {"zh": "拟议（未批准）", "en": "proposed (not approved)"},
+}
+"""Whether a 改一补一 item is approved (counted in the ledger) or only proposed."""
+
+SCOPE_LABELS: LabelTable = {
+    "county": {"zh": "各县（市、区）分别平衡", "en": "each county balances"},
+    "city": {"zh": "全市统筹平衡", "en": "the city balances as a whole"},
+}
+"""The scope of the 改一补一 balance (``[balance] scope``)."""
 
 INDUSTRY_LABELS: LabelTable = {
     "C13": {"zh": "农副食品加工业", "en": "Agricultural food processing"},
@@ -205,7 +236,11 @@ CODE_LABELS: dict[str, LabelTable] = {
     "firm_action": FIRM_ACTION_LABELS,
     "path": PATH_LABELS,
     "closed_status": CLOSED_STATUS_LABELS,
+    "item_source": ITEM_SOURCE_LABELS,
     "item_status": ITEM_STATUS_LABELS,
+    "scope": SCOPE_LABELS,
+    "layers": {},  # filled below: LAYER_LABELS
+    "land_use": {},  # filled below: LAND_USE_LABELS, looked up by prefix (land_use_label)
 }
 """The label table of each kind of code (the ``labels`` of a :class:`ColumnLabel`)."""
 
@@ -215,8 +250,17 @@ LAYER_LABELS: LabelTable = {
     "control_line": {"zh": "工业用地控制线", "en": "Industrial control line"},
     "land_changes": {"zh": "用地调整", "en": "Land changes"},
     "balance_items": {"zh": "改一补一项目", "en": "Conversion-compensation items"},
+    "boundaries": {"zh": "县（市、区）界", "en": "County boundaries"},
+    "parcels": {"zh": "宗地图层", "en": "Parcels"},
+    "firms": {"zh": "企业名录", "en": "Firm register"},
+    "firm_tax": {"zh": "税务数据", "en": "Tax table"},
+    "firm_output": {"zh": "统计产出数据", "en": "Output table"},
+    "occupancy": {"zh": "用地关系", "en": "Occupancy table"},
+    "veto": {"zh": "负面清单", "en": "Negative list"},
+    "config": {"zh": "项目配置", "en": "Project configuration"},
 }
-"""The map layers and GeoPackage layers, by table name."""
+"""The map and GeoPackage layers and the input tables, by table name (findings name them)."""
+CODE_LABELS["layers"] = LAYER_LABELS
 
 # --- words every output shares ---------------------------------------------------------------
 
@@ -228,6 +272,36 @@ TOTAL: dict[str, str] = {"zh": "合计", "en": "Total"}
 
 CITY_TOTAL: dict[str, str] = {"zh": "全市合计", "en": "City total"}
 """The name of a city-wide total row."""
+
+CITY_NAME: dict[str, str] = {"zh": "全市", "en": "City"}
+"""How a city-wide row (region code :data:`CITY`) is named beside the counties."""
+
+NO_OCCUPANT: dict[str, str] = {"zh": "（无在册用地企业）", "en": "(no occupant on record)"}
+"""What the firm column of a parcel with no occupant on record shows."""
+
+CHECK_RESULTS: dict[str, tuple[str, ...]] = {
+    "zh": ("属实", "不属实", "待核实"),
+    "en": ("confirmed", "not confirmed", "to check"),
+}
+"""The drop-down list of the 核实结论 column of the action sheets."""
+
+FIX_STATES: dict[str, tuple[str, ...]] = {
+    "zh": ("待处理", "已修正", "无需处理"),
+    "en": ("open", "fixed", "no action"),
+}
+"""The drop-down list of the 处理情况 column of the 数据问题 sheet."""
+
+DATA_ATTRIBUTION: dict[str, str] = {
+    "zh": "县界 © OpenStreetMap contributors (ODbL), via geoBoundaries",
+    "en": "County boundaries © OpenStreetMap contributors (ODbL), via geoBoundaries",
+}
+"""The attribution the maps show when they draw the county boundaries landeval ships."""
+
+SYNTHETIC_NOTE: dict[str, str] = {
+    "zh": "示例数据：本报告的企业、宗地和数字均为合成数据，不代表绍兴市实际情况",
+    "en": "Demo data: firms, parcels and figures are synthetic and describe no real city",
+}
+"""The mark on outputs made from the embedded demo."""
 
 MISSING_TEXT = "–"
 """What a missing number shows in the report and on the console (never 0)."""
@@ -337,8 +411,8 @@ COLUMNS: dict[str, ColumnLabel] = {
     "county_name": _c("县（市、区）", "County"),
     "area_m2": _c("面积", "Area", "area", "m2"),
     "area_mu": _c("面积", "Area", "area", "mu", same_as="area_m2"),
-    "land_use": _c("现状用途", "Current use", "code"),
-    "planned_use": _c("规划用途", "Planned use", "code"),
+    "land_use": _c("现状用途", "Current use", "code", labels="land_use"),
+    "planned_use": _c("规划用途", "Planned use", "code", labels="land_use"),
     "built_year": _c("建成年份", "Built year", "year"),
     "platform_id": _c("平台编号", "Platform id", "code"),
     "platform_name": _c("平台", "Platform"),
@@ -367,7 +441,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "flags": _c("低效标识代码", "Flag codes", "code"),
     "flag_names": _c("低效标识", "Low-efficiency flags", "code", labels="flags"),
     "flags_zh": _c("低效标识", "Flags (Chinese)", same_as="flag_names"),
-    "matched_flags": _c("决定处置的标识", "Deciding flags", "code"),
+    "matched_flags": _c("决定处置的标识", "Deciding flags", "code", labels="flags"),
     "treatment": _c("处置代码", "Treatment code", "code"),
     "treatment_name": _c("处置方式", "Treatment", "code", labels="treatment"),
     "treatment_zh": _c("处置方式", "Treatment (Chinese)", same_as="treatment_name"),
@@ -428,7 +502,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "meets_target": _c("达到增速目标", "Meets target", "bool"),
     # 改一补一 items and ledger
     "item_id": _c("项目编号", "Item id", "code"),
-    "source": _c("来源", "Source", "code"),
+    "source": _c("来源", "Source", "code", labels="item_source"),
     "change_kind": _c("类型", "Kind", "code", labels="change_kind", same_as="kind"),
     "counted_mu": _c("计入面积", "Counted", "area", "mu"),
     "counted": _c("是否计入", "Counted", "bool"),
@@ -479,11 +553,60 @@ COLUMNS: dict[str, ColumnLabel] = {
     # data-quality findings
     "severity": _c("严重程度", "Severity", "code", labels="severity"),
     "finding_code": _c("问题代码", "Code", "code"),
-    "layer": _c("图层/表", "Layer or table", "code"),
+    "layer": _c("图层/表", "Layer or table", "code", labels="layers"),
     "row_id": _c("行标识", "Row"),
     "field": _c("字段", "Field", "code"),
     "message": _c("问题说明", "Message"),
     "suggestion": _c("处理建议", "Suggestion"),
+    # --- what a bureau needs to act on a parcel (parcel_eval, when the inputs give it) ---
+    "location": _c("坐落", "Location"),
+    "township": _c("乡镇（街道）", "Township"),
+    "title_no": _c("不动产权证号", "Title certificate no.", "code"),
+    "owner_names": _c("权利人", "Right holder"),
+    "user_names": _c("使用人", "Users (lessees)"),
+    "status": _c("经营状态", "Business status"),
+    "path_zh": _c("处置路径", "Suggested path"),
+    "needs_check": _c("需核实", "To verify", "bool"),
+    "check_reason_zh": _c("核实原因", "Why verify"),
+    "known_share": _c("数据完整面积比例", "Share of area with data", "share"),
+    "capacity_potential": _c("增容潜力", "Room to add floors", "bool"),
+    "firm_actions_zh": _c("企业处置", "Firm actions"),
+    # --- summaries ---
+    "industrial_area_mu": _c("工业用地面积", "Industrial land", "area", "mu"),
+    "low_eff_share": _c("低效用地占比", "Low-efficiency share", "share"),
+    "above_tax_per_mu": _c("规上亩均税收", "Tax per mu, above scale", "per_mu", "wan_yuan_per_mu"),
+    "above_va_per_mu": _c(
+        "规上亩均增加值", "Value added per mu, above scale", "per_mu", "wan_yuan_per_mu"
+    ),
+    "target_growth": _c("增速目标", "Growth target", "share"),
+    "ranking": _c("名次", "Place", "count"),
+    # --- 改一补一 ledger and items ---
+    "proposed_mu": _c("拟转出面积", "Proposed conversion", "area", "mu"),
+    "proposed_supplement_mu": _c("拟补充面积", "Proposed compensation", "area", "mu"),
+    "balance_if_approved_mu": _c("全部批准后差额", "Balance if all approved", "area", "mu"),
+    "scope": _c("平衡范围", "Balance scope", "code", labels="scope"),
+    "item_status": _c("审批状态", "Approval status", "code", labels="item_status"),
+    "approval_no": _c("批准文号", "Approval no.", "code"),
+    "why_zh": _c("计入说明", "Why it counts or not"),
+    "offsets": _c("对应改补项目", "Offsets"),
+    "convert_reason_zh": _c("转型原因", "Why converted"),
+    # --- firms ---
+    "year": _c("年度", "Year", "year"),
+    "parcel_ids": _c("用地宗地代码", "Parcels used", "code"),
+    "bench_tax_per_mu": _c("亩均税收基准值", "Benchmark tax per mu", "per_mu", "wan_yuan_per_mu"),
+    "bench_va_per_mu": _c(
+        "亩均增加值基准值", "Benchmark value added per mu", "per_mu", "wan_yuan_per_mu"
+    ),
+    "prev_class": _c("上年评价类别", "Class last year", "code", labels="class"),
+    "known_weight_share": _c("已知指标权重比例", "Share of weight known", "share"),
+    "action_zh": _c("处置措施", "Action"),
+    "parcel_share": _c("占宗地面积比例", "Share of the parcel", "share"),
+    "action_flag": _c("依据", "Because of", "code", labels="flags"),
+    # --- columns the bureau fills in (data validation lists in the workbook) ---
+    "check_result": _c("核实结论", "Verified"),
+    "check_note": _c("核实备注", "Verification notes"),
+    "fix_state": _c("处理情况", "Handled"),
+    "fix_note": _c("处理备注", "Handling notes"),
 }
 """Every column an output shows, by key: its label, unit and kind.
 
@@ -573,6 +696,7 @@ LAND_USE_LABELS: LabelTable = {
 """Names of land-use codes: the current national classification and the legacy codes."""
 
 _LONGEST_LAND_USE = max(len(code) for code in LAND_USE_LABELS)
+CODE_LABELS["land_use"] = LAND_USE_LABELS
 
 
 def land_use_label(code: object, lang: Language = "zh") -> str | None:

@@ -474,3 +474,166 @@ def results() -> dict[str, pd.DataFrame]:
         "control_line": control_line(),
         "land_changes": land_changes(),
     }
+
+
+# --- the columns and tables of the round's contract (CONTRACT.md), as the treatments will
+# write them: the outputs show them when present ---------------------------------------
+
+CONTRACT_PARCEL = {
+    # parcel_id: location, township, title_no, owners, users, status, path, needs_check, why
+    "330602001001GB00001": (
+        "越城区袍江工业区三江路18号",
+        "斗门街道",
+        "浙(2019)绍兴市不动产权第0012345号",
+        FORMULA_NAME,
+        "绍兴配套加工厂",
+        None,
+        "二次开发（权利人自主改造）",
+        False,
+        None,
+    ),
+    "330603001001GB00004": (
+        "柯桥区马鞍街道滨海工业区",
+        "马鞍街道",
+        "浙(2015)绍兴市柯桥区不动产权第0000777号",
+        "绍兴马鞍置业有限公司",
+        None,
+        "注销",
+        "协议收回",
+        True,
+        "空置比例由栅格估算",
+    ),
+}
+"""Per parcel of the fixture: what the parcel layer and the treatments add (others null)."""
+
+
+def contract_results() -> dict[str, pd.DataFrame]:
+    """:func:`results` with the contract's new columns and tables (firm actions, capacity).
+
+    Facts the tests check: parcel 330602001001GB00001 has its 坐落, 乡镇街道, 不动产权证号,
+    权利人 (the formula name) and 使用人; parcel 330603001001GB00004 (EXIT) is held by a
+    closed firm (注销) and needs checking; firm 01 is vacated from parcel
+    330602001001GB00002; parcel 330603001001GB00006 (KEEP, class A) has room to add floors;
+    the findings hold one firm-year problem twice (two stages' wording).
+    """
+    data = results()
+    parcels = data["parcel_eval"].copy()
+    columns = (
+        "location",
+        "township",
+        "title_no",
+        "owner_names",
+        "user_names",
+        "status",
+        "path_zh",
+        "needs_check",
+        "check_reason_zh",
+    )
+    for k, column in enumerate(columns):
+        parcels[column] = [
+            CONTRACT_PARCEL[p][k] if p in CONTRACT_PARCEL else None for p in parcels["parcel_id"]
+        ]
+    parcels["needs_check"] = parcels["needs_check"].fillna(False).astype(bool)
+    parcels["known_share"] = 1.0
+    parcels["matched_flags"] = [f[-1:] for f in parcels["flags"]]  # the deciding flag
+    parcels["capacity_potential"] = parcels["parcel_id"] == "330603001001GB00006"
+    parcels["firm_actions_zh"] = [
+        f"{FORMULA_NAME} 腾退（负面清单）" if p == "330602001001GB00002" else None
+        for p in parcels["parcel_id"]
+    ]
+    data["parcel_eval"] = parcels
+    data["firm_actions"] = pd.DataFrame(
+        {
+            "year": [YEAR],
+            "parcel_id": ["330602001001GB00002"],
+            "uscc": ["913306001MA2C0000X"],
+            "name": [FORMULA_NAME],
+            "county_code": ["330602"],
+            "land_mu": [4.0],
+            "parcel_share": [1 / 3],
+            "action": ["VACATE"],
+            "action_zh": ["腾退"],
+            "flag": ["VETO"],
+            "reason_zh": ["列入负面清单：环境违法行为受到行政处罚"],
+        }
+    )
+    data["capacity_parcels"] = pd.DataFrame(
+        {
+            "year": [YEAR],
+            "parcel_id": ["330603001001GB00006"],
+            "county_code": ["330603"],
+            "platform_id": ["P5"],
+            "class": ["A"],
+            "main_uscc": ["91330600MA20000005"],
+            "main_name": ["柯桥新材料股份公司"],
+            "area_mu": [15.0],
+            "far": [1.05],
+            "far_min": [0.8],
+            "coverage": [0.28],
+            "flags": ["COVERAGE_LOW"],
+            "reason_zh": ["A类企业，建筑系数28%低于30%，可增容"],
+        }
+    )
+    firms = data["firm_scores"].copy()
+    firms["bench_tax_per_mu"] = 6.0
+    firms["bench_va_per_mu"] = 45.0
+    firms.loc[
+        (firms["year"] == YEAR - 1) & firms["uscc"].str.startswith("9133060" + "03"), "class"
+    ] = "C"
+    data["firm_scores"] = firms
+    data["allocation"] = pd.DataFrame(
+        {
+            "uscc": ["913306003MA2C0000X", "913306003MA2C0000X", "913306001MA2C0000X"],
+            "year": [YEAR, YEAR, YEAR - 1],
+            "parcel_id": ["330603001001GB00003", "330603001001GB00004", "330602001001GB00001"],
+            "relation": ["own", "lease", "own"],
+            "land_m2": [45 * M2_PER_MU, 2 * M2_PER_MU, 30 * M2_PER_MU],
+            "share": [1.0, 0.25, 1.0],
+        }
+    )
+    ledger = data["balance_ledger"].copy()
+    ledger["proposed_mu"] = [20.0, 0.0, 0.0, 20.0]
+    ledger["proposed_supplement_mu"] = [0.0, 5.0, 0.0, 5.0]
+    ledger["balance_if_approved_mu"] = ledger["balance_mu"] - ledger["proposed_mu"]
+    data["balance_ledger"] = ledger
+    items = data["balance_items"].copy()
+    items["status"] = ["proposed", "approved", "approved", "approved", "approved", "proposed"]
+    items["approved_on"] = pd.to_datetime(
+        [None, "2024-03-01", "2023-05-10", "2024-06-30", "2024-01-15", None]
+    )
+    items["approval_no"] = [None, "绍市自然资〔2024〕12号", "柯自然资〔2023〕5号", None, None, None]
+    items["why_zh"] = [
+        "拟功能转型，批准后计入",
+        "已批准",
+        "已批准",
+        "已批准",
+        "已批准",
+        "位于现有控制线内",
+    ]
+    items["offsets"] = [None, "S1", "S2", "C1", "C2", None]
+    data["balance_items"] = items
+    twice = pd.DataFrame(
+        [
+            (
+                "warning",
+                "TAX_WITHOUT_OUTPUT",
+                "firm_tax",
+                "913306003MA2C0000X/2024",
+                "uscc",
+                "该企业该年度有税收数据但没有统计产出数据",
+                "请核对两部门数据的企业名单",
+            ),
+            (
+                "warning",
+                "TAX_WITHOUT_OUTPUT",
+                "firm_output",
+                "913306003MA2C0000X",
+                "value_added",
+                "2024年有税务数据但无统计数据，增加值等指标按缺失处理",
+                "向统计（经信）部门补充该企业该年度的数据",
+            ),
+        ],
+        columns=FINDING_COLUMNS,
+    ).astype("object")
+    data["findings"] = pd.concat([data["findings"], twice], ignore_index=True)
+    return data

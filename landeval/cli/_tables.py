@@ -51,8 +51,14 @@ def print_table(
     formats = []
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
-        table.add_column(column_header(str(col), lang), justify="right" if numeric else "left")
         kind = COLUMNS[col].kind if col in COLUMNS else None
+        # a code or a date stays whole; text wraps rather than being cut off
+        table.add_column(
+            column_header(str(col), lang),
+            justify="right" if numeric else "left",
+            no_wrap=kind in ("code", "date"),
+            overflow="fold",
+        )
         formats.append((DECIMALS.get(kind or "", decimals), kind))
     for row in frame.itertuples(index=False):
         table.add_row(*(_cell(v, d, k, lang=lang) for v, (d, k) in zip(row, formats, strict=True)))

@@ -12,7 +12,16 @@ from landeval.cli._progress import StageProgress
 from landeval.cli._stages import language
 from landeval.cli._tables import print_table
 from landeval.pipeline import run
-from landeval.vocabulary import CITY, TREATMENT_LABELS, TREATMENT_ORDER, Language, label
+from landeval.vocabulary import (
+    CITY,
+    CITY_NAME,
+    KEEP,
+    TOTAL,
+    TREATMENT_LABELS,
+    TREATMENT_ORDER,
+    Language,
+    label,
+)
 
 
 @click.command(name="run")
@@ -38,22 +47,40 @@ def command(
 
 
 def print_treatment_summary(parcel_eval: pd.DataFrame, *, year: int, lang: Language = "zh") -> None:
-    """Parcels and area per treatment, in the policy's order (then a project's own codes)."""
+    """Parcels and area per treatment in the policy's order (then a project's own), totals.
+
+    The lists, their subtotal (四个一批合计), 保留, and the total of all parcels; each with
+    its share of the land.
+    """
     codes = parcel_eval["treatment"].astype("string").fillna("")
+    area = pd.to_numeric(parcel_eval["area_mu"], errors="coerce")
     summary = (
-        pd.DataFrame({"treatment": codes, "area_mu": parcel_eval["area_mu"]})
+        pd.DataFrame({"treatment": codes, "area_mu": area})
         .groupby("treatment", sort=False)
         .agg(parcels=("treatment", "size"), area_mu=("area_mu", "sum"))
         .reset_index()
     )
-    rank = {code: i for i, code in enumerate(TREATMENT_ORDER)}
+    # the four lists in the policy's order, a project's own codes, their subtotal, then 保留
+    rank = {code: i for i, code in enumerate(c for c in TREATMENT_ORDER if c != KEEP)}
     summary = summary.sort_values(
-        "treatment", key=lambda s: s.map(lambda c: (rank.get(c, len(rank)), c))
+        "treatment",
+        key=lambda s: s.map(lambda c: (c == KEEP, rank.get(c, len(rank)), c)),
     )
     names = treatment_names(parcel_eval, lang)
-    summary.insert(1, "treatment_name", [names.get(c, c) for c in summary["treatment"]])
+    is_keep = (summary["treatment"] == KEEP).to_numpy(dtype=bool)
+    listed, kept = summary[~is_keep], summary[is_keep]
+    total_area = float(area.sum())
+    rows = [(names.get(c, c), n, a) for c, n, a in listed.itertuples(index=False, name=None)]
+    rows.append((_LISTED[lang], int(listed["parcels"].sum()), float(listed["area_mu"].sum())))
+    rows += [(names.get(c, c), n, a) for c, n, a in kept.itertuples(index=False, name=None)]
+    rows.append((TOTAL[lang], len(parcel_eval), total_area))
+    shown = pd.DataFrame(rows, columns=["treatment_name", "parcels", "area_mu"])
+    shown["share"] = shown["area_mu"] / total_area if total_area > 0 else float("nan")
     title = f"{year}年 四个一批" if lang == "zh" else f"{year}: parcels per treatment"
-    print_table(summary, title=title, lang=lang)
+    print_table(shown, title=title, lang=lang)
+
+
+_LISTED: dict[str, str] = {"zh": "四个一批合计", "en": "Four lists in all"}
 
 
 def treatment_names(parcel_eval: pd.DataFrame, lang: Language) -> dict[str, str]:
@@ -66,10 +93,31 @@ def treatment_names(parcel_eval: pd.DataFrame, lang: Language) -> dict[str, str]
     return names
 
 
+_LEDGER_COLUMNS = (
+    "county_name",
+    "converted_mu",
+    "compensated_mu",
+    "balance_mu",
+    "balanced",
+    "proposed_mu",
+    "balance_if_approved_mu",
+)
+
+
 def print_balance(ledger: pd.DataFrame, *, lang: Language = "zh") -> None:
-    """The 改一补一 ledger per county, then the city (which has no county code)."""
-    columns = ["county_code", "county_name", "converted_mu", "compensated_mu", "balance_mu"]
-    shown = ledger[[*columns, "balanced"]].copy()
-    shown["county_code"] = shown["county_code"].where(shown["county_code"] != CITY, None)
+    """The 改一补一 ledger per county by name, then the city's row."""
+    shown = pd.DataFrame(ledger[[c for c in _LEDGER_COLUMNS if c in ledger]]).copy()
+    if "county_code" in ledger:
+        city = (ledger["county_code"].astype("string") == CITY).fillna(False).to_numpy(bool)
+        names = shown["county_name"].astype(object) if "county_name" in shown else None
+        shown["county_name"] = [
+            CITY_NAME[lang] if is_city else (n if isinstance(n, str) else code)
+            for is_city, n, code in zip(
+                city,
+                names if names is not None else [None] * len(shown),
+                ledger["county_code"],
+                strict=True,
+            )
+        ]
     title = "改一补一 占补平衡" if lang == "zh" else "Conversion and compensation per county"
     print_table(shown, title=title, lang=lang)

@@ -5,6 +5,15 @@ anchors are the approximate WGS84 locations of Shaoxing's main industrial areas 
 DESIGN §3 ("Demo geography"); each cluster of demo parcels is laid out around one anchor
 and takes that anchor's county code, so that every parcel lies in the county its code names.
 Platforms are named after the real ones of the "2+6+N" system but their shapes are invented.
+
+The maps draw the county boundaries shipped with landeval (``data/boundaries``:
+OpenStreetMap via geoBoundaries, 2017), and every demo parcel lies inside the boundary of
+its county there (``tests/demo/test_demo.py``). Four clusters sit off their DESIGN anchors
+for that: 高新区（镜湖） 0.6 km east and 杭州湾上虞经开区 1.4 km south-west (the coarse lines
+and coastline of that data), 马鞍 3.3 km north-east (at its anchor the cluster overhung west
+into 萧山), and 滨海新城（沥海） 11 km south-west, to the north-east of 越城 as the 2017
+boundary draws it: 沥海 moved from 上虞 to 越城 only in 2021, and no openly licensed
+boundary of that vintage was available.
 """
 
 from __future__ import annotations
@@ -157,7 +166,7 @@ CLUSTERS: tuple[ClusterSpec, ...] = (
         key="jinghu",
         name="高新区（镜湖）",
         county_code="330602",
-        lon=120.53,
+        lon=120.536,  # 0.6 km east of the anchor: clear of the coarse 柯桥 line
         lat=30.03,
         weight=0.07,
         industries={"C39": 0.3, "C35": 0.2, "C27": 0.15, "C15": 0.15, "C38": 0.2},
@@ -176,8 +185,8 @@ CLUSTERS: tuple[ClusterSpec, ...] = (
         key="lihai",
         name="滨海新城（沥海）",
         county_code="330602",
-        lon=120.76,
-        lat=30.15,
+        lon=120.69,  # see the module docstring: 11 km south-west of the anchor
+        lat=30.07,
         weight=0.07,
         industries={"C39": 0.6, "C27": 0.2, "C35": 0.1, "C38": 0.1},
         main_platform="SX2-02",
@@ -222,8 +231,8 @@ CLUSTERS: tuple[ClusterSpec, ...] = (
         key="maan",
         name="马鞍（滨海工业区）",
         county_code="330603",
-        lon=120.62,
-        lat=30.16,
+        lon=120.648,  # 3.3 km north-east of the anchor: clear of 萧山 to the west
+        lat=30.178,
         weight=0.1,
         industries={"C17": 0.55, "C28": 0.15, "C26": 0.15, "C33": 0.1, "C34": 0.05},
         main_platform="SX6-02",
@@ -241,8 +250,8 @@ CLUSTERS: tuple[ClusterSpec, ...] = (
         key="shangyu_bay",
         name="杭州湾上虞经开区",
         county_code="330604",
-        lon=120.86,
-        lat=30.17,
+        lon=120.848,  # 1.4 km south-west of the anchor: inside the 2017 coastline
+        lat=30.163,
         weight=0.12,
         industries={"C26": 0.45, "C27": 0.2, "C29": 0.1, "C38": 0.1, "C34": 0.1, "C33": 0.05},
         main_platform="SX6-03",

@@ -8,6 +8,7 @@ plain text.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 
@@ -77,6 +78,10 @@ def as_text(value: object, *, lang: str = "zh") -> str | None:
     if isinstance(value, (list, tuple, np.ndarray, set)):
         parts = [str(v) for v in value if not is_missing(v)]
         return _LIST_SEPARATOR.get(lang, "; ").join(parts)
+    if isinstance(value, (dt.date, np.datetime64)):
+        # a date reads as a date: 2024-09-28, not 2024-09-28 00:00:00
+        stamp = pd.Timestamp(value)
+        return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M")
     return str(value)
 
 

@@ -24,29 +24,24 @@ import pyarrow.compute as pc
 from landeval.export._cells import as_bool, as_number, as_text, is_missing
 from landeval.export._columns import (
     ACTION_COLUMNS,
-    FINDING_SHEET_COLUMNS,
-    FIRM_COLUMNS,
-    ITEM_COLUMNS,
-    LEDGER_COLUMNS,
+    OPTIONAL_SOURCES,
     TREATMENT_COLUMNS,
     ColumnSpec,
     display_kind,
 )
 from landeval.vocabulary import (
-    CITY,
-    CITY_TOTAL,
-    CLASS_LABELS,
     CODE_LABELS,
     FLAG_LABELS,
     INDUSTRY_NAMES,
     KEEP,
+    NO_OCCUPANT,
     NUMBER_KINDS,
-    TOTAL,
     TREATMENT_LABELS,
     TREATMENT_ORDER,
     YES_NO,
     column_header,
     label,
+    land_use_label,
 )
 
 ACTION_TREATMENTS: tuple[str, ...] = tuple(c for c in TREATMENT_ORDER if c != KEEP)
@@ -64,6 +59,8 @@ class Table:
 
     frame: pd.DataFrame
     kinds: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+    """The vocabulary key of each column (what it is; empty for built headings)."""
 
 
 _FLAG_SPLIT = re.compile(r"[\s,;，；、|]+")
@@ -103,10 +100,10 @@ def _parcel_order(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.nda
     """
     if rows is None:
         rows = np.arange(len(frame))
-    return _county_order(frame, rows, area="area_mu", ident="parcel_id")
+    return county_order(frame, rows, area="area_mu", ident="parcel_id")
 
 
-def _county_order(frame: pd.DataFrame, rows: np.ndarray, *, area: str, ident: str) -> np.ndarray:
+def county_order(frame: pd.DataFrame, rows: np.ndarray, *, area: str, ident: str) -> np.ndarray:
     """Positions into ``rows`` ordering them by county, ``area`` descending, then ``ident``.
 
     Only the three key columns are read, at ``rows``; missing keys sort first (area last).
@@ -114,7 +111,7 @@ def _county_order(frame: pd.DataFrame, rows: np.ndarray, *, area: str, ident: st
     """
 
     def key(name: str) -> pd.Series:
-        return _column(frame, name).iloc[rows].reset_index(drop=True)
+        return column_of(frame, name).iloc[rows].reset_index(drop=True)
 
     keys = pa.table(
         {
@@ -154,7 +151,9 @@ def action_table(
     codes = list(treatments) if treatments is not None else treatment_codes(parcel_eval)
     spec = (TREATMENT_COLUMNS if with_treatment else ()) + ACTION_COLUMNS
     rows = _action_rows(parcel_eval, codes, spec)
-    return _build(rows, spec, lang=lang, parcel_eval=parcel_eval)
+    table = build_table(rows, spec, lang=lang, parcel_eval=parcel_eval)
+    # a parcel nobody is registered on says so, rather than leaving the firm blank
+    return fill_text(table, "main_name", NO_OCCUPANT.get(lang, NO_OCCUPANT["zh"]))
 
 
 def action_tables(
@@ -181,20 +180,22 @@ def action_tables(
     # grouped by treatment with a stable sort, each table's rows stay in the order above
     # and are one slice of the table built once (no copy per treatment)
     rank = {code: k for k, code in enumerate(codes)}
-    treatment = _column(parcel_eval, "treatment").iloc[selected].iloc[order]
+    treatment = column_of(parcel_eval, "treatment").iloc[selected].iloc[order]
     which = treatment.map(rank).to_numpy(dtype=np.int64)
     grouped = np.argsort(which, kind="stable")
-    table = _build(
+    table = build_table(
         _shown(parcel_eval, ACTION_COLUMNS).iloc[selected].iloc[order[grouped]],
         ACTION_COLUMNS,
         lang=lang,
         parcel_eval=parcel_eval,
     )
+    table = fill_text(table, "main_name", NO_OCCUPANT.get(lang, NO_OCCUPANT["zh"]))
     bounds = np.searchsorted(which[grouped], np.arange(len(codes) + 1))
     return {
         code: Table(
             table.frame.iloc[bounds[rank[code]] : bounds[rank[code] + 1]].reset_index(drop=True),
             table.kinds,
+            table.keys,
         )
         for code in codes
     }
@@ -202,13 +203,13 @@ def action_tables(
 
 def _action_order(parcel_eval: pd.DataFrame, codes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the parcels of treatments ``codes``, and their sorted order."""
-    selected = np.flatnonzero(_column(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool))
+    selected = np.flatnonzero(column_of(parcel_eval, "treatment").isin(codes).to_numpy(dtype=bool))
     return selected, _parcel_order(parcel_eval, selected)
 
 
 def _shown(frame: pd.DataFrame, spec: Sequence[ColumnSpec]) -> pd.DataFrame:
     """The columns of ``frame`` that ``spec`` shows (taking rows copies what it is given)."""
-    wanted = {c[0] for c in spec} | {"flags_zh"}
+    wanted = {c[0] for c in spec} | {"flags_zh", "status"}
     return pd.DataFrame(frame[[c for c in frame.columns if c in wanted]])
 
 
@@ -220,136 +221,30 @@ def _action_rows(
     return _shown(parcel_eval, spec).iloc[selected].iloc[order]
 
 
-def summary_table(parcel_eval: pd.DataFrame, *, lang: str = "zh") -> Table:
-    """Parcels and area (mu) per county and treatment, with row and column totals."""
-    codes = treatment_codes(parcel_eval)
-    # only the columns counted (a copy of the whole frame, geometry and all, is slow)
-    frame = pd.DataFrame(
-        {
-            "_county": _column(parcel_eval, "county_code").astype("string").fillna(""),
-            "_t": _column(parcel_eval, "treatment").astype("string"),
-            "_area": pd.to_numeric(_column(parcel_eval, "area_mu"), errors="coerce").fillna(0.0),
-        },
-        index=parcel_eval.index,
-    )
-    frame = frame[frame["_t"].isin(codes).fillna(False).to_numpy(dtype=bool)]
-    counties = sorted(set(_column(parcel_eval, "county_code").dropna().astype(str).unique()))
-    names = _county_names(parcel_eval)
-    # "拆除重建 宗数", "Demolish and rebuild parcels": a treatment, then what is counted
-    parcels_word, area_word = (_suffix(key, lang) for key in ("parcels", "area_mu"))
-    headers = [column_header("county_name", lang)]  # type: ignore[arg-type]
-    kinds = ["text"]
-    for code in [*codes, None]:
-        name = TOTAL[lang] if code is None else treatment_label(code, lang, parcel_eval)
-        headers += [f"{name} {parcels_word}", f"{name} {area_word}"]
-        kinds += [display_kind("parcels"), display_kind("area_mu")]
-    rows = []
-    for county in [*counties, None]:
-        part = frame if county is None else frame[frame["_county"] == county]
-        row: list[object] = [CITY_TOTAL[lang] if county is None else names.get(county, county)]
-        for code in [*codes, None]:
-            sel = part if code is None else part[part["_t"] == code]
-            row += [float(len(sel)), float(sel["_area"].sum())]
-        rows.append(row)
-    return Table(pd.DataFrame(rows, columns=headers, dtype=object), tuple(kinds))
-
-
-def _suffix(key: str, lang: str) -> str:
-    """A column's header as the second word of a heading (lower case in English)."""
-    header = column_header(key, lang)  # type: ignore[arg-type]
-    return header if lang == "zh" else header[:1].lower() + header[1:]
-
-
-def firm_table(
-    firm_scores: pd.DataFrame,
-    *,
-    year: int,
-    county_names: Mapping[str, str],
-    lang: str = "zh",
-) -> Table:
-    """Firm classes and scores of the evaluation year, by county then land descending."""
-    # only the columns shown and sorted on: filtering and sorting copy what they are given
-    wanted = {c[0] for c in FIRM_COLUMNS} | {"county_code", "tax_per_kwh", "land_mu", "uscc"}
-    shown = pd.DataFrame(firm_scores[[c for c in firm_scores.columns if c in wanted]])
-    year_of = pd.to_numeric(_column(firm_scores, "year"), errors="coerce")
-    selected = np.flatnonzero((year_of == year).fillna(False).to_numpy(dtype=bool))
-    order = _county_order(firm_scores, selected, area="land_mu", ident="uscc")
-    rows = shown.iloc[selected[order]]  # one take of the shown columns
-    county = _column(rows, "county_code").astype("string")
-    kwh = pd.to_numeric(_column(rows, "tax_per_kwh"), errors="coerce")
-    classes = _column(rows, "class")
-    rows = rows.assign(
-        county_name=_spread(county, lambda c: county_names.get(c, c)),
-        # 万元 per kWh is a tiny number; 元 per kWh reads naturally
-        tax_per_kwh_yuan=kwh * 1e4,
-        class_label=_spread(
-            classes,
-            lambda c: label(CLASS_LABELS, str(c), lang),  # type: ignore[arg-type]
-        ),
-    )
-    return _build(rows, FIRM_COLUMNS, lang=lang)
-
-
-def ledger_table(ledger: pd.DataFrame | None, *, lang: str = "zh") -> Table:
-    """The 改一补一 ledger, one row per county (or one for the city)."""
-    frame = ledger if ledger is not None else pd.DataFrame()
-    if "county_code" in frame:
-        code = frame["county_code"].astype("string")
-        city = (code == CITY).fillna(False)
-        # counties by code, then the city row; the city row shows no county code
-        order = pd.DataFrame({"_city": city, "_c": code.fillna("")}, index=frame.index)
-        frame = frame.loc[order.sort_values(["_city", "_c"], kind="stable").index]
-        frame = frame.assign(county_code=frame["county_code"].where(~city.loc[frame.index], None))
-    return _build(frame, LEDGER_COLUMNS, lang=lang)
-
-
-def items_table(items: pd.DataFrame | None, *, lang: str = "zh") -> Table:
-    """Every 改一补一 item, by county then area descending."""
-    frame = items if items is not None else pd.DataFrame()
-    if len(frame):
-        keys = pd.DataFrame(
-            {
-                "_c": _column(frame, "county_code").astype("string").fillna(""),
-                "_a": pd.to_numeric(_column(frame, "area_mu"), errors="coerce").fillna(-1.0),
-                "_i": _column(frame, "item_id").astype("string").fillna(""),
-            },
-            index=frame.index,
-        )
-        frame = frame.loc[keys.sort_values(["_c", "_a", "_i"], ascending=[True, False, True]).index]
-    return _build(frame, ITEM_COLUMNS, lang=lang)
-
-
-def findings_table(findings: pd.DataFrame | None, *, lang: str = "zh") -> Table:
-    """Data-quality findings in the order given (severity first)."""
-    return _build(
-        findings if findings is not None else pd.DataFrame(), FINDING_SHEET_COLUMNS, lang=lang
-    )
-
-
 def county_names(results: Mapping[str, pd.DataFrame | None]) -> dict[str, str]:
     """County code → name as found in parcel_eval and the ledger."""
     names: dict[str, str] = {}
     for key in ("balance_ledger", "parcel_eval"):
         frame = results.get(key)
         if frame is not None:
-            names.update(_county_names(frame))
+            names.update(names_from(frame))
     return names
 
 
-def _county_names(frame: pd.DataFrame) -> dict[str, str]:
+def names_from(frame: pd.DataFrame) -> dict[str, str]:
     if "county_code" not in frame or "county_name" not in frame:
         return {}
     pairs = frame[["county_code", "county_name"]].dropna().drop_duplicates("county_code")
     return {str(c): str(n) for c, n in zip(pairs["county_code"], pairs["county_name"], strict=True)}
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+def column_of(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame:
         return frame[name]
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
-def _build(
+def build_table(
     rows: pd.DataFrame,
     spec: Sequence[ColumnSpec],
     *,
@@ -358,12 +253,15 @@ def _build(
 ) -> Table:
     out: dict[str, object] = {}
     kinds: list[str] = []
+    keys: list[str] = []
     for source, key in spec:
+        if source in OPTIONAL_SOURCES and source not in rows:
+            continue  # a column the table lacks is left out, not shown empty
         header = column_header(key, lang)  # type: ignore[arg-type]
-        series, kind = _column(rows, source), display_kind(key)
+        series, kind = column_of(rows, source), display_kind(key)
         if source == "flags" and lang == "zh" and "flags_zh" in rows:
             # the zoning stage's own Chinese wording wins over labels rebuilt from codes
-            series, kind = _column(rows, "flags_zh"), "text"
+            series, kind = column_of(rows, "flags_zh"), "text"
         if kind in NUMBER_KINDS and pd.api.types.is_numeric_dtype(series.dtype):
             # a numeric column needs no per-cell checks: only non-finite values go missing
             numbers = series.astype("float64").to_numpy()
@@ -372,17 +270,43 @@ def _build(
             converted = _convert_column(series.tolist(), kind, lang, parcel_eval)
             out[header] = np.array(converted, dtype="float64")
         else:
-            out[header] = _text_series(series, kind, lang, parcel_eval).array
+            text = _text_series(series, kind, lang, parcel_eval)
+            if source == "class" and key == "class" and "status" in rows:
+                # a closed main occupant (停业, 注销, 吊销) shows its status, not a class
+                text = _status_over(text, column_of(rows, "status"))
+            out[header] = text.array
         kinds.append("text" if kind not in NUMBER_KINDS else kind)
+        keys.append(key)
     frame = pd.DataFrame(out, columns=list(out))
-    return Table(frame, tuple(kinds))
+    return Table(frame, tuple(kinds), tuple(keys))
+
+
+def _status_over(text: pd.Series, status: pd.Series) -> pd.Series:
+    """``text`` where ``status`` is missing, else the status (Arrow-backed strings)."""
+    shown = pa.array(status.astype("string"), type=pa.large_string())
+    given = pc.and_(shown.is_valid(), pc.not_equal(pc.utf8_trim_whitespace(shown), ""))
+    merged = pc.if_else(given.fill_null(False), shown, pa.array(text.array, pa.large_string()))
+    return pd.Series(pd.arrays.ArrowExtensionArray(merged), index=text.index)
+
+
+def fill_text(table: Table, key: str, words: str) -> Table:
+    """``table`` with the empty cells of column ``key`` showing ``words`` (a new table)."""
+    if key not in table.keys:
+        return table
+    header = table.frame.columns[table.keys.index(key)]
+    cells = pa.array(table.frame[header].array, pa.large_string())
+    filled = pc.fill_null(cells, pa.scalar(words, pa.large_string()))
+    frame = table.frame.assign(
+        **{header: pd.arrays.ArrowExtensionArray(filled)}  # type: ignore[arg-type]
+    )
+    return Table(frame, table.kinds, table.keys)
 
 
 def _text_series(
     series: pd.Series, kind: str, lang: str, parcel_eval: pd.DataFrame | None
 ) -> pd.Series:
     """A text column as Arrow-backed strings (missing cells are null)."""
-    if kind == "text" and isinstance(series.dtype, pd.StringDtype):
+    if kind == "text" and _is_text(series.dtype):
         # text is written as it is (as_text of a str is the str itself)
         text = pa.array(series).cast(pa.large_string())
         return pd.Series(pd.arrays.ArrowExtensionArray(text), index=series.index)
@@ -392,12 +316,21 @@ def _text_series(
     else:
         # typed columns (text, codes, booleans, numbers) hold few distinct values
         # compared with their length: convert each distinct value once, then spread
-        return _spread(series, lambda value: _convert(value, kind, lang, parcel_eval))
+        return spread_text(series, lambda value: _convert(value, kind, lang, parcel_eval))
     text = pa.array(values, type=pa.large_string())
     return pd.Series(pd.arrays.ArrowExtensionArray(text), index=series.index)
 
 
-def _spread(series: pd.Series, text: Callable[[object], str | None]) -> pd.Series:
+def _is_text(dtype: object) -> bool:
+    """A pandas string dtype, or Arrow-backed text."""
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    return isinstance(dtype, pd.ArrowDtype) and (
+        pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    )
+
+
+def spread_text(series: pd.Series, text: Callable[[object], str | None]) -> pd.Series:
     """``text`` of each cell of a typed column, computed once per distinct value.
 
     Missing cells stay missing (null); the result is an Arrow-backed string column with
@@ -448,6 +381,10 @@ def _convert(value: object, kind: str, lang: str, parcel_eval: pd.DataFrame | No
         return None
     if kind == "treatment":
         return treatment_label(text, lang, parcel_eval)
+    if kind == "land_use":
+        # the code with the name of its class: 100103 三类工业用地
+        name = land_use_label(text, lang)  # type: ignore[arg-type]
+        return f"{text} {name}" if name else text
     if kind == "industry":
         # the division's Chinese name beside the code; English shows the code alone
         name = INDUSTRY_NAMES.get(text[:3]) if lang == "zh" else None

@@ -136,6 +136,10 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "line_id": ["控制线编号", "编号", "图斑编号", "line_id"],
         "county_code": _COUNTY,
     },
+    "boundaries": {
+        "county_code": _COUNTY,
+        "name": ["行政区名称", "县（市、区）", "县市区", "名称", "XZQMC", "name"],
+    },
     "land_changes": {
         "change_id": ["调整编号", "项目编号", "编号", "change_id"],
         "kind": ["调整类型", "类型", "改补类型", "kind"],

@@ -48,6 +48,11 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
         "required": {"change_id": "str", "kind": "str", "county_code": "str"},
         "optional": {"planned_use": "str", "approved_on": "date", "approval_no": "str"},
     },
+    # the bureau's own county boundaries, drawn on the maps instead of the shipped ones
+    "boundaries": {
+        "required": {"county_code": "str"},
+        "optional": {"name": "str"},
+    },
     "firms": {
         "required": {
             "uscc": "str",
@@ -82,7 +87,13 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
-VECTOR_LAYERS: tuple[str, ...] = ("parcels", "platforms", "control_line", "land_changes")
+VECTOR_LAYERS: tuple[str, ...] = (
+    "parcels",
+    "platforms",
+    "control_line",
+    "land_changes",
+    "boundaries",
+)
 TABLES: tuple[str, ...] = ("firms", "firm_tax", "firm_output", "occupancy", "veto")
 REQUIRED_LAYERS: tuple[str, ...] = (
     "parcels",
@@ -159,6 +170,7 @@ class Inputs:
     platforms: gpd.GeoDataFrame | None = None
     control_line: gpd.GeoDataFrame | None = None
     land_changes: gpd.GeoDataFrame | None = None
+    boundaries: gpd.GeoDataFrame | None = None
     veto: pd.DataFrame | None = None
     rasters: dict[str, list[Path]] = field(default_factory=dict)
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -170,6 +170,7 @@ def load_inputs(config: Config) -> Inputs:
         platforms=clean["platforms"],
         control_line=clean["control_line"],
         land_changes=clean["land_changes"],
+        boundaries=clean["boundaries"],
         veto=clean["veto"],
         rasters=rasters,
         findings=all_findings,

@@ -55,8 +55,12 @@ def build_context(
     config: Config,
     year: int,
     lang: Language = "zh",
+    boundaries: gpd.GeoDataFrame | None = None,
 ) -> MapContext:
     """Prepare every layer once (simplify, reproject, shift for AMap, encode).
+
+    ``boundaries`` is the project's own county layer; without it the maps draw the county
+    boundaries landeval ships (see :mod:`landeval.maps.boundaries`).
 
     Raises
     ------
@@ -72,20 +76,28 @@ def build_context(
     if parcels is None or parcels.bounds is None:
         msg = "没有可绘制的宗地：评价结果中没有带面状几何的宗地，无法生成地图。"
         raise DataError(msg)
-    parcels = dataclasses.replace(parcels, attributes=parcel_attributes(parcels.attributes))
-    counties, labels = encode_counties(parcel_eval, config=config, gcj02=gcj)
+    parcels = dataclasses.replace(
+        parcels, attributes=parcel_attributes(parcels.attributes, lang=lang)
+    )
+    counties, labels, source, attribution = encode_counties(
+        parcel_eval, config=config, gcj02=gcj, given=boundaries, lang=lang
+    )
     return MapContext(
         config=config,
         year=year,
         lang=lang,
         basemap=basemap,
         parcels=parcels,
-        platforms=encode_layer(platforms, coverage=False, gcj02=gcj, assume_crs=assume),
+        platforms=encode_layer(
+            platforms, coverage=False, gcj02=gcj, assume_crs=assume, labels=True
+        ),
         control_line=encode_layer(control_line, coverage=False, gcj02=gcj, assume_crs=assume),
         balance_items=encode_layer(balance_items, coverage=False, gcj02=gcj, assume_crs=assume),
         counties=counties,
         county_labels=labels,
         platform_summary=platform_summary,
+        boundary_source=source,
+        attribution=attribution,
     )
 
 
@@ -101,6 +113,7 @@ def write_maps(
     out_dir: str | Path,
     lang: Language = "zh",
     max_parcels_per_map: int = MAX_PARCELS_PER_MAP,
+    boundaries: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
     """Write the platform, treatment and efficiency maps and ``index.html`` into ``out_dir``.
 
@@ -122,6 +135,9 @@ def write_maps(
         Language of legends, popups and titles.
     max_parcels_per_map : int
         Above this many parcels each map is written per county, and the index says so.
+    boundaries : geopandas.GeoDataFrame or None
+        The project's own county boundaries (``[inputs] boundaries``); None draws the
+        shipped ones (Shaoxing) or outlines round the parcels (elsewhere).
 
     Returns
     -------
@@ -137,6 +153,7 @@ def write_maps(
         config=config,
         year=year,
         lang=lang,
+        boundaries=boundaries,
     )
     out = Path(out_dir)
     scopes = _scopes(ctx, max_parcels_per_map=max_parcels_per_map)

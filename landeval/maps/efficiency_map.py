@@ -1,4 +1,8 @@
-"""Efficiency map: parcels by class (A/B/C/D/T/idle) and quantile choropleths of per-mu figures."""
+"""Efficiency map: parcels by class (A/B/C/D/T/idle) or by a quantile choropleth of a per-mu figure.
+
+The three views are exclusive (radio buttons in a grouped layer control): one colouring
+of the parcels at a time, with its legend alone.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +20,14 @@ from landeval.maps._base import (
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, swatch_label
-from landeval.vocabulary import CLASS_LABELS, COLUMNS, label
+from landeval.vocabulary import CLASS_COLORS, CLASS_LABELS, COLUMNS, label
 
-CLASS_COLORS: dict[str, str] = {
-    "A": "#1a9641",
-    "B": "#a6d96a",
-    "C": "#fdae61",
-    "D": "#d7191c",
-    "T": "#9e9ac8",
+CATEGORY_COLORS: dict[str, str] = {
+    **CLASS_COLORS,
     "IDLE": "#525252",
     "NONE": "#d9d9d9",
 }
-"""Fill colour per efficiency category (class, idle, none)."""
+"""Fill colour per efficiency category (class, idle or stopped, none)."""
 RAMPS: dict[str, tuple[str, ...]] = {
     "tax_per_mu": ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
     "va_per_mu": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
@@ -36,13 +36,6 @@ RAMPS: dict[str, tuple[str, ...]] = {
 NO_VALUE_COLOR = "#e6e6e6"
 
 PARCEL_COLUMNS = {
-    "parcel_id": "text",
-    "county_name": "text",
-    "platform_name": "text",
-    "area_mu": "num2",
-    "main_name": "text",
-    "occupant_names": "text",
-    "class": "text",
     "cat": "text",
     "tax_per_mu": "num2",
     "va_per_mu": "num2",
@@ -94,46 +87,55 @@ def efficiency_map_html(ctx: MapContext) -> str:
         attrs[f"{column}_q"], bins[column] = quantile_classes(source, len(ramp))
     add_parcel_dataset(fmap, ctx, attributes=attrs, columns=PARCEL_COLUMNS, popup=POPUP)
     items = []
-    for cat, color in CLASS_COLORS.items():
-        if cat == "NONE" and not (attrs["cat"] == cat).any():
+    for cat, color in CATEGORY_COLORS.items():
+        count = int((attrs["cat"] == cat).sum())
+        if cat == "NONE" and not count:
             continue  # "no evaluated occupant" only when there is such a parcel
-        text = _category_label(cat, zh=zh)
+        items.append(LegendItem(color, f"{_category_label(cat, zh=zh)} ({count:,})"))
+    title = "亩均评价类别" if zh else "Per-mu class"
+    views = [
         DataLayer(
-            f"class_{cat}",
-            name=swatch_label(text, color, count=int((attrs["cat"] == cat).sum())),
+            "class",
+            name=swatch_label(title, CATEGORY_COLORS["B"]),
             dataset="parcels",
-            style=LayerStyle(color="#666666", weight=0.5, fill_color=color, fill_opacity=0.8),
-            filter_column="cat",
-            filter_values=[cat],
-        ).add_to(fmap)
-        items.append(LegendItem(color, text))
-    sections = [
-        LegendSection(
-            "亩均评价类别" if zh else "Per-mu class",
-            items,
-            layers=[f"class_{c}" for c in CLASS_COLORS],
+            style=LayerStyle(
+                color="#666666",
+                weight=0.5,
+                fill_color=CATEGORY_COLORS["NONE"],
+                fill_opacity=0.8,
+                fill_by="cat",
+                fill_map=CATEGORY_COLORS,
+            ),
+            filterable=True,
         )
     ]
+    sections = [LegendSection(title, items, layers=["class"])]
     for column, ramp in RAMPS.items():
         text = _choropleth_title(column, zh=zh)
         key = f"choropleth_{column}"
-        DataLayer(
-            key,
-            name=swatch_label(text, ramp[-1]),
-            dataset="parcels",
-            style=LayerStyle(
-                color="#777777",
-                weight=0.4,
-                fill_color=NO_VALUE_COLOR,
-                fill_opacity=0.85,
-                fill_by=f"{column}_q",
-                fill_map={str(i): c for i, c in enumerate(ramp)},
-            ),
-            show=False,
-            lazy=True,
-        ).add_to(fmap)
+        views.append(
+            DataLayer(
+                key,
+                name=swatch_label(text, ramp[-1]),
+                dataset="parcels",
+                style=LayerStyle(
+                    color="#777777",
+                    weight=0.4,
+                    fill_color=NO_VALUE_COLOR,
+                    fill_opacity=0.85,
+                    fill_by=f"{column}_q",
+                    fill_map={str(i): c for i, c in enumerate(ramp)},
+                ),
+                show=False,
+                filterable=True,
+                lazy=True,
+            )
+        )
         sections.append(LegendSection(text, _bin_items(bins[column], ramp, zh=zh), layers=[key]))
-    return finish(fmap, ctx, sections + reference)
+    for view in views:
+        view.add_to(fmap)
+    shown = "显示内容（单选）" if zh else "Colour parcels by (one at a time)"
+    return finish(fmap, ctx, sections + reference, groups={shown: views})
 
 
 def _choropleth_title(column: str, *, zh: bool) -> str:
@@ -146,7 +148,7 @@ def _choropleth_title(column: str, *, zh: bool) -> str:
 
 def _category_label(cat: str, *, zh: bool) -> str:
     if cat == "IDLE":
-        return "闲置用地" if zh else "idle"
+        return "闲置或停产用地" if zh else "idle or stopped"
     if cat == "NONE":
         return "无企业评价" if zh else "no evaluated occupant"
     return label(CLASS_LABELS, cat, "zh" if zh else "en")

@@ -3,7 +3,9 @@
 A :class:`Dataset` writes a layer's geometry and popup columns once; each :class:`DataLayer`
 is one Leaflet feature group (a category: a treatment, a class, a tier, a choropleth) that
 draws the dataset's features passing its filter, styled from their properties. DataLayer is
-a folium ``Layer``, so folium's ``LayerControl`` lists it and honours ``show``.
+a folium ``Layer``, so folium's ``LayerControl`` (and ``GroupedLayerControl``) lists it and
+honours ``show``. Which feature a click opens is the dataset's affair (``pick``), not the
+layer's: every layer only draws.
 """
 
 from __future__ import annotations
@@ -135,6 +137,12 @@ class Dataset(Script):
         Columns the search box matches.
     tooltip : sequence of str
         Columns joined in the hover tooltip.
+    pick : int or None
+        Priority of the dataset when a click or hover falls on several features (lower
+        first); None: the dataset opens no popup (outlines drawn under everything).
+    label : str
+        What one feature of the dataset is called (宗地, 产业平台): named in popups and
+        search results.
     """
 
     def __init__(
@@ -149,6 +157,8 @@ class Dataset(Script):
         title: str = "",
         search: Sequence[str] = (),
         tooltip: Sequence[str] = (),
+        pick: int | None = None,
+        label: str = "",
     ) -> None:
         data = {
             "n": len(attributes),
@@ -160,6 +170,8 @@ class Dataset(Script):
             "title": title,
             "search": list(search),
             "tooltip": list(tooltip),
+            "pick": pick,
+            "label": escape_text(label) or "",
         }
         # The data sits in a JSON block (parsed by JSON.parse, much faster than a script
         # literal of several MB); uses_map stays False: input text is never rewritten.
@@ -195,8 +207,8 @@ class DataLayer(Layer):
         Draw only features whose column value is among the values ("" means missing).
     show : bool
         Visible on opening.
-    interactive : bool
-        Popups and tooltips (False for outlines drawn under everything).
+    filterable : bool
+        The user's filters (county, platform, class, treatment) apply to it (parcels).
     lazy : bool
         Build the features the first time the layer is switched on (for layers hidden on
         opening, so a large page loads faster).
@@ -212,7 +224,7 @@ class DataLayer(Layer):
         filter_column: str | None = None,
         filter_values: Sequence[str] = (),
         show: bool = True,
-        interactive: bool = True,
+        filterable: bool = False,
         lazy: bool = False,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
@@ -221,7 +233,7 @@ class DataLayer(Layer):
             "key": key,
             "dataset": dataset,
             **style.spec(),
-            "interactive": interactive,
+            "filterable": filterable,
             "lazy": lazy,
         }
         if filter_column is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from landeval.maps._base import (
     MapContext,
     add_context_layers,
@@ -17,39 +19,30 @@ from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
 from landeval.vocabulary import (
     CHANGE_KIND_LABELS,
     KEEP,
+    TREATMENT_COLORS,
     TREATMENT_LABELS,
     TREATMENT_ORDER,
+    Language,
     column_header,
     label,
+    land_use_label,
 )
 
-TREATMENT_COLORS: dict[str, str] = {
-    "EXIT": "#d7191c",
-    "CONVERT": "#8e44ad",
-    "REBUILD": "#f46d43",
-    "UPGRADE": "#fdd835",
-    "KEEP": "#b7c9a8",
-}
-"""Fill colour per treatment; codes added in a project's rules get the fallback colours."""
-_EXTRA_COLORS = ("#1f78b4", "#33a02c", "#fb9a99", "#cab2d6", "#b15928")
+_EXTRA_COLORS = ("#1b9e77", "#e7298a", "#66a61e", "#a6761d", "#666666")
 MISSING_COLOR = "#d9d9d9"
 BALANCE_COLORS = {"convert": "#6a3d9a", "supplement": "#1f78b4"}
 
 PARCEL_COLUMNS = {
-    "parcel_id": "text",
-    "county_name": "text",
-    "platform_name": "text",
-    "area_mu": "num2",
-    "main_name": "text",
-    "occupant_names": "text",
-    "class": "text",
     "tax_per_mu": "num2",
     "va_per_mu": "num2",
     "far": "num2",
     "coverage": "num3",
     "flags": "text",
-    "treatment": "text",
     "reason_zh": "text",
+    "path_zh": "text",
+    "firm_actions_zh": "text",
+    "needs_check": "bool",
+    "check_reason_zh": "text",
     "inside_line": "bool",
     "must_stay_industrial": "bool",
 }
@@ -57,9 +50,32 @@ POPUP = [
     *PARCEL_POPUP,
     ("treatment", "treatment"),
     ("reason_zh", "text"),
+    ("path_zh", "text"),
+    ("firm_actions_zh", "text"),
+    ("needs_check", "bool"),
+    ("check_reason_zh", "text"),
     ("inside_line", "bool"),
     ("must_stay_industrial", "bool"),
 ]
+BALANCE_COLUMNS = {
+    "item_id": "text",
+    "kind": "text",
+    "kind_label": "text",
+    "source": "text",
+    "county_name": "text",
+    "status": "text",
+    "approved_on": "text",
+    "approval_no": "text",
+    "main_name": "text",
+    "reason_zh": "text",
+    "planned_use_text": "text",
+    "area_mu": "num2",
+    "counted_mu": "num2",
+    "counted": "bool",
+    "why_zh": "text",
+    "offsets": "text",
+}
+"""The 改一补一 item columns a page ships: what the popup shows, named, never a bare code."""
 
 
 def treatment_map_html(ctx: MapContext) -> str:
@@ -78,7 +94,7 @@ def treatment_map_html(ctx: MapContext) -> str:
     for code in codes:
         color = TREATMENT_COLORS.get(code) or (
             next(extra, MISSING_COLOR) if code else MISSING_COLOR
-        )
+        )  # the four treatments in four hues apart: 关停退出 red, 拆除重建 blue
         text = names.get(code, code) if code else ("未判定" if zh else "not decided")
         count = int((values == code).sum())
         DataLayer(
@@ -88,6 +104,7 @@ def treatment_map_html(ctx: MapContext) -> str:
             style=LayerStyle(color="#666666", weight=0.5, fill_color=color, fill_opacity=0.75),
             filter_column="treatment",
             filter_values=[code],
+            filterable=True,
         ).add_to(fmap)
         items.append(LegendItem(color, text))
     sections = [LegendSection("处置方式（四个一批）" if zh else "Treatment", items)]
@@ -116,43 +133,39 @@ def _balance_layers(fmap, ctx: MapContext) -> list[LegendSection]:
     if layer is None:
         return []
     zh = ctx.lang == "zh"
-    attrs = layer.attributes.copy()
+    attrs = balance_attributes(layer.attributes, ctx)
     kind_names = {k: label(CHANGE_KIND_LABELS, k, ctx.lang) for k in CHANGE_KIND_LABELS}
-    attrs["kind_label"] = [kind_names.get(k, k) for k in attrs["kind"].astype(object)]
     popup = [PopupField(column_header("change_kind", ctx.lang), "kind_label")]
     popup += [
-        PopupField(column_header(column, ctx.lang), column, fmt)
-        for column, fmt in (
-            ("source", "text"),
-            ("county_code", "text"),
-            ("planned_use", "text"),
-            ("area_mu", "num2"),
-            ("counted_mu", "num2"),
-            ("counted", "bool"),
-            ("why_not_counted", "text"),
+        PopupField(column_header(key, ctx.lang), column, fmt)
+        for column, key, fmt in (
+            ("source", "source", "source"),
+            ("county_name", "county_name", "text"),
+            ("status", "item_status", "status"),
+            ("approved_on", "approved_on", "text"),
+            ("approval_no", "approval_no", "text"),
+            ("main_name", "main_name", "text"),
+            ("reason_zh", "convert_reason_zh", "text"),
+            ("planned_use_text", "planned_use", "text"),
+            ("area_mu", "area_mu", "num2"),
+            ("counted_mu", "counted_mu", "num2"),
+            ("counted", "counted", "bool"),
+            ("why_zh", "why_zh", "text"),
+            ("offsets", "offsets", "text"),
         )
+        if column in attrs.columns
     ]
     add_dataset(
         fmap,
         "balance",
         layer,
         attributes=attrs,
-        columns={
-            "item_id": "text",
-            "kind": "text",
-            "kind_label": "text",
-            "source": "text",
-            "county_code": "text",
-            "planned_use": "text",
-            "area_mu": "num2",
-            "counted_mu": "num2",
-            "counted": "bool",
-            "why_not_counted": "text",
-        },
+        columns={c: k for c, k in BALANCE_COLUMNS.items() if c in attrs.columns},
         popup=popup,
         title="item_id",
         search=("item_id",),
         tooltip=("item_id", "kind_label"),
+        lang=ctx.lang,
     )
     items = []
     kinds = attrs["kind"].astype(object)
@@ -176,3 +189,43 @@ def _balance_layers(fmap, ctx: MapContext) -> list[LegendSection]:
             LegendItem(color, kind_names[kind] + ("（未计入）" if zh else " (not counted)"), "dash")
         )
     return [LegendSection("改一补一" if zh else "Convert-one-supplement-one", items)]
+
+
+def balance_attributes(items: pd.DataFrame, ctx: MapContext) -> pd.DataFrame:
+    """改一补一 items as the popup shows them: names for codes, dates as dates, one note.
+
+    The note (计入说明) says why an item counts in part or not at all; an item of a parcel
+    names its firm and why it is converted, from the parcels when the items lack them.
+    """
+    out = items.copy()
+    kind_names = {k: label(CHANGE_KIND_LABELS, k, ctx.lang) for k in CHANGE_KIND_LABELS}
+    out["kind_label"] = [kind_names.get(k, k) for k in out["kind"].astype(object)]
+    names = dict(ctx.config.project.counties)
+    if "county_code" in out:
+        out["county_name"] = [
+            None if pd.isna(c) else names.get(str(c), str(c)) for c in out["county_code"]
+        ]
+    if "planned_use" in out:
+        out["planned_use_text"] = [
+            None if pd.isna(c) else _land_use_text(str(c), ctx.lang) for c in out["planned_use"]
+        ]
+    if "approved_on" in out:
+        stamps = pd.to_datetime(out["approved_on"], errors="coerce")
+        out["approved_on"] = stamps.dt.strftime("%Y-%m-%d").where(stamps.notna(), None)
+    if "why_zh" not in out and "why_not_counted" in out:
+        out["why_zh"] = out["why_not_counted"]
+    parcels = ctx.parcels.attributes
+    if "parcel_id" in parcels and "source" in out:
+        lookup = parcels.drop_duplicates("parcel_id").set_index("parcel_id")
+        is_parcel = out["source"].astype(object) == "parcel"
+        for column in ("main_name", "reason_zh"):
+            if column not in lookup:
+                continue
+            found = out["item_id"].map(lookup[column]).where(is_parcel)
+            out[column] = out[column].where(out[column].notna(), found) if column in out else found
+    return out
+
+
+def _land_use_text(code: str, lang: Language) -> str:
+    name = land_use_label(code, lang)
+    return f"{code} {name}" if name else code

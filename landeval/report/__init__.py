@@ -1,9 +1,14 @@
 """``report.html``: the one page a department head reads before a meeting.
 
-A single self-contained HTML file: inline CSS and inline SVG charts, no scripts, no fonts,
-images or styles fetched from anywhere, so it opens offline and prints on A4. The template
-is rendered by Jinja2 with autoescaping on, so any text from the inputs (firm, platform and
-county names) is escaped.
+A single self-contained HTML file that prints on one A4 page: a conclusion, the headline
+figures (规上亩均税收 and 亩均增加值 among them), the counties and the platforms ranked
+(定期评价晾晒、比学赶超), the class mix, the path of value added per mu against the plan's
+target, and the largest parcels on the action list. Each figure is shown once, in a table
+or in the one chart (the path over the years, which no table repeats); numbers keep one
+number of decimals per kind (亩 1, 万元/亩 2, percentages 1). The data date and, for the
+embedded demo, a mark that the figures are synthetic stand at the top. Inline CSS and SVG,
+no scripts, no fonts, images or styles fetched from anywhere; Jinja2 autoescaping escapes
+any text from the inputs (firm, platform and county names).
 """
 
 from __future__ import annotations
@@ -18,27 +23,20 @@ from landeval._atomic import atomic_path
 from landeval._format import format_number
 from landeval._version import __version__
 from landeval.config import Config
-from landeval.report._figures import TOP_PARCELS, Figures, report_figures
-from landeval.report._svg import diverging_bars, line_chart, stacked_bars
-from landeval.vocabulary import TOTAL, UNITS, YES_NO, Language, column_header
+from landeval.report._figures import PLATFORMS_SHOWN, TOP_PARCELS, Figures, report_figures
+from landeval.report._svg import line_chart
+from landeval.vocabulary import (
+    SYNTHETIC_NOTE,
+    TOTAL,
+    TREATMENT_COLORS,
+    UNITS,
+    YES_NO,
+    Language,
+    column_header,
+)
 
 __all__ = ["report_figures", "write_report"]
 
-CLASS_COLOURS: dict[str, str] = {
-    "A": "#1a9850",
-    "B": "#91cf60",
-    "C": "#fc8d59",
-    "D": "#d73027",
-    "T": "#9e9e9e",
-    "-": "#d9d9d9",
-}
-TREATMENT_COLOURS: dict[str, str] = {
-    "REBUILD": "#fc8d59",
-    "UPGRADE": "#fee08b",
-    "CONVERT": "#7b3294",
-    "EXIT": "#d73027",
-}
-TIER_COLOURS: tuple[str, ...] = ("#08519c", "#3182bd", "#9ecae1", "#bdbdbd")
 _LINE_COLOURS: tuple[str, ...] = (
     "#000000",
     "#1f77b4",
@@ -51,18 +49,25 @@ _LINE_COLOURS: tuple[str, ...] = (
 )
 
 COLUMN_KEYS: tuple[str, ...] = (
+    "ranking",
+    "county_name",
+    "above_tax_per_mu",
+    "above_va_per_mu",
+    "tax_per_mu",
+    "va_per_mu",
+    "va_cagr",
+    "meets_target",
+    "industrial_area_mu",
+    "low_eff_area_mu",
+    "low_eff_share",
+    "balance_mu",
+    "platform_name",
+    "tier",
     "class",
     "n_firms",
     "share",
     "land_mu",
-    "county_name",
-    "converted_mu",
-    "compensated_mu",
-    "balance_mu",
-    "va_cagr",
-    "meets_target",
     "parcel_id",
-    "platform_name",
     "area_mu",
     "main_name",
     "treatment_name",
@@ -73,65 +78,67 @@ COLUMN_KEYS: tuple[str, ...] = (
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{city}工业用地亩均效益评价报告（{year}年度）",
-        "overview": "一、总体情况",
+        "sub": "评价年度 {year} · 数据日期 {date} · 由 landeval {version} 生成",
+        "conclusion": "结论",
         "parcels": "评价宗地",
-        "area": "工业用地面积",
+        "area": "工业用地",
         "firms": "参评企业",
         "firms_all": "企业总数",
-        "action": "列入处置清单（低效用地）",
+        "tax": "规上亩均税收",
+        "va": "规上亩均增加值",
+        "action": "低效用地（四个一批）",
         "balanced": "改一补一平衡的县（市、区）",
-        "classes": "二、企业分类（亩均论英雄）",
-        "firm_bar": "企业数",
-        "area_bar": "用地面积",
-        "low_eff": "三、低效用地面积（亩）：按县（市、区）和平台层级",
-        "treatments": "四、四个一批处置（宗数 / 面积亩）",
-        "balance": "五、改一补一（占补平衡）",
-        "status": "状态",
-        "ok": "平衡",
-        "short": "缺口",
-        "trend": "六、规上企业亩均增加值趋势（万元/亩）与年均增长{target}目标",
-        "region": "区域",
+        "treatments": "四个一批",
+        "counties": "一、各县（市、区）比学赶超（按规上亩均增加值排名）",
+        "platforms": "二、产业平台比学赶超（按亩均增加值排名）",
+        "platforms_more": (
+            "共 {n} 个平台，此处列前 {k} 名和后 {k} 名；全部见 actions.xlsx“平台汇总”。"
+        ),
+        "classes": "三、企业分类（亩均论英雄）",
+        "trend": "四、规上亩均增加值走势（万元/亩）与年均增长 {target} 目标",
+        "top": "五、面积最大的处置宗地（前 {n} 宗，全部见 actions.xlsx）",
         "target_line": "目标路径（全市）",
         "parcel_unit": "宗",
         "firm_unit": "家",
         "none": "无数据",
-        "top": "七、重点处置宗地（面积前{n}）",
+        "ok": "平衡",
+        "short": "缺口",
         "note": (
             "说明：低效用地指列入“四个一批”处置清单（拆除重建、整治提升、功能转型、关停退出）"
-            "的宗地；面积按 1 亩 = 10000/15 平方米计；亩均增加值为规上工业企业口径。"
+            "的宗地；县（市、区）与全市的亩均税收、亩均增加值为规上工业企业口径，平台为平台内"
+            "全部企业口径；面积按 1 亩 = 10000/15 平方米计；金额单位万元。"
         ),
-        "made": "由 landeval {version} 生成",
     },
     "en": {
         "title": "{city} industrial land per-mu evaluation ({year})",
-        "overview": "1. Overview",
+        "sub": "evaluation year {year} · data date {date} · made by landeval {version}",
+        "conclusion": "Conclusion",
         "parcels": "Parcels evaluated",
         "area": "Industrial land",
         "firms": "Firms evaluated",
         "firms_all": "firms in all",
-        "action": "On the action list (low-efficiency land)",
+        "tax": "Tax per mu, above scale",
+        "va": "Value added per mu, above scale",
+        "action": "Low-efficiency land (four lists)",
         "balanced": "Counties where conversion is compensated",
-        "classes": "2. Firm classes",
-        "firm_bar": "Firms",
-        "area_bar": "Land area",
-        "low_eff": "3. Low-efficiency land (mu) by county and platform tier",
-        "treatments": "4. The four treatments (parcels / area in mu)",
-        "balance": "5. Conversion and compensation balance",
-        "status": "Status",
-        "ok": "balanced",
-        "short": "short",
-        "trend": "6. Value added per mu of above-scale firms (10k yuan/mu) against {target} a year",
-        "region": "Region",
+        "treatments": "Four lists",
+        "counties": "1. Counties ranked by value added per mu (above-scale firms)",
+        "platforms": "2. Platforms ranked by value added per mu",
+        "platforms_more": "{n} platforms: the first {k} and the last {k}; all in actions.xlsx.",
+        "classes": "3. Firm classes",
+        "trend": "4. Value added per mu of above-scale firms (10k yuan/mu) against {target} a year",
+        "top": "5. Largest parcels on the action list (first {n}; all in actions.xlsx)",
         "target_line": "Target path (city)",
         "parcel_unit": "parcels",
         "firm_unit": "firms",
         "none": "no data",
-        "top": "7. Largest parcels on the action list (top {n})",
+        "ok": "balanced",
+        "short": "short",
         "note": (
-            "Low-efficiency land is land on the action list (rebuild, upgrade, change of use, "
-            "exit). 1 mu = 10000/15 m². Value added per mu counts above-scale firms."
+            "Low-efficiency land is land on the four lists (rebuild, upgrade, change of use, "
+            "exit). County and city figures per mu count above-scale firms; a platform's, all "
+            "its firms. 1 mu = 10000/15 m²; money in 10k yuan."
         ),
-        "made": "made by landeval {version}",
     },
 }
 
@@ -190,106 +197,77 @@ def render_report(
     env.filters["pct"] = _fmt_pct
     env.filters["int"] = _fmt_int
     env.filters["signed"] = _fmt_signed
+    env.filters["money"] = _fmt_per_mu
     template = env.get_template("report.html.j2")
+    half = PLATFORMS_SHOWN // 2
     return template.render(
         lang=lang,
         t=text,
         c={key: column_header(key, lang) for key in COLUMN_KEYS},  # type: ignore[arg-type]
         title=text["title"].format(city=config.project.city, year=year),
+        sub=text["sub"].format(year=year, date=figures.data_date, version=__version__),
+        synthetic=SYNTHETIC_NOTE.get(lang, SYNTHETIC_NOTE["zh"]) if figures.synthetic else "",
         trend_title=text["trend"].format(target=target),
         top_title=text["top"].format(n=TOP_PARCELS),
-        made=text["made"].format(version=__version__),
+        platforms_more=text["platforms_more"].format(n=figures.platform_count, k=half)
+        if figures.platform_count > PLATFORMS_SHOWN
+        else "",
         year=year,
         f=figures,
-        charts=_charts(figures, text),
+        colours=TREATMENT_COLORS,
+        chart=_trend_chart(figures, text),
     )
 
 
 def _shared_words(lang: Language) -> dict[str, str]:
     """The report's words that every output shares, from the vocabulary."""
     yes, no = YES_NO[lang]
-    mu, va = UNITS["mu"], UNITS["wan_yuan_per_mu"]
+    mu, per_mu = UNITS["mu"], UNITS["wan_yuan_per_mu"]
     return {
         "total": TOTAL[lang],
         "yes": yes,
         "no": no,
         "mu": mu.zh if lang == "zh" else mu.en,
-        "va_unit": va.zh if lang == "zh" else va.en,
+        "va_unit": per_mu.zh if lang == "zh" else per_mu.en,
     }
 
 
-def _charts(figures: Figures, text: Mapping[str, str]) -> dict[str, object]:
-    class_series = [
-        (r["name"], CLASS_COLOURS.get(str(r["code"]), "#ccc")) for r in figures.class_rows
+def _trend_chart(figures: Figures, text: Mapping[str, str]) -> object:
+    """The path of value added per mu (city, counties) against the target's path."""
+    if not figures.trend_years or not figures.trend_rows:
+        return None
+    series = [
+        (str(r["name"]), r["values"], _LINE_COLOURS[i % len(_LINE_COLOURS)], False)
+        for i, r in enumerate(figures.trend_rows)
     ]
-    class_mix = stacked_bars(
-        [
-            (text["firm_bar"], [float(r["firms"]) for r in figures.class_rows]),
-            (text["area_bar"], [float(r["area_mu"]) for r in figures.class_rows]),
-        ],
-        [(str(n), c) for n, c in class_series],
-        percent=True,
-        title=text["classes"],
-        show_totals=False,
-    )
-    low_eff = stacked_bars(
-        [
-            (str(r["name"]), [r["by_tier"][k] for k in figures.tier_keys])
-            for r in figures.low_eff_rows
-            if not r["is_total"]
-        ],
-        list(zip(figures.tier_names, TIER_COLOURS, strict=False)),
-        unit=text["mu"],
-        title=text["low_eff"],
-    )
-    treatments = stacked_bars(
-        [
-            (str(r["name"]), [r["area"][c] for c in figures.treatment_codes])
-            for r in figures.treatment_rows
-            if not r["is_total"]
-        ],
-        [
-            (n, TREATMENT_COLOURS.get(c, "#999"))
-            for c, n in zip(figures.treatment_codes, figures.treatment_names, strict=True)
-        ],
-        unit=text["mu"],
-        title=text["treatments"],
-    )
-    balance = diverging_bars(
-        [(str(r["name"]), float(r["balance_mu"])) for r in figures.balance_rows],
-        unit=text["mu"],
-        title=text["balance"],
-    )
-    trend = None
-    if figures.trend_years and figures.trend_rows:
-        series = [
-            (str(r["name"]), r["values"], _LINE_COLOURS[i % len(_LINE_COLOURS)], False)
-            for i, r in enumerate(figures.trend_rows)
+    city = next((r for r in figures.trend_rows if r["level"] == "city"), None)
+    if city is not None and city["first"] is not None:
+        start_year = next(
+            y for y, v in zip(figures.trend_years, city["values"], strict=True) if v is not None
+        )
+        path = [
+            None
+            if y < start_year
+            else city["first"] * (1 + figures.target_growth) ** (y - start_year)
+            for y in figures.trend_years
         ]
-        city = next((r for r in figures.trend_rows if r["level"] == "city"), None)
-        if city is not None and city["first"] is not None:
-            start_year = next(
-                y for y, v in zip(figures.trend_years, city["values"], strict=True) if v is not None
-            )
-            path = [
-                None
-                if y < start_year
-                else city["first"] * (1 + figures.target_growth) ** (y - start_year)
-                for y in figures.trend_years
-            ]
-            series.append((text["target_line"], path, "#d73027", True))
-        trend = line_chart(figures.trend_years, series, unit=text["va_unit"], title=text["trend"])
-    return {
-        "class_mix": class_mix,
-        "low_eff": low_eff,
-        "treatments": treatments,
-        "balance": balance,
-        "trend": trend,
-    }
+        series.append((text["target_line"], path, "#d73027", True))
+    return line_chart(
+        figures.trend_years,
+        series,
+        width=400,
+        height=150,
+        unit=text["va_unit"],
+        title=text["trend"],
+    )
 
 
 def _fmt_mu(value: object) -> str:
     return format_number(value, 1)
+
+
+def _fmt_per_mu(value: object) -> str:
+    return format_number(value, 2)
 
 
 def _fmt_pct(value: object) -> str:
@@ -301,4 +279,4 @@ def _fmt_int(value: object) -> str:
 
 
 def _fmt_signed(value: object) -> str:
-    return format_number(value, 2, sign=True)
+    return format_number(value, 1, sign=True)

@@ -21,6 +21,7 @@ from landeval.demo.economy import OUTPUT_HEADERS, TAX_HEADERS
 from landeval.errors import LandevalError
 from landeval.inputs.identifiers import SHAOXING_COUNTIES, is_valid_uscc, parse_parcel_code
 from landeval.inputs.units import M2_PER_MU
+from landeval.maps.boundaries import shipped_boundaries
 
 LAYERS = ("parcels", "platforms", "control_line", "land_changes")
 
@@ -113,6 +114,17 @@ def test_county_codes_agree_with_geometry(committed):
         assert parsed.ownership + parsed.kind == "GB"
     assert parcels["parcel_id"].is_unique
     assert set(parcels["county_code"]) == set(SHAOXING_COUNTIES)
+
+
+def test_every_demo_feature_lies_in_the_shipped_boundary_of_its_county(committed):
+    """The maps draw the shipped county boundaries: the demo must sit inside them."""
+    boundaries = shipped_boundaries().to_crs(CRS)
+    by_code = dict(zip(boundaries["county_code"], boundaries.geometry, strict=True))
+    for layer in ("parcels", "platforms", "control_line", "land_changes"):
+        frame = committed[layer]
+        county = gpd.GeoSeries([by_code[c] for c in frame["county_code"]], crs=CRS)
+        inside = frame.geometry.reset_index(drop=True).within(county)
+        assert inside.all(), (layer, frame.loc[~inside.to_numpy(), "county_code"].tolist()[:5])
 
 
 def test_registered_area_mostly_within_three_percent(committed):

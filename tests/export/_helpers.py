@@ -20,14 +20,19 @@ SHEETS_ZH = {
 }
 ALL_SHEETS_ZH = [
     "汇总",
+    "平台汇总",
     "拆除重建",
     "整治提升",
     "功能转型",
     "关停退出",
     "改一补一",
+    "改一补一明细",
     "企业评价",
     "数据问题",
 ]
+"""The sheets of a run's workbook (no firm actions or capacity list: the run has none)."""
+BASIC_SHEETS_ZH = [s for s in ALL_SHEETS_ZH if s != "平台汇总"]
+"""The sheets of a workbook written from no tables at all."""
 
 
 def sheet_rows(ws):

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from landeval.export._firms import firm_table
+from landeval.export._summary import summary_table
 from landeval.export._tables import (
     ACTION_TREATMENTS,
     action_table,
     action_tables,
-    firm_table,
     sort_parcels,
-    summary_table,
     treatment_codes,
 )
 from landeval.vocabulary import KEEP, TREATMENT_ORDER
@@ -59,8 +59,20 @@ def test_summary_table_city_row_and_total_words(tables):
     en = summary_table(tables["parcel_eval"], lang="en").frame
     assert zh.iloc[-1, 0] == "全市合计"
     assert en.iloc[-1, 0] == "City total"
-    assert list(zh.columns[-2:]) == ["合计 宗数", "合计 面积（亩）"]
-    assert list(en.columns[1:3]) == [
+    assert list(zh.columns[1:5]) == [
+        "工业用地 宗数",
+        "工业用地 面积（亩）",
+        "拆除重建 宗数",
+        "拆除重建 面积（亩）",
+    ]
+    assert list(zh.columns[-5:]) == [
+        "四个一批合计 宗数",
+        "四个一批合计 面积（亩）",
+        "低效用地占比",
+        "规上亩均税收（万元/亩）",
+        "规上亩均增加值（万元/亩）",
+    ]
+    assert list(en.columns[3:5]) == [
         "Demolish and rebuild parcels",
         "Demolish and rebuild area (mu)",
     ]
@@ -152,3 +164,15 @@ def test_firm_table_rows_of_the_year_in_order_with_missing_years():
     counties = list(frame.iloc[:, 2])
     assert pd.isna(counties[0])
     assert counties[1:] == ["越城区", "越城区"]
+
+
+def test_items_of_land_changes_only_and_of_parcels_not_evaluated(tables):
+    from landeval.export._balance import items_table
+
+    items = tables["balance_items"]
+    changes = items[items["source"] != "parcel"]
+    table = items_table(changes, parcel_eval=tables["parcel_eval"])
+    assert len(table.frame) == len(changes)
+    # an item whose parcel is not among the evaluated parcels names no firm
+    table = items_table(items, parcel_eval=tables["parcel_eval"].iloc[:0])
+    assert table.frame["主要用地企业"].isna().all()

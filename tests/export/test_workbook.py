@@ -11,6 +11,7 @@ from landeval.export._cells import FORMULA_STARTS, display_width, neutralise
 from tests._fixtures_results import FORMULA_NAME, XSS_NAME, YEAR, results
 from tests.export._helpers import (
     ALL_SHEETS_ZH,
+    BASIC_SHEETS_ZH,
     EXPECTED,
     SHEETS_ZH,
     TRICKY,
@@ -25,6 +26,12 @@ def test_workbook_sheets_frozen_filtered_chinese(outputs):
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref, ws.title
+        # printed on A4 landscape, one page wide, the header row on every page
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
     assert wb["汇总"]["A1"].value == "县（市、区）"
     header = [c.value for c in wb["拆除重建"][1]]
     assert header[:6] == [
@@ -98,13 +105,31 @@ def test_workbook_summary_by_county(outputs):
     assert (yc["拆除重建 宗数"], yc["拆除重建 面积（亩）"]) == (1, pytest.approx(30.0))
     assert (yc["整治提升 宗数"], yc["整治提升 面积（亩）"]) == (2, pytest.approx(22.0))
     assert (yc["关停退出 宗数"], yc["关停退出 面积（亩）"]) == (0, 0)
-    assert (yc["合计 宗数"], yc["合计 面积（亩）"]) == (4, pytest.approx(72.0))
+    assert (yc["四个一批合计 宗数"], yc["四个一批合计 面积（亩）"]) == (4, pytest.approx(72.0))
     total = by_name["全市合计"]
-    assert (total["合计 宗数"], total["合计 面积（亩）"]) == (8, pytest.approx(155.0))
-    assert (by_name["上虞区"]["合计 宗数"], by_name["上虞区"]["合计 面积（亩）"]) == (
-        2,
-        pytest.approx(30.0),
+    assert (total["四个一批合计 宗数"], total["四个一批合计 面积（亩）"]) == (
+        8,
+        pytest.approx(155.0),
     )
+    sy = by_name["上虞区"]
+    assert (sy["四个一批合计 宗数"], sy["四个一批合计 面积（亩）"]) == (2, pytest.approx(30.0))
+    # 保留, the county's industrial land and the share of it on the four lists
+    parcels = results()["parcel_eval"]
+    for code, name in (("330602", "越城区"), ("330604", "上虞区"), (None, "全市合计")):
+        mine = parcels if code is None else parcels[parcels["county_code"] == code]
+        row = by_name[name]
+        keep = mine[mine["treatment"] == "KEEP"]
+        assert row["保留 宗数"] == len(keep)
+        assert row["保留 面积（亩）"] == pytest.approx(keep["area_mu"].sum())
+        assert row["工业用地 宗数"] == len(mine)
+        assert row["工业用地 面积（亩）"] == pytest.approx(mine["area_mu"].sum())
+        assert row["低效用地占比"] == pytest.approx(
+            row["四个一批合计 面积（亩）"] / mine["area_mu"].sum()
+        )
+    # per mu: the trends' above-scale figures of the evaluation year (city row for the city)
+    assert yc["规上亩均增加值（万元/亩）"] == pytest.approx(135.0)
+    assert yc["规上亩均税收（万元/亩）"] == pytest.approx(13.5)
+    assert total["规上亩均增加值（万元/亩）"] == pytest.approx(128.0)
 
 
 def test_workbook_rows_sorted_by_county_then_area(outputs):
@@ -154,12 +179,11 @@ def test_workbook_column_widths_fit_chinese(outputs):
     )
 
 
-def test_workbook_balance_sheet_ledger_and_items(outputs):
+def test_workbook_balance_ledger_and_items_on_two_sheets(outputs):
     wb = openpyxl.load_workbook(outputs["xlsx"])
     ws = wb["改一补一"]
     header = [c.value for c in ws[1]]
-    assert header[:9] == [
-        "行政区划代码",
+    assert header[:10] == [
         "县（市、区）",
         "转出面积（亩）",
         "其中：功能转型宗地（亩）",
@@ -167,17 +191,32 @@ def test_workbook_balance_sheet_ledger_and_items(outputs):
         "补充面积（亩）",
         "差额（亩）",
         "是否平衡",
+        "平衡范围",
         "考核口径",
+        None,  # the gap before the notes
     ]
-    assert header[9] is None  # the gap between the ledger and the items
-    assert header[10] == "项目编号"
-    assert [ws.cell(r, 2).value for r in (2, 3, 4, 5)] == ["越城区", "柯桥区", "上虞区", "全市"]
-    assert ws.cell(5, 1).value is None  # the city row shows no county code
-    assert [ws.cell(r, 7).value for r in (2, 3, 4, 5)] == [3.5, -6.0, 0.0, -2.5]
-    assert [ws.cell(r, 8).value for r in (2, 3, 4, 5)] == ["是", "否", "是", "否"]
-    items = [ws.cell(r, 11).value for r in range(2, 8)]
-    assert items == ["S1", "'-330602001001GB00005", "C1", "C2", "S3", "S2"]
+    assert header[10] == "说明"
+    assert [ws.cell(r, 1).value for r in (2, 3, 4, 5)] == ["越城区", "柯桥区", "上虞区", "全市"]
+    assert [ws.cell(r, 6).value for r in (2, 3, 4, 5)] == [3.5, -6.0, 0.0, -2.5]
+    assert [ws.cell(r, 7).value for r in (2, 3, 4, 5)] == ["是", "否", "是", "否"]
+    assert ws.cell(2, 8).value == "各县（市、区）分别平衡"
+    notes = [ws.cell(r, 11).value for r in range(2, 12) if ws.cell(r, 11).value]
+    assert any(n.startswith("考核口径") for n in notes)  # what the column means
     assert ws.auto_filter.ref == "A1:I5"
+    items = wb["改一补一明细"]
+    _, rows = sheet_rows(items)
+    assert [r["项目编号"] for r in rows] == ["'-330602001001GB00005", "C1", "S1", "C2", "S3", "S2"]
+    assert [r["县（市、区）"] for r in rows[:3]] == ["越城区"] * 3
+    assert rows[0]["类型"] == "改（转出）" and rows[2]["类型"] == "补（补充）"
+    assert rows[0]["来源"] == "功能转型宗地"
+    assert rows[0]["规划用途"] == "0701 城镇住宅用地"
+    # a parcel's item names its firm and why it is converted (from the parcel)
+    parcels = results()["parcel_eval"].set_index("parcel_id")
+    parcel = parcels.loc["-330602001001GB00005"]
+    assert rows[0]["主要用地企业"] == parcel["main_name"]
+    assert rows[0]["转型原因"] == parcel["reason_zh"]
+    by_id = {r["项目编号"]: r for r in rows}
+    assert by_id["S3"]["是否计入"] == "否" and by_id["S3"]["计入说明"] == "位于现有控制线内"
 
 
 def test_workbook_english(tables, tmp_path):
@@ -185,11 +224,13 @@ def test_workbook_english(tables, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
         "Summary",
+        "Platforms",
         "Demolish and rebuild",
         "Renovate and upgrade",
         "Change of use",
         "Shut down and exit",
         "Balance",
+        "Balance items",
         "Firm evaluation",
         "Data problems",
     ]
@@ -200,7 +241,7 @@ def test_workbook_english(tables, tmp_path):
 def test_workbook_with_missing_tables(tmp_path):
     path = write_workbook({}, tmp_path / "a.xlsx", year=YEAR)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ALL_SHEETS_ZH
+    assert wb.sheetnames == BASIC_SHEETS_ZH
     assert wb["拆除重建"].max_row == 1
 
 
@@ -239,8 +280,13 @@ def test_long_tables_continue_on_numbered_sheets(tmp_path, monkeypatch):
         len(list(wb[n].values)) - 1 for n in wb.sheetnames if n.startswith("数据问题")
     )
     assert finding_rows == n_findings
-    # the 改一补一 sheet (ledger and items side by side) stays one sheet
-    assert [n for n in wb.sheetnames if n.startswith("改一补一")] == ["改一补一"]
+    # the ledger and the items continue on sheets of their own
+    ledger = [n for n in wb.sheetnames if n.startswith("改一补一") and "明细" not in n]
+    assert ledger == ["改一补一", "改一补一_2"]
+    item_rows = sum(
+        len(list(wb[n].values)) - 1 for n in wb.sheetnames if n.startswith("改一补一明细")
+    )
+    assert item_rows == len(data["balance_items"])
 
 
 def test_tricky_names_are_inert(tables, tmp_path):

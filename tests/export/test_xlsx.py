@@ -274,3 +274,68 @@ def test_repeating_decides_on_the_whole_column_after_the_sample(monkeypatch):
     # the sample is nearly all distinct: not encoded, whatever the rest holds
     values = pa.array([(f"s{i}" if i % 25 == 0 else "x") for i in range(100)])
     assert xlsx_cells.repeating(values) is None
+
+
+def test_page_setup_wrap_validation_and_protection_read_back(tmp_path):
+    reason = "容积率0.66低于纺织业最低标准0.8，且亩均评价为C类" * 3
+    sheets = [
+        Sheet(
+            name="清单",
+            blocks=[
+                (
+                    0,
+                    [
+                        Column("宗地代码", [f"P{i}" for i in range(60_000)], width=12),
+                        # repeated texts take the dictionary path, distinct ones the other
+                        Column("处置理由", [reason] * 60_000, width=30, wrap=True),
+                        Column("备注", [f"{reason}{i}" for i in range(60_000)], wrap=True),
+                    ],
+                ),
+                (3, [Column("核实结论", [], width=10, unlocked=True)]),
+            ],
+            print_setup=True,
+            validations=[(3, ("属实", "不属实", "待核实"))],
+            protect=True,
+        ),
+        Sheet(name="汇总", blocks=[(0, [Column("a", ["x"])])]),
+    ]
+    path = write_xlsx(tmp_path / "p.xlsx", sheets)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["清单"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_options.gridLines
+    assert ws["B2"].alignment.wrap_text and ws["B60001"].alignment.wrap_text
+    assert ws["C2"].alignment.wrap_text and ws["C30000"].alignment.wrap_text
+    assert not ws["A2"].alignment.wrap_text
+    assert ws.column_dimensions["B"].alignment.wrap_text  # typed-in text wraps too
+    assert ws.column_dimensions["D"].protection.locked is False
+    assert ws.protection.sheet and not ws.protection.autoFilter and not ws.protection.sort
+    (validation,) = ws.data_validations.dataValidation
+    assert str(validation.sqref) == "D2:D60001"
+    assert validation.formula1 == '"属实,不属实,待核实"'
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C60001"
+    other = wb["汇总"]  # a sheet without the options has none of them
+    assert not other.protection.sheet and other.print_title_rows is None
+    assert not other.data_validations.dataValidation
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    # the schema's order (CT_Worksheet), which Excel insists on
+    order = [
+        "<sheetPr>",
+        "<dimension",
+        "<sheetViews>",
+        "<cols>",
+        "<sheetData>",
+        "<sheetProtection",
+        "<autoFilter",
+        "<dataValidations",
+        "<printOptions",
+        "<pageMargins",
+        "<pageSetup",
+    ]
+    positions = [xml.index(tag) for tag in order]
+    assert positions == sorted(positions)

@@ -109,7 +109,10 @@ def make_map_inputs(n_parcels: int = 330, *, seed: int = 0) -> dict[str, object]
                     "tier": tier,
                     "inside_line": bool(a % 2 == 0),
                     "main_name": None if cls is None else name,
+                    "main_uscc": None if cls is None else f"913306{num:012d}",
                     "occupant_names": None if cls is None else name,
+                    "land_use": "100102",
+                    "planned_use": "0901" if treatment == "CONVERT" else "100102",
                     "n_occupants": 0 if cls is None else 1,
                     "class": cls,
                     "tax_per_mu": None if cls is None else round(float(rng.gamma(2.0, 15.0)), 2),
@@ -167,7 +170,7 @@ def make_map_inputs(n_parcels: int = 330, *, seed: int = 0) -> dict[str, object]
             items.append(
                 {
                     "item_id": f"{kind[:3].upper()}-{code}-{a}",
-                    "source": "land_changes",
+                    "source": "land_change",
                     "county_code": code,
                     "kind": kind,
                     "planned_use": "100101" if kind == "supplement" else "0701",

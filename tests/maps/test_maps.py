@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -34,6 +35,8 @@ def test_write_maps_writes_four_offline_pages(written):
                     "https://www.jsdelivr.com/",
                     "http://www.sitepoint.com/",
                     "https://bugzilla.mozilla.org/",
+                    # folium's comment above its leaflet-measure work-around
+                    "https://github.com/ljagis/leaflet-measure/issues/171",
                 )
             ), (name, url)
     index = written["index.html"]
@@ -125,3 +128,46 @@ def test_no_drawable_parcels_is_a_data_error(inputs, tmp_path):
             **{**inputs, "parcel_eval": empty}, config=default_config(), year=2024, out_dir=tmp_path
         )
     assert not any(tmp_path.iterdir())
+
+
+def test_contract_columns_reach_the_popups_and_the_search(inputs, tmp_path):
+    """坐落, 权利人, 使用人, 处置路径, 需核实, a closed occupant's status: shown when present."""
+    parcels = inputs["parcel_eval"].copy()
+    parcels["location"] = "越城区三江路18号"
+    parcels["owner_names"] = "绍兴某某置业有限公司"
+    parcels["user_names"] = None
+    parcels["status"] = ["注销" if i == 0 else None for i in range(len(parcels))]
+    parcels["path_zh"] = "协议收回"
+    parcels["needs_check"] = False
+    parcels["check_reason_zh"] = None
+    written = write_maps(
+        **{**inputs, "parcel_eval": parcels},
+        config=default_config(),
+        year=2024,
+        out_dir=tmp_path,
+    )
+    html = next(p for p in written if p.name == "treatment_map.html").read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="ld-data-parcels">(.*?)</script>', html
+        ).group(1)
+    )
+    labels = [f["l"] for f in data["popup"]]
+    for label in ("坐落", "权利人", "处置路径", "需核实", "现状用途", "规划用途"):
+        assert label in labels, label
+    status = next(f for f in data["popup"] if f["c"] == "status")
+    assert status["l"] == "评价类别" and status["c2"] == "class"  # the status, else the class
+    assert {"owner_names", "location", "main_uscc"} <= set(data["search"])
+    assert "注销" in data["cols"]["status"].get("d", data["cols"]["status"].get("v"))
+    # without them, no such rows (and the class row stays)
+    plain = (tmp_path / "plain").mkdir() or tmp_path / "plain"
+    written = write_maps(**inputs, config=default_config(), year=2024, out_dir=plain)
+    html = next(p for p in written if p.name == "treatment_map.html").read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="ld-data-parcels">(.*?)</script>', html
+        ).group(1)
+    )
+    labels = [f["l"] for f in data["popup"]]
+    assert "坐落" not in labels and "权利人" not in labels
+    assert any(f["c"] == "class" and f["l"] == "评价类别" for f in data["popup"])

@@ -22,6 +22,6 @@ def test_platform_attributes_joins_summary_and_class_mix(inputs):
 
 def test_platform_popup_labels_come_from_the_vocabulary(written):
     html = written["platform_map.html"]
-    for key in ("tier", "county_code", "parcels", "tax_per_mu", "low_eff_area_mu"):
+    for key in ("tier", "county_name", "parcels", "tax_per_mu", "low_eff_area_mu"):
         assert json.dumps(column_header(key), ensure_ascii=False) in html, key
     assert "增加值年均增速（目标 8.5%）" in html

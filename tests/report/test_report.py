@@ -1,8 +1,9 @@
-"""Tests of landeval.report: report.html, self-contained, escaped, with the right numbers."""
+"""Tests of landeval.report: report.html, self-contained, escaped, one A4 page, right numbers."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from landeval.report import COLUMN_KEYS, render_report, write_report
 from landeval.vocabulary import column_header
 from tests._fixtures_results import XSS_NAME, YEAR, results
+from tests.maps.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
@@ -32,32 +34,53 @@ def test_self_contained_and_printable(html):
         assert not re.search(pattern, html, flags=re.IGNORECASE), pattern
     assert "@page { size: A4" in html
     assert "@media print" in html
-    assert html.count("<svg") == 5
+    # one chart: the path over the years, which no table repeats
+    assert html.count("<svg") == 1
     assert '<html lang="zh-CN">' in html
 
 
 def test_report_contains_the_numbers(html):
     assert "绍兴市工业用地亩均效益评价报告（2024年度）" in html
-    # totals: 10 parcels, 230 mu, 5 of 6 firms evaluated, 8 parcels / 155 mu on the list
+    assert "评价年度 2024 · 数据日期 2024" in html
+    assert "示例数据" not in html  # not the demo
+    # totals: 10 parcels, 230 mu, 5 of 6 firms evaluated, 8 parcels / 155 mu on the lists
     assert '<div class="v">10</div>' in html
     assert '<div class="v">230.0</div>' in html
     assert '<div class="v">5</div>' in html
     assert "企业总数 6" in html
     assert '<div class="v">155.0</div>' in html
     assert "8 宗，67.4%" in html  # 155 / 230
-    assert '<div class="v">2 / 3</div>' in html  # counties balanced
-    # treatments, city row: REBUILD 2/35, UPGRADE 3/67, CONVERT 1/20, EXIT 2/33, total 8/155
-    for cell in ("2 / 35.0", "3 / 67.0", "1 / 20.0", "2 / 33.0", "8 / 155.0"):
+    # 规上亩均税收 and 亩均增加值 of the city, stated with their units
+    assert '<div class="v">12.80</div><div class="l">规上亩均税收（万元/亩）' in html
+    assert '<div class="v">128.00</div><div class="l">规上亩均增加值（万元/亩）' in html
+    # the four lists in the policy's order
+    lists = re.search(r'<div class="lists">(.*?)</div>', html, flags=re.S).group(1)
+    order = [
+        lists.index(n) for n in ("拆除重建 2 宗", "整治提升 3 宗", "功能转型 1 宗", "关停退出 2 宗")
+    ]
+    assert order == sorted(order)
+    # balance per county: 越城 +3.5, 柯桥 -6.0 short, the city -2.5
+    for cell in ("+3.5", "-6.0", "-2.5", "缺口"):
         assert cell in html
-    # balance: 越城 +3.50, 柯桥 -6.00 short
-    assert "+3.50" in html
-    assert "-6.00" in html
-    assert "-2.50" in html  # the city row
-    assert "缺口" in html
-    # trend: city 100 → 128, CAGR 8.6 % meets the 8.5 % target; 越城 4.0 % does not
-    assert "8.5%" in html
-    assert "8.6%" in html
-    assert "4.0%" in html
+    # growth: city 8.6 % meets the 8.5 % target; 越城 4.0 % does not
+    assert "8.5%" in html and "8.6%" in html and "4.0%" in html
+    assert "结论：</b>2024年" in html
+
+
+def test_decimals_are_consistent(html):
+    cells = re.findall(r'<td class="n">([^<]*)</td>', html)
+    per_mu = [c for c in cells if re.fullmatch(r"[\d,]+\.\d+", c)]
+    assert per_mu
+    for cell in per_mu:  # 亩 with one decimal, 万元/亩 with two: never more
+        assert len(cell.split(".")[1]) in (1, 2), cell
+    assert all(len(p.split(".")[1]) == 1 for p in re.findall(r"(\d+\.\d+)%", html))
+
+
+def test_counties_and_platforms_ranked(html):
+    counties = html[html.index('id="counties"') : html.index('id="platforms"')]
+    assert counties.index("越城区") < counties.index("上虞区") < counties.index("全市合计")
+    platforms = html[html.index('id="platforms"') : html.index('class="two"')]
+    assert "柯桥经开区" in platforms and "袍江经开区" in platforms
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -73,12 +96,13 @@ def test_english_report(config):
     assert '<html lang="en">' in page
     assert "Shut down and exit" in page
     assert "&lt;script&gt;" in page
+    assert "Conclusion" in page and "In 2024," in page
 
 
 def test_report_with_missing_tables(config, tmp_path):
     path = write_report({}, tmp_path / "r.html", year=YEAR, config=config)
     page = path.read_text(encoding="utf-8")
-    assert page.count("无数据") == 6
+    assert page.count("无数据") == 5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
 
 
@@ -88,3 +112,38 @@ def test_report_does_not_mutate_inputs(config):
     render_report(tables, year=YEAR, config=config)
     for name, frame in tables.items():
         pd.testing.assert_frame_equal(frame, before[name])
+
+
+def _pdf_pages(path: Path) -> int:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(path.as_uri())
+        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        browser.close()
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_demo_report_prints_on_one_a4_page(demo_run, tmp_path, lang):
+    from landeval.pipeline import stored_run
+
+    config, year, tables = stored_run(demo_run["out"])
+    path = write_report(tables, tmp_path / "report.html", year=year, config=config, lang=lang)
+    page = path.read_text(encoding="utf-8")
+    mark = "示例数据" if lang == "zh" else "Demo data"
+    assert mark in page  # the demo's figures are synthetic, and the page says so
+    assert _pdf_pages(path) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
+def test_the_report_prints_on_one_a4_page(html, tmp_path):
+    path = tmp_path / "report.html"
+    path.write_text(html, encoding="utf-8")
+    assert _pdf_pages(path) == 1

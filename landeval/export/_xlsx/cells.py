@@ -110,11 +110,12 @@ def _float_values(cells: Sequence[object]) -> np.ndarray:
         return np.array([np.nan if v is None else float(v) for v in cells], dtype="float64")
 
 
-def text_tails(text: pa.Array, col: Column) -> pa.Array:
-    """The XML of text cells (without reference); null when missing."""
+def text_tails(text: pa.Array, col: Column, style: int | None = None) -> pa.Array:
+    """The XML of text cells (without reference), of cell ``style`` if given; null when missing."""
     text = clean_array(_transformed(text, col))
     preserve = pc.match_substring_regex(text, _EDGE_SPACE)
-    opening = pc.if_else(preserve, scalar(_TEXT_OPEN + _PRESERVE + ">"), scalar(_TEXT_OPEN + ">"))
+    start = _TEXT_OPEN if style is None else f'<c s="{style}"' + _TEXT_OPEN[2:]
+    opening = pc.if_else(preserve, scalar(start + _PRESERVE + ">"), scalar(start + ">"))
     return pc.binary_join_element_wise(opening, text, scalar(_TEXT_CLOSE), scalar(""))
 
 

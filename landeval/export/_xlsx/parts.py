@@ -89,6 +89,14 @@ def workbook(sheets: Sequence[Sheet], filters: Sequence[str | None]) -> str:
                 f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                 f"{escape(quoted)}!{absolute}</definedName>"
             )
+    # sorted as Excel and XlsxWriter write them (without the _xlnm. prefix): filters, titles
+    for i, sheet in enumerate(sheets):
+        if sheet.print_setup:  # the header row printed on every page
+            quoted = "'" + sheet.name.replace("'", "''") + "'"
+            names.append(
+                f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                f"{escape(quoted)}!$1:$1</definedName>"
+            )
     defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
     return (
         f'{XML_HEAD}<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from xml.sax.saxutils import escape
 
 import duckdb
 import numpy as np
@@ -25,7 +26,7 @@ from landeval.export._xlsx.cells import (
 )
 from landeval.export._xlsx.parts import NS_MAIN, NS_REL, XML_HEAD
 from landeval.export._xlsx.spec import MAX_ROWS, Column, Sheet, column_letter, excel_width
-from landeval.export._xlsx.styles import Styles
+from landeval.export._xlsx.styles import UNLOCKED, WRAP, Styles
 
 CHUNK_ROWS = 20_000  # rows converted and compressed at a time: bounds the memory in use
 _BUILDERS = 2  # threads building chunks: the machines this runs on have two cores or more
@@ -39,6 +40,8 @@ def write_sheet_xml(fh, sheet: Sheet, styles: Styles, con: duckdb.DuckDBPyConnec
     last_col = max((i for i, _ in columns), default=0)
     last = f"{column_letter(last_col)}{n_rows + 1}" if columns else "A1"
     head = [XML_HEAD, f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">']
+    if sheet.print_setup:  # fitToWidth and fitToHeight count only with fitToPage
+        head.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
     head.append(f'<dimension ref="A1:{last}"/>' if columns else '<dimension ref="A1"/>')
     head.append('<sheetViews><sheetView workbookViewId="0">')
     if sheet.freeze_header:
@@ -47,13 +50,19 @@ def write_sheet_xml(fh, sheet: Sheet, styles: Styles, con: duckdb.DuckDBPyConnec
             '<selection pane="bottomLeft"/>'
         )
     head.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
-    widths = [(i, c.width) for i, c in columns if c.width is not None]
-    if widths:
+    shaped = [(i, c) for i, c in columns if c.width is not None or c.wrap or c.unlocked]
+    if shaped:
         head.append("<cols>")
-        head.extend(
-            f'<col min="{i + 1}" max="{i + 1}" width="{excel_width(w):.16g}" customWidth="1"/>'
-            for i, w in widths
-        )
+        for i, col in shaped:
+            # the column's own style: empty cells typed into later wrap or stay unlocked too
+            key = UNLOCKED if col.unlocked else WRAP if col.wrap else None
+            style = f' style="{styles.index(key)}"' if key else ""
+            width = (
+                f' width="{excel_width(col.width):.16g}" customWidth="1"'
+                if col.width is not None
+                else ""
+            )
+            head.append(f'<col min="{i + 1}" max="{i + 1}"{width}{style}/>')
         head.append("</cols>")
     head.append("<sheetData>")
     fh.write("".join(head).encode("utf-8"))
@@ -73,16 +82,45 @@ def write_sheet_xml(fh, sheet: Sheet, styles: Styles, con: duckdb.DuckDBPyConnec
             pending = writer.submit(fh.write, chunk)
         if pending is not None:
             pending.result()
-    tail = ["</sheetData>"]
     ref = _filter_ref(sheet, n_rows)
+    fh.write(_tail(sheet, ref, n_rows).encode("utf-8"))
+    return ref
+
+
+def _tail(sheet: Sheet, ref: str | None, n_rows: int) -> str:
+    """What follows the rows, in the order of the schema (CT_Worksheet)."""
+    tail = ["</sheetData>"]
+    if sheet.protect:
+        # "0" leaves an action allowed: filters, sorting and column widths keep working
+        tail.append(
+            '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
+            'formatRows="0" sort="0" autoFilter="0"/>'
+        )
     if ref:
         tail.append(f'<autoFilter ref="{ref}"/>')
+    if sheet.validations:
+        tail.append(f'<dataValidations count="{len(sheet.validations)}">')
+        for index, values in sheet.validations:
+            letter = column_letter(index)
+            # an inline list; Excel refuses one longer than 255 characters
+            listed = escape(",".join(values), {'"': "&quot;"})
+            tail.append(
+                '<dataValidation type="list" allowBlank="1" showInputMessage="1" '
+                f'showErrorMessage="1" sqref="{letter}2:{letter}{max(n_rows, 1) + 1}">'
+                f'<formula1>"{listed}"</formula1></dataValidation>'
+            )
+        tail.append("</dataValidations>")
+    if sheet.print_setup:
+        tail.append('<printOptions gridLines="1"/>')
     tail.append(
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-        'footer="0.3"/></worksheet>'
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     )
-    fh.write("".join(tail).encode("utf-8"))
-    return ref
+    if sheet.print_setup:  # A4 landscape, one page wide, as many pages tall as it takes
+        tail.append(
+            '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        )
+    tail.append("</worksheet>")
+    return "".join(tail)
 
 
 def _filter_ref(sheet: Sheet, n_rows: int) -> str | None:
@@ -123,6 +161,10 @@ def _row_chunks(
     # names, labels, codes, counts and standard values repeat: such a column's cell XML is
     # made once per distinct value and then spread by index, which saves most of the work
     repeats: dict[int, tuple[pa.Array, pa.Array]] = {}
+    # the style of wrapped text cells (registered once the sheet has rows)
+    text_styles = {
+        i: styles.index(WRAP) for i, (_, col) in enumerate(columns) if col.wrap and n_rows
+    }
     with con.cursor() as formatter:
         for i, (_, col) in enumerate(columns):
             values = prepared[i]
@@ -131,7 +173,10 @@ def _row_chunks(
             if col.number_format is None:
                 encoded = repeating(values)
                 if encoded is not None:
-                    repeats[i] = (text_tails(encoded.dictionary, col), encoded.indices)
+                    repeats[i] = (
+                        text_tails(encoded.dictionary, col, text_styles.get(i)),
+                        encoded.indices,
+                    )
                 continue
             # (not with -0.0, which hashing might take for 0.0: it is written "-0")
             if np.any(np.signbit(values) & (values == 0)):
@@ -154,7 +199,7 @@ def _row_chunks(
                 tails, indices = repeats[i]
                 cell = tails.take(indices.slice(lo, hi - lo))
             elif col.number_format is None:
-                cell = text_tails(prepared[i].slice(lo, hi - lo), col)
+                cell = text_tails(prepared[i].slice(lo, hi - lo), col, text_styles.get(i))
             else:
                 cell = pc.binary_join_element_wise(
                     number_heads[i], shown.pop(0), scalar("</v></c>"), scalar("")

@@ -29,16 +29,30 @@ class Column:
     width: float | None = None
     text_transform: Callable[[str], str] | None = None
     """Applied to each distinct text of the column before writing (e.g. neutralising)."""
+    wrap: bool = False
+    """Text cells (and the column) wrap, aligned to the top: long reasons stay readable."""
+    unlocked: bool = False
+    """The column stays editable when the sheet is protected (an input column)."""
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """A sheet: blocks of columns side by side (each starting at a column index)."""
+    """A sheet: blocks of columns side by side (each starting at a column index).
+
+    ``print_setup`` prints the sheet on A4 landscape, one page wide and as many tall as it
+    takes, with the header row repeated on every page and grid lines. ``validations``
+    gives a column (index) a drop-down list of values on every data row; ``protect``
+    protects the sheet against edits except in unlocked columns, while filters and
+    sorting keep working.
+    """
 
     name: str
     blocks: Sequence[tuple[int, Sequence[Column]]]
     autofilter_block: int | None = 0
     freeze_header: bool = True
+    print_setup: bool = False
+    validations: Sequence[tuple[int, Sequence[str]]] = ()
+    protect: bool = False
 
 
 def column_letter(index: int) -> str:

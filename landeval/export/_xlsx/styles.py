@@ -11,9 +11,25 @@ _BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0.00": 4}  # no numFmt entry needed 
 _FIRST_CUSTOM_FORMAT = 164
 
 
+WRAP = "@wrap"
+"""The style key of wrapped text (top-aligned): a cell format, not a number format."""
+UNLOCKED = "@unlocked"
+"""The style key of an input column of a protected sheet (unlocked cells)."""
+
+_SPECIAL_XFS = {
+    WRAP: '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" '
+    'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>',
+    UNLOCKED: '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" '
+    'applyProtection="1"><protection locked="0"/></xf>',
+}
+
+
 @dataclass
 class Styles:
-    """Cell formats in use: index 0 plain, 1 header, then one per number format."""
+    """Cell formats in use: index 0 plain, 1 header, then one per number format or key.
+
+    A key is an Excel number format code, or :data:`WRAP` / :data:`UNLOCKED`.
+    """
 
     formats: dict[str, int] = field(default_factory=dict)
 
@@ -27,6 +43,8 @@ def styles_xml(styles: Styles) -> str:
     ids: dict[str, int] = {}
     custom = []
     for code in styles.formats:
+        if code in _SPECIAL_XFS:
+            continue
         if code in _BUILTIN_FORMATS:
             ids[code] = _BUILTIN_FORMATS[code]
         else:
@@ -42,7 +60,9 @@ def styles_xml(styles: Styles) -> str:
         'applyFill="1" applyBorder="1"/>',
     ]
     xfs += [
-        f'<xf numFmtId="{ids[code]}" fontId="0" fillId="0" borderId="0" xfId="0" '
+        _SPECIAL_XFS[code]
+        if code in _SPECIAL_XFS
+        else f'<xf numFmtId="{ids[code]}" fontId="0" fillId="0" borderId="0" xfId="0" '
         'applyNumberFormat="1"/>'
         for code in styles.formats
     ]
