@@ -559,18 +559,6 @@ COLUMNS: dict[str, ColumnLabel] = {
     "message": _c("问题说明", "Message"),
     "suggestion": _c("处理建议", "Suggestion"),
     # --- what a bureau needs to act on a parcel (parcel_eval, when the inputs give it) ---
-    "location": _c("坐落", "Location"),
-    "township": _c("乡镇（街道）", "Township"),
-    "title_no": _c("不动产权证号", "Title certificate no.", "code"),
-    "owner_names": _c("权利人", "Right holder"),
-    "user_names": _c("使用人", "Users (lessees)"),
-    "status": _c("经营状态", "Business status"),
-    "path_zh": _c("处置路径", "Suggested path"),
-    "needs_check": _c("需核实", "To verify", "bool"),
-    "check_reason_zh": _c("核实原因", "Why verify"),
-    "known_share": _c("数据完整面积比例", "Share of area with data", "share"),
-    "capacity_potential": _c("增容潜力", "Room to add floors", "bool"),
-    "firm_actions_zh": _c("企业处置", "Firm actions"),
     # --- summaries ---
     "industrial_area_mu": _c("工业用地面积", "Industrial land", "area", "mu"),
     "low_eff_share": _c("低效用地占比", "Low-efficiency share", "share"),
@@ -581,14 +569,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "target_growth": _c("增速目标", "Growth target", "share"),
     "ranking": _c("名次", "Place", "count"),
     # --- 改一补一 ledger and items ---
-    "proposed_mu": _c("拟转出面积", "Proposed conversion", "area", "mu"),
-    "proposed_supplement_mu": _c("拟补充面积", "Proposed compensation", "area", "mu"),
-    "balance_if_approved_mu": _c("全部批准后差额", "Balance if all approved", "area", "mu"),
     "scope": _c("平衡范围", "Balance scope", "code", labels="scope"),
-    "item_status": _c("审批状态", "Approval status", "code", labels="item_status"),
-    "approval_no": _c("批准文号", "Approval no.", "code"),
-    "why_zh": _c("计入说明", "Why it counts or not"),
-    "offsets": _c("对应改补项目", "Offsets"),
     "convert_reason_zh": _c("转型原因", "Why converted"),
     # --- firms ---
     "year": _c("年度", "Year", "year"),
@@ -598,9 +579,6 @@ COLUMNS: dict[str, ColumnLabel] = {
         "亩均增加值基准值", "Benchmark value added per mu", "per_mu", "wan_yuan_per_mu"
     ),
     "prev_class": _c("上年评价类别", "Class last year", "code", labels="class"),
-    "known_weight_share": _c("已知指标权重比例", "Share of weight known", "share"),
-    "action_zh": _c("处置措施", "Action"),
-    "parcel_share": _c("占宗地面积比例", "Share of the parcel", "share"),
     "action_flag": _c("依据", "Because of", "code", labels="flags"),
     # --- columns the bureau fills in (data validation lists in the workbook) ---
     "check_result": _c("核实结论", "Verified"),
