@@ -36,7 +36,7 @@ from pydantic import (
 )
 
 from landeval.errors import ConfigError
-from landeval.vocabulary import SHAOXING_COUNTIES, SHAOXING_LEGACY_COUNTIES
+from landeval.vocabulary import DEFER, KEEP, SHAOXING_COUNTIES, SHAOXING_LEGACY_COUNTIES
 
 PROJECT_FILE = "landeval.toml"
 """Name of the project file inside a project folder."""
@@ -80,6 +80,12 @@ LAYERS: tuple[str, ...] = (
 )
 """Canonical input layers and tables."""
 
+REVIEW_TABLES: tuple[str, ...] = ("parcel_review", "firm_review")
+"""The bureau's review tables (``[inputs] reviews`` and ``firm_reviews``; DESIGN §10).
+
+Read with the same readers as the other tables; ``[fields.parcel_review]`` and
+``[fields.firm_review]`` map their columns like any other table's."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -121,6 +127,8 @@ class InputSettings(_Strict):
     firm_output: str
     occupancy: str
     veto: str
+    reviews: str = ""
+    firm_reviews: str = ""
     rasters: RasterInputs
 
 
@@ -304,9 +312,10 @@ class Config(_Strict):
     @field_validator("fields")
     @classmethod
     def _known_layers(cls, fields: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        unknown = sorted(set(fields) - set(LAYERS))
+        allowed = (*LAYERS, *REVIEW_TABLES)
+        unknown = sorted(set(fields) - set(allowed))
         if unknown:
-            msg = f"unknown layer(s) {unknown}; allowed: {list(LAYERS)}"
+            msg = f"unknown layer(s) {unknown}; allowed: {list(allowed)}"
             raise ValueError(msg)
         return fields
 
@@ -323,8 +332,9 @@ class Config(_Strict):
                 )
                 raise ValueError(msg)
         codes = [r.code for r in rules]
-        if len(set(codes)) != len(codes) or "KEEP" in codes:
-            msg = f"treatment codes must be unique and not KEEP, got {codes}"
+        # KEEP is what no rule matched; DEFER only a review decides (复核结论 暂缓).
+        if len(set(codes)) != len(codes) or {KEEP, DEFER} & set(codes):
+            msg = f"treatment codes must be unique and not KEEP or DEFER, got {codes}"
             raise ValueError(msg)
         return rules
 
