@@ -10,7 +10,9 @@ takes its words from this module, so that one column is called one thing everywh
 - land-use code names (国土空间用地用海分类, and the legacy GB 50137 codes), looked up by
   the longest known prefix;
 - the Shaoxing county names, the defaults of ``[project.counties]`` (a project's own
-  configuration is what a run uses).
+  configuration is what a run uses);
+- the bureau's review (DESIGN §10): final treatments with 暂缓 (:data:`DECISION_ORDER`),
+  进展, where a decision came from, and the sheets, notes and console words of review.xlsx.
 
 Examples
 --------

@@ -234,9 +234,11 @@ def _firm_decisions(
         else np.ones(len(rows), dtype=bool)
     )
     answered = review[list(BUREAU_FIRM_KEYS)].notna().any(axis=1).to_numpy()
-    keep = set(rows[evaluated]) | set(fs_rows[answered])
-    at = {r: i for i, r in enumerate(fs_rows)}
-    picked = np.array(sorted(keep), dtype=int)
+    picked = np.union1d(rows[evaluated], fs_rows[answered]).astype(int)
+    # each picked row's review row (-1: none); fs_rows are distinct (one per firm-year)
+    index = np.full(len(picked), -1)
+    listed = np.isin(fs_rows, picked)  # a review row of a firm not listed has no answer
+    index[np.searchsorted(picked, fs_rows[listed])] = np.flatnonzero(listed)
 
     def col(name: str) -> np.ndarray:
         if name not in fs.columns:
@@ -253,9 +255,8 @@ def _firm_decisions(
             "class_final": col("class"),
         }
     )
-    index = [at.get(r, -1) for r in picked]
-    has = np.array([i >= 0 for i in index], dtype=bool)
-    pick = np.array([i for i in index if i >= 0], dtype=int)
+    has = index >= 0
+    pick = index[has]
     source = np.full(len(picked), "proposal", dtype=object)
     source[np.flatnonzero(has)[adjusted[pick]]] = "review"
     table["class_source"] = source
@@ -264,9 +265,8 @@ def _firm_decisions(
     table["stale"] = np.zeros(len(picked), dtype=bool)
     table.loc[has, "stale"] = stale[pick]
     cells = review.rename(columns={"class_machine": "recorded_class"})
-    positions = np.array(index, dtype=int)
     for name in ["recorded_class", *BUREAU_FIRM_KEYS, INPUT_FILE, INPUT_ROW]:
-        table[name] = take_cells(cells[name], positions, review_dtype("firm_review", name))
+        table[name] = take_cells(cells[name], index, review_dtype("firm_review", name))
     for name in ("uscc", "name", "county_code", "class_machine", "class_final", "class_source"):
         table[name] = pd.array(table[name].to_numpy(dtype=object), dtype="str")
     table["year"] = pd.array(table["year"], dtype="Int64")

@@ -129,7 +129,7 @@ def _keyed(
             layer,
             f"row {row}",
             key,
-            f"第 {row} 行没有{COLUMNS[key].zh}，该行不生效",
+            f"{_sheet(source)}第 {row} 行没有{COLUMNS[key].zh}，该行不生效",
             f"补填{COLUMNS[key].zh}，或删除该行",
         )
         for row in out.loc[no_key, INPUT_ROW]
@@ -160,6 +160,7 @@ def _coded(
     header = column_header(key, lang)
     shown = "、".join(_allowed_words(key, allowed, lang))
     stops = key in _STOPPING
+    sheet = _sheet_of(frame)
     findings = [
         Finding(
             "error" if stops else "warning",
@@ -167,9 +168,9 @@ def _coded(
             layer,
             f"row {row}",
             key,
-            f"第 {row} 行「{header}」为“{value}”，不是可选值（{shown}）"
+            f"{sheet}第 {row} 行「{header}」为“{value}”，不是可选值（{shown}）"
             + ("" if stops else "，按空白处理"),
-            f"请在第 {row} 行「{header}」列从下拉列表中选择：{shown}",
+            f"请在{sheet}第 {row} 行「{header}」列从下拉列表中选择：{shown}",
         )
         for row, value in zip(frame.loc[bad, INPUT_ROW], values[bad], strict=True)
     ]
@@ -194,6 +195,7 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], layer: str) -> list[Findin
     if not dup.any():
         return []
     findings = []
+    sheet = _sheet_of(frame)
     groups = frame.loc[dup].groupby(keys, dropna=False, sort=True)[INPUT_ROW]
     for group_key, rows in groups:
         code = group_key[0] if isinstance(group_key, tuple) else group_key
@@ -205,7 +207,7 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], layer: str) -> list[Findin
                 layer,
                 str(code),
                 keys[0],
-                f"{COLUMNS[keys[0]].zh} {code} 在第 {listed} 行出现了 {len(rows)} 次",
+                f"{COLUMNS[keys[0]].zh} {code} 在{sheet}第 {listed} 行出现了 {len(rows)} 次",
                 "每个代码只保留一行复核记录",
             )
         )
@@ -215,6 +217,7 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], layer: str) -> list[Findin
 def _blocked_without_reason(frame: pd.DataFrame, lang: Language) -> list[Finding]:
     blocked = frame["progress"].eq("BLOCKED").fillna(False) & frame["difficulty"].isna()
     header = column_header("difficulty", lang)
+    sheet, blocked_word = _sheet_of(frame), choice_label("progress", "BLOCKED", lang)
     return [
         Finding(
             "warning",
@@ -222,8 +225,7 @@ def _blocked_without_reason(frame: pd.DataFrame, lang: Language) -> list[Finding
             "parcel_review",
             f"row {row}",
             "difficulty",
-            f"第 {row} 行（宗地 {pid}）进展为{choice_label('progress', 'BLOCKED', lang)}"
-            f"，但没有填写「{header}」",
+            f"{sheet}第 {row} 行（宗地 {pid}）进展为{blocked_word}，但没有填写「{header}」",
             f"请填写「{header}」",
         )
         for row, pid in zip(
@@ -242,12 +244,22 @@ def _notice_order(frame: pd.DataFrame, lang: Language) -> list[Finding]:
             "parcel_review",
             f"row {row}",
             "notice_end",
-            f"第 {row} 行「{column_header('notice_end', lang)}」早于"
+            f"{_sheet_of(frame)}第 {row} 行「{column_header('notice_end', lang)}」早于"
             f"「{column_header('notice_start', lang)}」",
             "请核对公示日期",
         )
         for row in frame.loc[wrong, INPUT_ROW]
     ]
+
+
+def _sheet(source: str) -> str:
+    """How a message names the sheet of ``file.xlsx#sheet`` ("" for a file of one table)."""
+    return f"工作表「{source.split('#', 1)[1]}」" if "#" in source else ""
+
+
+def _sheet_of(frame: pd.DataFrame) -> str:
+    """:func:`_sheet` of a checked frame's rows (one file each)."""
+    return _sheet(str(frame[INPUT_FILE].iloc[0])) if len(frame) else ""
 
 
 def _yes_no(values: pd.Series) -> pd.Series:

@@ -102,3 +102,13 @@ def test_without_a_review_the_final_class_is_the_machines():
     assert done.firm_scores["class_machine"].tolist() == fs["class"].tolist()
     assert set(done.firm_decisions["class_source"]) == {"proposal"}
     assert done.findings.empty
+
+
+def test_an_empty_row_of_a_firm_not_evaluated_is_not_listed():
+    review = _review()
+    review.loc[len(review)] = {"uscc": "F4", "year": YEAR, "input_row": 7}
+    done = apply_firm_review(_firm_scores(), _parcel_scores(), review, year=YEAR)
+    d = done.firm_decisions.set_index("uscc")
+    assert "F4" not in d.index
+    assert d.loc["F1", "input_row"] == 2 and d.loc["F2", "input_row"] == 3
+    assert d.loc["F3", "input_row"] == 6 and not bool(d.loc["F3", "reviewed"])  # no answer
