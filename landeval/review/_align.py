@@ -20,3 +20,14 @@ def take_cells(values: pd.Series, positions: np.ndarray, dtype: str) -> pd.Serie
     if has.any():
         out.iloc[np.flatnonzero(has)] = source.iloc[positions[has]].to_numpy()
     return out
+
+
+def texts(values: pd.Series) -> np.ndarray:
+    """Texts as an object array, None where a cell holds no text (missing).
+
+    Examples
+    --------
+    >>> texts(pd.Series(["A", None, float("nan")])).tolist()
+    ['A', None, None]
+    """
+    return np.array([v if isinstance(v, str) else None for v in values], dtype=object)

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from landeval.findings import Finding, findings_frame
-from landeval.review._align import take_cells
+from landeval.review._align import take_cells, texts
 from landeval.review.check import INPUT_FILE, INPUT_ROW, review_dtype
 from landeval.review.layout import BUREAU_FIRM_KEYS
 from landeval.vocabulary import COLUMNS, REVIEW_STATUS_LABELS
@@ -138,7 +138,7 @@ def apply_firm_review(
     fs_rows = rows[at[found]]
 
     machine = fs["class"].to_numpy(dtype=object)[fs_rows]
-    recorded = _texts(review["class_machine"])
+    recorded = texts(review["class_machine"])
     stale = np.array(
         [r is not None and r != m for r, m in zip(recorded, machine, strict=True)], dtype=bool
     )
@@ -168,10 +168,6 @@ def _review_rows(firm_review: pd.DataFrame | None) -> pd.DataFrame:
     out = out.loc[out["uscc"].notna()]
     out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
     return out[cols]
-
-
-def _texts(values: pd.Series) -> np.ndarray:
-    return np.array([v if isinstance(v, str) else None for v in values], dtype=object)
 
 
 def _reasons(

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from landeval.findings import Finding, findings_frame
-from landeval.review._align import take_cells
+from landeval.review._align import take_cells, texts
 from landeval.review.check import INPUT_FILE, INPUT_ROW, review_dtype
 from landeval.review.layout import BUREAU_PARCEL_KEYS
 from landeval.vocabulary import (
@@ -135,7 +135,7 @@ def apply_parcel_review(
     final[pos[decided]] = review["decision"].to_numpy(dtype=object)[decided]
     source = np.full(n, "proposal", dtype=object)
     source[pos[decided]] = "review"
-    recorded = _texts(review["proposed"])
+    recorded = texts(review["proposed"])
     stale_rows = np.array(
         [r is not None and r != p for r, p in zip(recorded, proposal[pos], strict=True)],
         dtype=bool,
@@ -199,11 +199,6 @@ def _review_rows(parcel_review: pd.DataFrame | None) -> pd.DataFrame:
     out = out.loc[out["parcel_id"].notna()]
     out["parcel_id"] = out["parcel_id"].astype("str")
     return out[cols]
-
-
-def _texts(values: pd.Series) -> np.ndarray:
-    """Texts as an object array, None where missing."""
-    return np.array([v if isinstance(v, str) else None for v in values], dtype=object)
 
 
 def _final_names(final: np.ndarray, parcel_eval: pd.DataFrame) -> list[str]:
