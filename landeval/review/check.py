@@ -21,6 +21,8 @@ Cells are compared after the readers mapped their labels to codes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from landeval.findings import Finding
@@ -61,7 +63,11 @@ def review_dtype(layer: str, column: str) -> str:
 
 
 def check_parcel_review(
-    frame: pd.DataFrame, *, source: str, lang: Language = "zh"
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    lang: Language = "zh",
+    letters: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Check a canonical parcel review; return it with its codes clean, and the findings.
 
@@ -74,6 +80,8 @@ def check_parcel_review(
         The file (and sheet) it came from, for :data:`INPUT_FILE` and messages.
     lang : {"zh", "en"}
         Language of the headers the messages name.
+    letters : mapping, optional
+        Column → its letter in the sheet, so that a message names the cell (``N12``).
 
     Returns
     -------
@@ -83,7 +91,7 @@ def check_parcel_review(
     """
     layer = "parcel_review"
     out, findings = _keyed(frame, layer, "parcel_id", source)
-    out, found = _all_coded(out, layer, lang)
+    out, found = _all_coded(out, layer, lang, letters or {})
     findings += found
     findings += _duplicates(out, ["parcel_id"], layer)
     findings += _blocked_without_reason(out, lang)
@@ -93,7 +101,11 @@ def check_parcel_review(
 
 
 def check_firm_review(
-    frame: pd.DataFrame, *, source: str, lang: Language = "zh"
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    lang: Language = "zh",
+    letters: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Check a canonical firm review (一企一单), as :func:`check_parcel_review` does.
 
@@ -102,7 +114,7 @@ def check_firm_review(
     """
     layer = "firm_review"
     out, findings = _keyed(frame, layer, "uscc", source)
-    out, found = _all_coded(out, layer, lang)
+    out, found = _all_coded(out, layer, lang, letters or {})
     findings += found
     findings += _duplicates(out, ["uscc", "year"], layer)
     out["firm_confirmed"] = _yes_no(out["firm_confirmed"])
@@ -138,19 +150,27 @@ def _keyed(
 
 
 def _all_coded(
-    frame: pd.DataFrame, layer: str, lang: Language
+    frame: pd.DataFrame, layer: str, lang: Language, letters: Mapping[str, str]
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Every coded column of ``layer`` (:data:`ALLOWED_VALUES`) checked."""
     findings: list[Finding] = []
     for (table, key), allowed in ALLOWED_VALUES.items():
         if table == layer and key in frame.columns:
-            frame, found = _coded(frame, key, allowed, layer=layer, lang=lang)
+            frame, found = _coded(
+                frame, key, allowed, layer=layer, lang=lang, letter=letters.get(key)
+            )
             findings += found
     return frame, findings
 
 
 def _coded(
-    frame: pd.DataFrame, key: str, allowed: tuple[str, ...], *, layer: str, lang: Language
+    frame: pd.DataFrame,
+    key: str,
+    allowed: tuple[str, ...],
+    *,
+    layer: str,
+    lang: Language,
+    letter: str | None,
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Cells of ``key`` that are not one of ``allowed``: a finding each, the cell emptied."""
     values = frame[key]
@@ -168,7 +188,9 @@ def _coded(
             layer,
             f"row {row}",
             key,
-            f"{sheet}第 {row} 行「{header}」为“{value}”，不是可选值（{shown}）"
+            f"{sheet}第 {row} 行「{header}」为“{value}”"
+            + (f"（单元格 {letter}{row}）" if letter else "")
+            + f"，不是可选值（{shown}）"
             + ("" if stops else "，按空白处理"),
             f"请在{sheet}第 {row} 行「{header}」列从下拉列表中选择：{shown}",
         )

@@ -41,6 +41,7 @@ from landeval.review._align import take_cells, texts
 from landeval.review.check import INPUT_FILE, INPUT_ROW, review_dtype
 from landeval.review.layout import BUREAU_PARCEL_KEYS
 from landeval.vocabulary import (
+    COLUMNS,
     DECISION_LABELS,
     DECISION_ORDER,
     KEEP,
@@ -178,7 +179,8 @@ def decided_view(parcel_eval: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataF
         reasons = decisions.set_index("parcel_id")["review_reason"]
         why = parcel_eval.loc[changed, "parcel_id"].map(reasons)
         words = [
-            f"复核结论：{name}" + (f"（{text}）" if isinstance(text, str) and text else "")
+            f"{COLUMNS['decision'].zh}：{name}"
+            + (f"（{text}）" if isinstance(text, str) and text else "")
             for name, text in zip(parcel_eval.loc[changed, "final_treatment_zh"], why, strict=True)
         ]
         reason = out["reason_zh"].astype(object).copy()

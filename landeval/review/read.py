@@ -22,6 +22,8 @@ import pandas as pd
 from landeval.config import Config
 from landeval.errors import DataError
 from landeval.findings import Finding
+from landeval.inputs.aliases import match_columns
+from landeval.inputs.layout import HEADER_SCAN_ROWS, header_index
 from landeval.inputs.read import read_table, resolve
 from landeval.review.check import check_firm_review, check_parcel_review
 from landeval.vocabulary import REVIEW_SHEETS
@@ -82,7 +84,8 @@ def read_reviews(config: Config) -> ReviewInputs:
             continue
         source = path.name if sheet is None else f"{path.name}#{sheet}"
         check = check_parcel_review if layer == "parcel_review" else check_firm_review
-        checked, found = check(frame, source=source, lang=lang)
+        letters = _column_letters(path, sheet, layer, config)
+        checked, found = check(frame, source=source, lang=lang, letters=letters)
         tables[layer] = checked
         findings += [*notes, *found]
     return ReviewInputs(
@@ -118,6 +121,39 @@ def _review_sheet(sheets: list[str], layer: str) -> str | None:
     """The sheet of ``layer`` as landeval names it, in either language."""
     names = REVIEW_SHEETS[_SHEET_OF[layer]].values()
     return next((s for s in sheets if s.strip() in names), None)
+
+
+def _column_letters(path: Path, sheet: str | None, layer: str, config: Config) -> dict[str, str]:
+    """Canonical column → its letter in the named sheet, so that a finding names the cell.
+
+    Found as the reader finds the columns: the header row among the first rows, matched by
+    the aliases and ``[fields]``. {} for a CSV, or a workbook whose sheet is not named.
+    """
+    if sheet is None or path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return {}
+    import openpyxl  # noqa: PLC0415 - only for a workbook
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:
+        return {}
+    try:
+        if sheet not in book.sheetnames:
+            return {}
+        rows = [list(r) for r in book[sheet].iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+    finally:
+        book.close()
+    if not rows:
+        return {}
+    header = rows[header_index(rows, layer)]
+    names = [c for c in header if c is not None]
+    renames = match_columns(names, layer, config.fields.get(layer)).renames
+    return {
+        renames[cell]: get_column_letter(j + 1)
+        for j, cell in enumerate(header)
+        if cell is not None and cell in renames
+    }
 
 
 def _sheet_names(path: Path) -> list[str]:

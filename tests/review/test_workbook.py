@@ -255,3 +255,17 @@ def test_an_unreadable_review_is_an_error_not_a_traceback(tmp_path):
     assert reviews.parcel_review is None
     assert reviews.unusable["parcel_review"].severity == "error"
     assert "missing.xlsx" in reviews.unusable["parcel_review"].message
+
+
+def test_a_typo_in_the_workbook_names_its_cell(tmp_path):
+    config = _project(tmp_path)
+    path = write_review(_tables(), config.project_dir / "review.xlsx", year=YEAR)
+    book = openpyxl.load_workbook(path)
+    sheet = book["宗地复核"]
+    cell = next(c for c in sheet[1] if c.value == "复核结论")
+    sheet.cell(3, cell.column).value = "整治提生"
+    book.save(path)
+    (error,) = [f for f in read_reviews(config).findings if f.severity == "error"]
+    assert error.code == "REVIEW_DECISION_UNKNOWN"
+    assert error.message.startswith("工作表「宗地复核」第 3 行「复核结论」为“整治提生”")
+    assert f"（单元格 {cell.column_letter}3）" in error.message
