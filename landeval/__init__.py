@@ -3,8 +3,9 @@
 The package is laid out as the pipeline runs: ``inputs`` and ``validate`` read and check
 the inputs, ``raster`` measures buildings per parcel, ``mu_scoring`` judges firms and parcels
 by output per mu, ``zoning`` places parcels in platforms and the control line and keeps the
-改一补一 balance, ``treatments`` flags each parcel and decides its treatment (四个一批), and
-``export``, ``maps`` and ``report`` write what a bureau hands out. ``pipeline`` ties them
+改一补一 balance, ``treatments`` flags each parcel and decides its treatment (四个一批),
+``review`` carries the bureau's decisions (review.xlsx), and ``export``, ``maps`` and
+``report`` write what a bureau hands out. ``pipeline`` ties them
 together; the CLI, the notebooks and the names below call it.
 
 The Python API
@@ -27,7 +28,8 @@ Evaluating, pure
     treatments and the 改一补一 balance).
 Writing
     :func:`write_outputs` writes the GeoPackage, workbook, CSV, maps and report from result
-    tables.
+    tables; :func:`write_review` writes review.xlsx, the action list and the firms for the
+    bureau to decide on (a project names the filled file as ``[inputs] reviews``).
 The demo
     :func:`demo_project_dir` is the embedded synthetic Shaoxing project;
     :func:`generate_demo` writes one at any scale.
@@ -77,7 +79,7 @@ False
 >>> evaluation.year, len(evaluation.tables["parcel_eval"]) == len(inputs.parcels)
 (2024, True)
 >>> scoring = landeval.score(inputs, config)
->>> scoring.parcel_scores.equals(evaluation.tables["parcel_scores"])
+>>> scoring.allocation.equals(evaluation.tables["allocation"])
 True
 
 A problem the user can fix is a :class:`LandevalError` with a message, not a traceback:
@@ -105,6 +107,7 @@ _LAZY: dict[str, str] = {
     "raster_metrics": "landeval.pipeline",
     "score": "landeval.pipeline",
     "write_outputs": "landeval.pipeline",
+    "write_review": "landeval.review",
     "stored_run": "landeval.pipeline",
     "Evaluation": "landeval.pipeline",
     "RunResult": "landeval.pipeline",
@@ -145,6 +148,7 @@ __all__ = [
     "score",
     "stored_run",
     "write_outputs",
+    "write_review",
     "zone_and_treat",
 ]
 
@@ -165,6 +169,7 @@ if TYPE_CHECKING:
         stored_run,
         write_outputs,
     )
+    from landeval.review import write_review
     from landeval.stages import zone_and_treat
 
 

@@ -37,7 +37,13 @@ from pydantic import (
 )
 
 from landeval.errors import ConfigError
-from landeval.vocabulary import PATH_LABELS, SHAOXING_COUNTIES, SHAOXING_LEGACY_COUNTIES
+from landeval.vocabulary import (
+    DEFER,
+    KEEP,
+    PATH_LABELS,
+    SHAOXING_COUNTIES,
+    SHAOXING_LEGACY_COUNTIES,
+)
 
 PROJECT_FILE = "landeval.toml"
 """Name of the project file inside a project folder."""
@@ -100,6 +106,12 @@ LAYERS: tuple[str, ...] = (
 )
 """Canonical input layers and tables."""
 
+REVIEW_TABLES: tuple[str, ...] = ("parcel_review", "firm_review")
+"""The bureau's review tables (``[inputs] reviews`` and ``firm_reviews``; DESIGN §10).
+
+Read with the same readers as the other tables; ``[fields.parcel_review]`` and
+``[fields.firm_review]`` map their columns like any other table's."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -143,6 +155,8 @@ class InputSettings(_Strict):
     firm_output: str
     occupancy: str
     veto: str
+    reviews: str = ""
+    firm_reviews: str = ""
     rasters: RasterInputs
 
 
@@ -430,9 +444,10 @@ class Config(_Strict):
     @field_validator("fields")
     @classmethod
     def _known_layers(cls, fields: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        unknown = sorted(set(fields) - set(LAYERS))
+        allowed = (*LAYERS, *REVIEW_TABLES)
+        unknown = sorted(set(fields) - set(allowed))
         if unknown:
-            msg = f"unknown layer(s) {unknown}; allowed: {list(LAYERS)}"
+            msg = f"unknown layer(s) {unknown}; allowed: {list(allowed)}"
             raise ValueError(msg)
         return fields
 
@@ -453,10 +468,11 @@ class Config(_Strict):
                 msg = f"rule {rule.rule_id} names unknown class(es) {odd}; allowed: {CLASS_CODES}"
                 raise ValueError(msg)
         ids = [r.rule_id for r in rules]
-        if len(set(ids)) != len(ids) or "KEEP" in [r.code for r in rules]:
+        # KEEP is what no rule matched; DEFER only a review decides (复核结论 暂缓).
+        if len(set(ids)) != len(ids) or {KEEP, DEFER} & {r.code for r in rules}:
             msg = (
-                "treatment rules must have unique names (rule, else code) and no code KEEP, "
-                f"got {ids}"
+                "treatment rules must have unique names (rule, else code) and no code KEEP "
+                f"or DEFER, got {ids}"
             )
             raise ValueError(msg)
         labels: dict[str, str] = {}

@@ -22,6 +22,7 @@ A whole run on the embedded demo, and the stages one by one, are the examples of
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -39,6 +40,7 @@ from landeval.config import Config
 from landeval.errors import ConfigError, DataError, LandevalError, OutputError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors
 from landeval.inputs.model import Inputs
+from landeval.review.adjust import apply_firm_review
 from landeval.stages import raster_metrics, score, zone_and_treat
 from landeval.store import STORE_NAME, StoreWriter, read_tables, update_store
 
@@ -138,8 +140,10 @@ def evaluate(
     Evaluation
         ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores,
         suspect_values, trends, parcel_eval, firm_actions, capacity_parcels,
-        platform_summary, balance_ledger and
-        balance_items.
+        platform_summary, balance_ledger and balance_items, and the bureau's decisions
+        (``decisions``, ``firm_decisions``; DESIGN §10): the project's review
+        (``inputs.firm_review``, ``inputs.parcel_review``) is honoured, the firm review
+        before the treatments, the parcel review before the 改一补一 balance.
     """
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
@@ -149,6 +153,16 @@ def evaluate(
     done(_non_empty({"parcel_raster": parcel_raster}))
     with hook("scoring"):
         scoring = score(inputs, config, trends=False)
+        # --- review (DESIGN §10): a 调档 sets the firm's final class before the treatments,
+        # so that parcel classes, flags and treatments follow it (class_machine kept beside)
+        firm_review = apply_firm_review(
+            scoring.firm_scores, scoring.parcel_scores, inputs.firm_review, year=year
+        )
+        scoring = dataclasses.replace(
+            scoring,
+            firm_scores=firm_review.firm_scores,
+            parcel_scores=firm_review.parcel_scores,
+        )
     done(
         _non_empty(
             {
@@ -156,6 +170,7 @@ def evaluate(
                 "allocation": scoring.allocation,
                 "parcel_scores": scoring.parcel_scores,
                 "suspect_values": scoring.suspect_values,
+                "firm_decisions": firm_review.firm_decisions,
             }
         )
     )
@@ -174,6 +189,7 @@ def evaluate(
             config=config,
             year=year,
             suspect_values=scoring.suspect_values,
+            parcel_review=inputs.parcel_review,
         )
     zoning_tables = {
         "trends": zoning.trends,
@@ -183,6 +199,7 @@ def evaluate(
         "platform_summary": zoning.platform_summary,
         "balance_ledger": zoning.balance_ledger,
         "balance_items": zoning.balance_items,
+        "decisions": zoning.decisions,
     }
     done(_non_empty(zoning_tables))
     tables = {
@@ -191,9 +208,16 @@ def evaluate(
         "allocation": scoring.allocation,
         "parcel_scores": scoring.parcel_scores,
         "suspect_values": scoring.suspect_values,
+        "firm_decisions": firm_review.firm_decisions,
         **zoning_tables,
     }
-    findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
+    findings = concat_findings(
+        inputs.findings,
+        raster_findings,
+        scoring.findings,
+        firm_review.findings,
+        zoning.findings,
+    )
     return Evaluation(year=year, tables=tables, findings=findings)
 
 

@@ -39,7 +39,8 @@ class ZoningResult:
     ----------
     parcel_eval : GeoDataFrame
         One row per parcel: ``RESULT_COLUMNS["parcel_eval"]`` +
-        :data:`landeval.treatments.PARCEL_EVAL_EXTRA_COLUMNS`.
+        :data:`landeval.treatments.PARCEL_EVAL_EXTRA_COLUMNS` +
+        :data:`landeval.review.PARCEL_EVAL_REVIEW_COLUMNS` (the final treatment).
     firm_actions : DataFrame
         ``RESULT_COLUMNS["firm_actions"]``: firms to vacate (腾退) or rectify (整改) on
         parcels their own flags do not decide.
@@ -55,6 +56,9 @@ class ZoningResult:
         ``RESULT_COLUMNS["trends"]`` at every level: city, county, platform, tier.
     findings : DataFrame
         Findings of the stage.
+    decisions : DataFrame
+        The bureau's decisions (:data:`landeval.review.DECISION_COLUMNS`): the final
+        treatment of every listed or reviewed parcel.
     """
 
     parcel_eval: gpd.GeoDataFrame
@@ -65,6 +69,7 @@ class ZoningResult:
     balance_items: gpd.GeoDataFrame
     trends: pd.DataFrame
     findings: pd.DataFrame
+    decisions: pd.DataFrame
 
 
 def raster_metrics(inputs: Inputs, config: Config) -> tuple[pd.DataFrame | None, pd.DataFrame]:
@@ -139,6 +144,7 @@ def zone_and_treat(
     config: Config,
     year: int,
     suspect_values: pd.DataFrame | None = None,
+    parcel_review: pd.DataFrame | None = None,
 ) -> ZoningResult:
     """Place the parcels, decide their treatments, keep the 改一补一 balance (DESIGN §6).
 
@@ -168,12 +174,17 @@ def zone_and_treat(
     suspect_values : DataFrame, optional
         Firm-years with values beyond a warning bound (the scoring stage's
         ``suspect_values``); a decision resting on one is marked 需核实.
+    parcel_review : DataFrame, optional
+        The bureau's checked review (``Inputs.parcel_review``): final treatments from its
+        复核结论, after the treatments and before the balance, which follows them
+        (DESIGN §10). None: every final treatment is the proposal.
 
     Returns
     -------
     ZoningResult
     """
     from landeval.mu_scoring.trends import compute_trends, trend_regions  # noqa: PLC0415
+    from landeval.review import apply_parcel_review, decided_view  # noqa: PLC0415
     from landeval.treatments import treat_parcels  # noqa: PLC0415
     from landeval.zoning import (  # noqa: PLC0415
         balance_items,
@@ -212,9 +223,12 @@ def zone_and_treat(
             year=year,
             suspect_values=suspect_values,
         )
-        parcel_eval = treated.parcel_eval
+        # --- review (DESIGN §10): the bureau's decisions, after the proposal and before the
+        # 改一补一 balance, which follows the final treatments -------------------------------
+        decided = apply_parcel_review(treated.parcel_eval, parcel_review)
+        parcel_eval = decided.parcel_eval
         items, item_findings = balance_items(
-            parcel_eval=parcel_eval,
+            parcel_eval=decided_view(parcel_eval, decided.decisions),
             land_changes=land_changes,
             control_line=control_line,
             config=config,
@@ -234,7 +248,8 @@ def zone_and_treat(
         balance_ledger=ledger,
         balance_items=items,
         trends=trends,
-        findings=concat_findings(treated.findings, item_findings),
+        findings=concat_findings(treated.findings, decided.findings, item_findings),
+        decisions=decided.decisions,
     )
 
 

@@ -10,7 +10,9 @@ takes its words from this module, so that one column is called one thing everywh
 - land-use code names (国土空间用地用海分类, and the legacy GB 50137 codes), looked up by
   the longest known prefix;
 - the Shaoxing county names, the defaults of ``[project.counties]`` (a project's own
-  configuration is what a run uses).
+  configuration is what a run uses);
+- the bureau's review (DESIGN §10): final treatments with 暂缓 (:data:`DECISION_ORDER`),
+  进展, where a decision came from, and the sheets, notes and console words of review.xlsx.
 
 Examples
 --------
@@ -41,6 +43,17 @@ TREATMENT_ORDER: tuple[str, ...] = ("REBUILD", "UPGRADE", "CONVERT", "EXIT", KEE
 
 Every output lists treatments in this order; the rules are *evaluated* in the order of the
 configured ``[[treatments]]`` (exit first), which is a different thing."""
+
+DEFER = "DEFER"
+"""The final treatment of a parcel the bureau deferred (复核结论 暂缓): still listed.
+
+Only a review decides it; no rule proposes it, so it is not in :data:`TREATMENT_ORDER`."""
+
+DECISION_ORDER: tuple[str, ...] = ("REBUILD", "UPGRADE", "CONVERT", "EXIT", DEFER, KEEP)
+"""Final treatments (the bureau's decisions) in the order outputs list them.
+
+The four treatments in the policy's order, then 暂缓 (a deferred parcel stays on the list,
+after the four), then 保留. The review's drop-down of 复核结论 offers them in this order."""
 
 CITY = "city"
 """The region code of a city-wide row (ledger, trends, summaries)."""
@@ -105,6 +118,54 @@ CLASS_COLORS: dict[str, str] = {
     "T": "#9e9ac8",
 }
 """The legend colour of each firm class (A best, green, to D, red; T not evaluated)."""
+
+# --- the bureau's review (DESIGN §10) ---
+
+DECISION_LABELS: LabelTable = {
+    **{code: TREATMENT_LABELS[code] for code in TREATMENT_ORDER if code != KEEP},
+    DEFER: {"zh": "暂缓", "en": "Deferred"},
+    KEEP: TREATMENT_LABELS[KEEP],
+}
+"""Final treatments (复核结论) in :data:`DECISION_ORDER`: the four, 暂缓, 保留."""
+
+PROGRESS_LABELS: LabelTable = {
+    "NOT_STARTED": {"zh": "未启动", "en": "Not started"},
+    "IN_PROGRESS": {"zh": "推进中", "en": "In progress"},
+    "BLOCKED": {"zh": "受阻", "en": "Blocked"},
+    "ACCEPTED": {"zh": "已验收", "en": "Accepted"},
+    "CLOSED": {"zh": "已销号", "en": "Closed"},
+}
+"""进展 of a decided parcel, in the order of the process (only 已验收 and 已销号 close it)."""
+
+DECISION_SOURCE_LABELS: LabelTable = {
+    "review": {"zh": "复核", "en": "review"},
+    "proposal": {"zh": "系统建议", "en": "proposal"},
+}
+"""Where a final treatment or a final class comes from: the review, or the machine."""
+
+REVIEW_STATUS_LABELS: LabelTable = {
+    "ON_LIST": {"zh": "在本年清单", "en": "on this year's list"},
+    "OFF_LIST": {
+        "zh": "已不在本年清单（保留复核记录）",
+        "en": "no longer on the list (review kept)",
+    },
+    "UNKNOWN_PARCEL": {
+        "zh": "宗地代码不在本年数据中（保留复核记录）",
+        "en": "parcel code not in this year's data (review kept)",
+    },
+    "UNKNOWN_FIRM": {
+        "zh": "企业不在本年评价结果中（保留复核记录）",
+        "en": "firm not in this year's evaluation (review kept)",
+    },
+    "STALE": {
+        "zh": "复核后数据已变化，请重新核查",
+        "en": "data changed since the review: look again",
+    },
+}
+"""What landeval says about a row of the review workbook (column 清单状态)."""
+
+REVIEW_CLASSES: tuple[str, ...] = ("A", "B", "C", "D")
+"""The classes a 调档 may set (不参评 is not a class a bureau assigns)."""
 
 TIER_LABELS: LabelTable = {
     "2": {"zh": "战略平台", "en": "strategic platform"},
@@ -241,6 +302,10 @@ CODE_LABELS: dict[str, LabelTable] = {
     "scope": SCOPE_LABELS,
     "layers": {},  # filled below: LAYER_LABELS
     "land_use": {},  # filled below: LAND_USE_LABELS, looked up by prefix (land_use_label)
+    "decision": DECISION_LABELS,
+    "progress": PROGRESS_LABELS,
+    "decision_source": DECISION_SOURCE_LABELS,
+    "review_status": REVIEW_STATUS_LABELS,
 }
 """The label table of each kind of code (the ``labels`` of a :class:`ColumnLabel`)."""
 
@@ -266,6 +331,9 @@ CODE_LABELS["layers"] = LAYER_LABELS
 
 YES_NO: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
 """How a true and a false value read."""
+
+YES_NO_CODES: tuple[str, str] = ("yes", "no")
+"""The codes of a yes/no cell a person fills (认定, 企业确认) once read, before booleans."""
 
 TOTAL: dict[str, str] = {"zh": "合计", "en": "Total"}
 """The heading of a total column."""
@@ -550,6 +618,47 @@ COLUMNS: dict[str, ColumnLabel] = {
     "known_weight_share": _c("已知指标权重占比", "Known indicator weight", "share"),
     "benchmark": _c("基准值", "Benchmark", "ratio"),
     "share": _c("占比", "Share", "share"),
+    # the bureau's review (review.xlsx) and its decisions (DESIGN §10)
+    "proposed": _c("系统建议", "Proposal", "code", labels="treatment"),
+    "proposed_path": _c("建议处置路径", "Suggested path"),
+    "review_status": _c("清单状态", "List status", "code", labels="review_status"),
+    "decision": _c("复核结论", "Review decision", "code", labels="decision"),
+    "review_reason": _c("复核理由", "Reason for the decision"),
+    "reviewer": _c("复核人", "Reviewer"),
+    "reviewed_on": _c("复核日期", "Reviewed on", "date"),
+    "field_check": _c("现场核查", "Field check"),
+    "path": _c("处置路径", "Path of treatment"),
+    "responsible": _c("责任单位", "Responsible office"),
+    "deadline": _c("完成时限", "Deadline", "date"),
+    "progress": _c("进展", "Progress", "code", labels="progress"),
+    "difficulty": _c("困难原因", "Difficulty"),
+    "confirmed": _c("认定", "Confirmed (认定)", "bool"),
+    "confirm_basis": _c("认定依据", "Basis of confirmation"),
+    "confirmed_on": _c("认定日期", "Confirmed on", "date"),
+    "notice_start": _c("公示开始", "Public notice from", "date"),
+    "notice_end": _c("公示结束", "Public notice to", "date"),
+    "plan_no": _c("处置方案文号", "Treatment plan document no."),
+    "accepted_on": _c("验收日期", "Accepted on", "date"),
+    "closed_on": _c("销号日期", "Closed on", "date"),
+    "final": _c("最终处置", "Final treatment", "code", labels="decision"),
+    "final_treatment": _c("最终处置代码", "Final treatment code", "code"),
+    "final_treatment_zh": _c("最终处置", "Final treatment (Chinese)", same_as="final"),
+    "decision_source": _c("决定来源", "Decided by", "code", labels="decision_source"),
+    "recorded_proposal": _c("复核时系统建议", "Proposal when reviewed", "code", labels="treatment"),
+    "reviewed": _c("已复核", "Reviewed", "bool"),
+    "stale": _c("复核后数据已变化", "Data changed since the review", "bool"),
+    "on_list": _c("在本年清单", "On this year's list", "bool"),
+    "input_file": _c("复核文件", "Review file"),
+    "input_row": _c("复核表行号", "Row in the review file", "count"),
+    "class_machine": _c("系统评价类别", "Class by the evaluation", "code", labels="class"),
+    "class_final": _c("最终类别", "Final class", "code", labels="class"),
+    "class_source": _c("类别来源", "Class decided by", "code", labels="decision_source"),
+    "recorded_class": _c("复核时系统类别", "Class when reviewed", "code", labels="class"),
+    "firm_confirmed": _c("企业确认", "Firm confirms", "bool"),
+    "objection": _c("异议", "Objection"),
+    "class_adjusted": _c("调档", "Adjusted class", "code", labels="class"),
+    "adjust_reason": _c("调档理由", "Reason for the adjustment"),
+    "class_approval_no": _c("审定文号", "Approval document no."),
     # data-quality findings
     "severity": _c("严重程度", "Severity", "code", labels="severity"),
     "finding_code": _c("问题代码", "Code", "code"),
@@ -604,6 +713,126 @@ def label(table: LabelTable, code: str, lang: Language = "zh") -> str:
     """The label of ``code`` in ``lang``; the code itself when it has none."""
     entry = table.get(code)
     return entry[lang] if entry else code
+
+
+# --- the review workbook (review.xlsx, DESIGN §10) --------------------------------------------
+
+REVIEW_SHEETS: LabelTable = {
+    "parcels": {"zh": "宗地复核", "en": "Parcel review"},
+    "firms": {"zh": "企业复核", "en": "Firm review"},
+    "help": {"zh": "说明", "en": "Notes"},
+}
+"""The sheets of review.xlsx: parcels (the action list), firms (一企一单), the notes."""
+
+REVIEW_HELP_HEADERS: LabelTable = {
+    "sheet": {"zh": "工作表", "en": "Sheet"},
+    "column": {"zh": "列", "en": "Column"},
+    "filled_by": {"zh": "填写", "en": "Filled by"},
+    "values": {"zh": "可选值", "en": "Allowed values"},
+    "meaning": {"zh": "说明", "en": "Meaning"},
+}
+"""The headers of the notes sheet."""
+
+REVIEW_FILLED_BY: LabelTable = {
+    "landeval": {"zh": "系统（锁定）", "en": "landeval (locked)"},
+    "bureau": {"zh": "复核单位", "en": "the bureau"},
+    "firm": {"zh": "企业/复核单位", "en": "the firm / the bureau"},
+}
+"""Who fills a column of the review workbook."""
+
+REVIEW_DATE_HINT: dict[str, str] = {
+    "zh": "日期，格式 YYYY-MM-DD",
+    "en": "a date, YYYY-MM-DD",
+}
+"""The allowed values of a date column, and the message of its date check."""
+
+REVIEW_INTRO: dict[str, str] = {
+    "zh": (
+        "本工作簿由 landeval review 生成：系统建议与宗地、企业数据锁定（可筛选），"
+        "复核单位填写白色表头之后的各列。填好后放入项目文件夹，在 landeval.toml 的 [inputs] "
+        '中写 reviews = "review.xlsx"，再运行 landeval run：最终处置以复核结论为准，'
+        "未填写的沿用系统建议；再次运行 landeval review 会带入已填写的内容。"
+    ),
+    "en": (
+        "Written by landeval review: the proposal and the figures are locked (filters work); "
+        "the bureau fills the columns after them. Put the filled file into the project "
+        'folder, name it in landeval.toml ([inputs] reviews = "review.xlsx") and run '
+        "landeval run: the final treatment is the review decision where given, else the "
+        "proposal; landeval review carries the answers into next year's workbook."
+    ),
+}
+"""The first lines of the notes sheet."""
+
+REVIEW_HELP: LabelTable = {
+    "parcel_id": {"zh": "宗地代码，复核表的键，勿修改", "en": "parcel code, the key: do not edit"},
+    "proposed": {
+        "zh": "系统按规则给出的处置建议（本次运行）",
+        "en": "the treatment the rules propose (this run)",
+    },
+    "review_status": {
+        "zh": "在本年清单；已不在清单或代码不在本年数据的复核记录保留；数据变化的须重新核查",
+        "en": "on the list; reviews of parcels no longer listed are kept; look again where "
+        "the data changed",
+    },
+    "decision": {
+        "zh": "复核后的处置方式；留空则沿用系统建议；暂缓：留在清单，暂不处置",
+        "en": "the decided treatment; empty keeps the proposal; deferred stays on the list",
+    },
+    "review_reason": {"zh": "改变或暂缓系统建议的理由", "en": "why the proposal was changed"},
+    "reviewer": {"zh": "复核人姓名", "en": "who reviewed"},
+    "reviewed_on": {"zh": "复核日期", "en": "date of the review"},
+    "field_check": {"zh": "现场核查情况", "en": "notes of the site visit"},
+    "path": {
+        "zh": "确定的处置路径（如协议收回、二次开发、限期整改）",
+        "en": "the path decided (buy-back, redevelopment, rectification…)",
+    },
+    "responsible": {"zh": "负责落实的单位", "en": "the office in charge"},
+    "deadline": {"zh": "完成时限", "en": "due date"},
+    "progress": {"zh": "处置进展；受阻须填写困难原因", "en": "progress; blocked needs a reason"},
+    "difficulty": {"zh": "进展受阻的原因", "en": "why it is blocked"},
+    "confirmed": {"zh": "是否认定为低效用地", "en": "confirmed as low-efficiency land"},
+    "confirm_basis": {"zh": "认定依据（文件、会议纪要）", "en": "basis of the confirmation"},
+    "confirmed_on": {"zh": "认定日期", "en": "date of the confirmation"},
+    "notice_start": {"zh": "公示开始日期", "en": "first day of the public notice"},
+    "notice_end": {"zh": "公示结束日期", "en": "last day of the public notice"},
+    "plan_no": {"zh": "处置方案批复文号", "en": "document number of the treatment plan"},
+    "accepted_on": {"zh": "验收日期", "en": "date of acceptance"},
+    "closed_on": {"zh": "销号日期（处置完成、移出清单）", "en": "date the item was closed"},
+    "uscc": {"zh": "统一社会信用代码，企业复核表的键，勿修改", "en": "USCC, the key: do not edit"},
+    "year": {"zh": "评价年度；调档只对该年度有效", "en": "evaluation year the row applies to"},
+    "class_machine": {
+        "zh": "系统按亩均评价给出的类别（本次运行）",
+        "en": "the class the evaluation gives (this run)",
+    },
+    "firm_confirmed": {"zh": "企业是否确认评价结果", "en": "whether the firm accepts its class"},
+    "objection": {"zh": "企业提出的异议", "en": "the firm's objection"},
+    "class_adjusted": {
+        "zh": "审定后的类别；留空则沿用系统类别；宗地类别与处置随之变化",
+        "en": "the class after adjustment; empty keeps the evaluation's; parcels follow it",
+    },
+    "adjust_reason": {"zh": "调档理由", "en": "why the class was adjusted"},
+    "class_approval_no": {"zh": "审定文号", "en": "document number of the approval"},
+}
+"""What each column of the review workbook means (the notes sheet)."""
+
+REVIEW_SUMMARY: dict[str, str] = {
+    "zh": (
+        "复核：确认 {confirmed} 宗，改变 {overridden} 宗，暂缓 {deferred} 宗，"
+        "未复核 {pending} 宗；数据已变化待重核 {stale} 宗；企业调档 {adjusted} 家"
+    ),
+    "en": (
+        "Review: {confirmed} proposals confirmed, {overridden} overridden, {deferred} deferred, "
+        "{pending} not reviewed; {stale} to look at again (data changed); "
+        "{adjusted} firm classes adjusted"
+    ),
+}
+"""The console's line about the review (counts of parcels, then firms)."""
+
+REVIEW_NONE: dict[str, str] = {
+    "zh": "复核：未提供复核表（landeval review 生成 review.xlsx，填写后在 [inputs] reviews 指定）",
+    "en": "Review: none given (landeval review writes review.xlsx; name it in [inputs] reviews)",
+}
+"""The console's line when the project names no review."""
 
 
 # --- land-use codes ---------------------------------------------------------------------------

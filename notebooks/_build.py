@@ -57,9 +57,10 @@ QUICKSTART = [
     2. “四个一批”处置清单（拆除重建、整治提升、功能转型、关停退出）；
     3. 改一补一（占补平衡）台账；
     4. 内嵌显示的离线地图；
-    5. 用 DuckDB SQL 查询本次运行的数据库。
+    5. 用 DuckDB SQL 查询本次运行的数据库；
+    6. 复核表 review.xlsx 的往返：系统建议 → 复核结论 → 最终处置。
 
-    全程离线，约半分钟。命令行等价于 `landeval run --out out_quickstart`。
+    全程离线，约一分钟。命令行等价于 `landeval run --out out_quickstart`。
     """),
     _md("## 1. Run the pipeline 运行"),
     _code("""
@@ -204,7 +205,93 @@ QUICKSTART = [
     _code("""
     con.close()
     """),
-    _md("## 7. Summary 小结：各处置方式的宗地数"),
+    _md("""
+    ## 7. Review 复核：review.xlsx 的往返
+
+    系统只提出建议，由自然资源部门决定。`write_review`（命令行 `landeval review`）写出
+    `review.xlsx`：**宗地复核**（清单上的每宗地，系统建议锁定，复核结论等列由复核单位填写，
+    带下拉列表和日期校验）、**企业复核**（一企一单：企业确认、异议、调档）和**说明**。
+    """),
+    _code("""
+    import shutil
+
+    import openpyxl
+
+    from landeval.demo import demo_project_dir
+    from landeval.review import review_line, write_review
+    from landeval.vocabulary import SHAOXING_COUNTIES
+
+    review_file = write_review(result.tables, OUT / "review.xlsx", year=result.year,
+                               counties=SHAOXING_COUNTIES)
+    book = openpyxl.load_workbook(review_file)
+    print(book.sheetnames)
+    pd.read_excel(review_file, sheet_name="宗地复核").iloc[:3, :14]
+    """),
+    _md("""
+    像复核人员一样填写：一宗功能转型改为保留、一宗整治提升暂缓、一宗拆除重建确认并填写
+    责任单位与进展；一家企业调档。填好的文件放进项目文件夹（这里是示例项目的副本），
+    在 `landeval.toml` 的 `[inputs]` 中写 `reviews = "review.xlsx"`，再运行一次。
+    """),
+    _code("""
+    sheet = book["宗地复核"]
+    col = {c.value: c.column for c in sheet[1]}
+    first = {}
+    for r in range(2, sheet.max_row + 1):
+        first.setdefault(sheet.cell(r, col["系统建议"]).value, r)
+    answers = {
+        first["功能转型"]: {"复核结论": "保留", "复核理由": "规划调整已撤回", "复核人": "张三"},
+        first["整治提升"]: {"复核结论": "暂缓", "复核理由": "企业技改在建"},
+        first["拆除重建"]: {"复核结论": "拆除重建", "责任单位": "越城区自然资源分局",
+                           "进展": "推进中", "完成时限": "2025-12-31"},
+    }
+    for row, cells in answers.items():
+        for header, value in cells.items():
+            sheet.cell(row, col[header]).value = value
+    firms = book["企业复核"]
+    fcol = {c.value: c.column for c in firms[1]}
+    firms.cell(2, fcol["调档"]).value = "B"
+    firms.cell(2, fcol["调档理由"]).value = "审定后调整"
+
+    PROJECT = Path("project_review")  # 示例项目的副本：landeval 从不改动输入文件
+    shutil.copytree(demo_project_dir(), PROJECT, dirs_exist_ok=True)
+    book.save(PROJECT / "review.xlsx")
+    toml = PROJECT / "landeval.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[inputs]\\n", '[inputs]\\nreviews = "review.xlsx"\\n', 1), encoding="utf-8")
+
+    reviewed = run(PROJECT, "out_reviewed", maps=False)
+    print(review_line(reviewed.tables["decisions"], reviewed.tables["firm_decisions"],
+                      given=True))
+    """),
+    _md("""
+    `decisions` 表逐宗记录系统建议与最终处置、复核人、日期、理由和复核表中的行号；
+    `parcel_eval` 的 `final_treatment` 与建议并列，方法算出的数字不变。
+    """),
+    _code("""
+    decisions = reviewed.tables["decisions"]
+    decisions.loc[decisions["reviewed"], ["parcel_id", "proposed", "final", "decision_source",
+                                         "reviewer", "review_reason", "responsible",
+                                         "progress", "input_row"]]
+    """),
+    _md("改一补一台账随最终处置变化：改为保留的功能转型宗地不再计入。"),
+    _code("""
+    cols = ["county_name", "converted_mu", "compensated_mu", "balance_mu"]
+    before = result.tables["balance_ledger"].set_index("county_code")[cols]
+    after = reviewed.tables["balance_ledger"].set_index("county_code")[cols]
+    before.join(after, rsuffix="_复核后").round(1)
+    """),
+    _md("""
+    下一轮（或下一年）再生成复核表时，已填写的内容会带入新表；数据变化后的记录标注
+    “复核后数据已变化”。
+    """),
+    _code("""
+    again = write_review(reviewed.tables, Path("out_reviewed") / "review.xlsx",
+                         year=reviewed.year, counties=SHAOXING_COUNTIES)
+    carried = pd.read_excel(again, sheet_name="宗地复核")
+    carried.loc[carried["复核结论"].notna(), ["宗地代码", "系统建议", "清单状态", "复核结论",
+                                             "复核人", "进展"]]
+    """),
+    _md("## 8. Summary 小结：各处置方式的宗地数"),
     _code("""
     counts = parcels["treatment"].value_counts()
     for code in TREATMENT_LABELS:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import landeval
+from landeval.review import apply_firm_review
 
 # Libraries a bare ``import landeval`` must not load: a notebook or the CLI's ``--help``
 # pays for them only when a stage runs.
@@ -123,23 +124,31 @@ def test_the_stage_functions_compose_to_evaluate(demo_inputs, demo_evaluation):
     parcel_raster, _findings = landeval.raster_metrics(inputs, config)
     pd.testing.assert_frame_equal(parcel_raster, tables["parcel_raster"])
     scoring = landeval.score(inputs, config)
-    for name in ("firm_scores", "allocation", "parcel_scores"):
-        pd.testing.assert_frame_equal(getattr(scoring, name), tables[name], obj=name)
+    # the bureau's firm review (DESIGN §10) sets the final classes before the treatments
+    reviewed = apply_firm_review(
+        scoring.firm_scores, scoring.parcel_scores, inputs.firm_review, year=evaluation.year
+    )
+    pd.testing.assert_frame_equal(scoring.allocation, tables["allocation"], obj="allocation")
+    pd.testing.assert_frame_equal(reviewed.firm_scores, tables["firm_scores"], obj="firm_scores")
+    pd.testing.assert_frame_equal(reviewed.parcel_scores, tables["parcel_scores"])
+    pd.testing.assert_frame_equal(reviewed.firm_decisions, tables["firm_decisions"])
     zoning = landeval.zone_and_treat(
         parcels=inputs.parcels,
         platforms=inputs.platforms,
         control_line=inputs.control_line,
         land_changes=inputs.land_changes,
-        parcel_scores=scoring.parcel_scores,
-        firm_scores=scoring.firm_scores,
+        parcel_scores=reviewed.parcel_scores,
+        firm_scores=reviewed.firm_scores,
         parcel_raster=parcel_raster,
         firms=inputs.firms,
         veto=inputs.veto,
         allocation=scoring.allocation,
         config=config,
         year=evaluation.year,
+        parcel_review=inputs.parcel_review,
     )
     pd.testing.assert_frame_equal(zoning.parcel_eval, tables["parcel_eval"])
+    pd.testing.assert_frame_equal(zoning.decisions, tables["decisions"])
     assert set(STAGE_TABLES) <= set(tables)
 
 

@@ -129,6 +129,11 @@ def test_01_quickstart(tmp_path):
         if "text/html" in o.get("data", {})
     ]
     assert any("<iframe srcdoc=" in h for h in html)
+    # The review's round trip: one proposal confirmed, one overridden, one deferred, a 调档.
+    shown = "".join(_text(c) for c in nb.cells if c.cell_type == "code")
+    assert "复核：确认 1 宗，改变 1 宗，暂缓 1 宗" in shown
+    assert "企业调档 1 家" in shown
+    assert (tmp_path / "out_reviewed" / "review.xlsx").is_file()
 
 
 @pytest.mark.slow

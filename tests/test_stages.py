@@ -17,6 +17,7 @@ from shapely.geometry import box
 
 from landeval.config import default_config
 from landeval.inputs.model import RESULT_COLUMNS
+from landeval.review import PARCEL_EVAL_REVIEW_COLUMNS
 from landeval.stages import zone_and_treat
 from landeval.treatments import PARCEL_EVAL_EXTRA_COLUMNS
 
@@ -151,7 +152,9 @@ def test_parcel_eval_columns_and_treatments():
     copies = {k: (v.copy() if v is not None else None) for k, v in inputs.items()}
     res = zone_and_treat(**inputs, config=default_config(), year=YEAR)
     pe = res.parcel_eval
-    assert list(pe.columns) == RESULT_COLUMNS["parcel_eval"] + PARCEL_EVAL_EXTRA_COLUMNS
+    assert list(pe.columns) == (
+        RESULT_COLUMNS["parcel_eval"] + PARCEL_EVAL_EXTRA_COLUMNS + PARCEL_EVAL_REVIEW_COLUMNS
+    )
     assert isinstance(pe, gpd.GeoDataFrame) and pe.crs == inputs["parcels"].crs
     t = pe.set_index("parcel_id")
     assert t["treatment"].to_dict() == {

@@ -38,6 +38,7 @@ def _register() -> None:
         map,  # noqa: A004
         raster,
         report,
+        review,
         run,
         score,
         validate,
@@ -55,6 +56,7 @@ def _register() -> None:
         export,
         map,
         report,
+        review,
     ):
         cli.add_command(module.command)
 

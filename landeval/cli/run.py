@@ -41,6 +41,7 @@ def command(
     shown = language(project_dir, lang)
     print_treatment_summary(result.tables["parcel_eval"], year=result.year, lang=shown)
     print_balance(result.tables["balance_ledger"], lang=shown)
+    print_review(result.tables, lang=shown)
     click.echo("\n输出文件 (outputs):" if shown == "zh" else "\nOutputs:")
     for key, path in result.files.items():
         click.echo(f"  {key:<10} {path}")
@@ -121,3 +122,14 @@ def print_balance(ledger: pd.DataFrame, *, lang: Language = "zh") -> None:
         ]
     title = "改一补一 占补平衡" if lang == "zh" else "Conversion and compensation per county"
     print_table(shown, title=title, lang=lang)
+
+
+def print_review(tables: dict[str, pd.DataFrame], *, lang: Language = "zh") -> None:
+    """One line on the bureau's review: confirmed, overridden, deferred (DESIGN §10)."""
+    from landeval.review import review_line  # noqa: PLC0415
+
+    given = "parcel_review" in tables or "firm_review" in tables
+    line = review_line(
+        tables.get("decisions"), tables.get("firm_decisions"), given=given, lang=lang
+    )
+    click.echo(line)

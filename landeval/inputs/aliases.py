@@ -28,6 +28,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from landeval.vocabulary import (
+    CLASS_LABELS,
+    COLUMNS,
+    DECISION_LABELS,
+    PROGRESS_LABELS,
+    REVIEW_CLASSES,
+    TREATMENT_LABELS,
+    YES_NO,
+    LabelTable,
+)
+
 # Aliases shared by several layers.
 _COUNTY = [
     "行政区划代码",
@@ -204,6 +215,95 @@ ALIASES: dict[str, dict[str, list[str]]] = {
 """Built-in aliases per layer: canonical column → names bureaus use (the canonical name
 itself always matches too)."""
 
+
+def _headers(*keys: str) -> dict[str, list[str]]:
+    """Each column's header in both languages, as the review workbook writes it."""
+    return {key: [COLUMNS[key].zh, COLUMNS[key].en] for key in keys}
+
+
+# The review workbook's own headers (landeval.review writes them from the vocabulary), so
+# that a filled workbook reads back in either language.
+ALIASES["parcel_review"] = {
+    "parcel_id": [*_PARCEL_ID, COLUMNS["parcel_id"].en],
+    **_headers("proposed"),
+    "decision": [COLUMNS["decision"].zh, "复核意见", "审核结论", COLUMNS["decision"].en],
+    **_headers(
+        "review_reason",
+        "reviewer",
+        "reviewed_on",
+        "field_check",
+        "path",
+        "responsible",
+        "deadline",
+        "progress",
+        "difficulty",
+        "confirmed",
+        "confirm_basis",
+        "confirmed_on",
+        "notice_start",
+        "notice_end",
+        "plan_no",
+        "accepted_on",
+        "closed_on",
+        "review_status",
+        "county_name",
+        "platform_name",
+        "area_mu",
+        "class",
+        "tax_per_mu",
+        "va_per_mu",
+        "far",
+        "main_name",
+        "reason_zh",
+        "proposed_path",
+    ),
+    "flags_zh": [COLUMNS["flag_names"].zh, COLUMNS["flag_names"].en],
+}
+ALIASES["firm_review"] = {
+    "uscc": [*_USCC, COLUMNS["uscc"].en],
+    "year": [COLUMNS["year"].zh, *_YEAR, COLUMNS["year"].en],
+    **_headers(
+        "class_machine",
+        "firm_confirmed",
+        "objection",
+        "class_adjusted",
+        "adjust_reason",
+        "class_approval_no",
+        "review_status",
+        "firm_name",
+        "county_name",
+        "scale",
+        "land_mu",
+        "tax_per_mu",
+        "va_per_mu",
+        "score",
+        "rank",
+        "class_reason",
+    ),
+}
+
+
+def _label_aliases(table: LabelTable, codes: Iterable[str]) -> dict[str, str]:
+    """Each code, and its label in either language, → the code."""
+    out: dict[str, str] = {}
+    for code in codes:
+        out[code] = code
+        for word in table.get(code, {}).values():
+            out[word] = code
+    return out
+
+
+_YES_NO_ALIASES: dict[str, str] = {
+    **{YES_NO[lang][0]: "yes" for lang in YES_NO},
+    **{YES_NO[lang][1]: "no" for lang in YES_NO},
+    **dict.fromkeys(("y", "true", "1", "√", "确认", "认定"), "yes"),
+    **dict.fromkeys(("n", "false", "0", "×", "不确认", "不认定"), "no"),
+}
+_CLASS_ALIASES: dict[str, str] = {
+    **_label_aliases(CLASS_LABELS, REVIEW_CLASSES),
+    **{f"{c}类": c for c in REVIEW_CLASSES},
+}
+
 VALUE_ALIASES: dict[tuple[str, str], dict[str, str]] = {
     ("firms", "scale"): {
         "above": "above",
@@ -251,6 +351,18 @@ VALUE_ALIASES: dict[tuple[str, str], dict[str, str]] = {
         "小微平台": "N",
         "特色平台": "N",
     },
+    # The review's coded cells: what the workbook's drop-downs offer, in either language,
+    # and the codes. A value with no alias stays as written and landeval.review reports it.
+    ("parcel_review", "proposed"): _label_aliases(TREATMENT_LABELS, TREATMENT_LABELS),
+    ("parcel_review", "decision"): _label_aliases(DECISION_LABELS, DECISION_LABELS),
+    ("parcel_review", "progress"): _label_aliases(PROGRESS_LABELS, PROGRESS_LABELS),
+    ("parcel_review", "confirmed"): _YES_NO_ALIASES,
+    ("firm_review", "firm_confirmed"): _YES_NO_ALIASES,
+    ("firm_review", "class_machine"): {
+        **_CLASS_ALIASES,
+        **_label_aliases(CLASS_LABELS, CLASS_LABELS),
+    },
+    ("firm_review", "class_adjusted"): _CLASS_ALIASES,
 }
 """Aliases of enumerated values, keyed by (layer, column); matched after
 :func:`normalize_value`."""

@@ -13,6 +13,18 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+# The review tables are read by landeval.review.read, not by the loop over TABLES: they name
+# their files differently and are checked against the other tables.
+from landeval.config import REVIEW_TABLES
+from landeval.vocabulary import (
+    CLASS_LABELS,
+    DECISION_ORDER,
+    PROGRESS_LABELS,
+    REVIEW_CLASSES,
+    TREATMENT_ORDER,
+    YES_NO_CODES,
+)
+
 # Canonical columns per layer: required first, then optional (filled with missing values
 # when the file lacks them). Dtype kinds: "str" text, "float", "int" (nullable), "date".
 SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
@@ -85,6 +97,69 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
         "required": {"uscc": "str", "year": "int", "reason": "str"},
         "optional": {},
     },
+    # The bureau's review (DESIGN §10): the sheets of review.xlsx as landeval writes them.
+    # Coded cells (复核结论, 进展, 是/否, 调档) stay text here; landeval.review checks them.
+    "parcel_review": {
+        "required": {"parcel_id": "str"},
+        "optional": {
+            "proposed": "str",
+            "decision": "str",
+            "review_reason": "str",
+            "reviewer": "str",
+            "reviewed_on": "date",
+            "field_check": "str",
+            "path": "str",
+            "responsible": "str",
+            "deadline": "date",
+            "progress": "str",
+            "difficulty": "str",
+            "confirmed": "str",
+            "confirm_basis": "str",
+            "confirmed_on": "date",
+            "notice_start": "date",
+            "notice_end": "date",
+            "plan_no": "str",
+            "accepted_on": "date",
+            "closed_on": "date",
+            # written by landeval for the reader's eyes; read so that they are not
+            # reported as unknown columns
+            "review_status": "str",
+            "county_name": "str",
+            "platform_name": "str",
+            "area_mu": "str",
+            "class": "str",
+            "tax_per_mu": "str",
+            "va_per_mu": "str",
+            "far": "str",
+            "main_name": "str",
+            "flags_zh": "str",
+            "reason_zh": "str",
+            "proposed_path": "str",
+        },
+    },
+    "firm_review": {
+        "required": {"uscc": "str"},
+        "optional": {
+            "year": "int",
+            "class_machine": "str",
+            "firm_confirmed": "str",
+            "objection": "str",
+            "class_adjusted": "str",
+            "adjust_reason": "str",
+            "class_approval_no": "str",
+            # written by landeval for the reader's eyes
+            "review_status": "str",
+            "firm_name": "str",
+            "county_name": "str",
+            "scale": "str",
+            "land_mu": "str",
+            "tax_per_mu": "str",
+            "va_per_mu": "str",
+            "score": "str",
+            "rank": "str",
+            "class_reason": "str",
+        },
+    },
 }
 
 VECTOR_LAYERS: tuple[str, ...] = (
@@ -126,6 +201,14 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("land_changes", "kind"): ("convert", "supplement"),
     ("firms", "scale"): ("above", "below"),
     ("occupancy", "relation"): ("own", "lease"),
+    # the review's coded cells (checked by landeval.review.check, not landeval.validate)
+    ("parcel_review", "proposed"): TREATMENT_ORDER,
+    ("parcel_review", "decision"): DECISION_ORDER,
+    ("parcel_review", "progress"): tuple(PROGRESS_LABELS),
+    ("parcel_review", "confirmed"): YES_NO_CODES,
+    ("firm_review", "firm_confirmed"): YES_NO_CODES,
+    ("firm_review", "class_machine"): tuple(CLASS_LABELS),
+    ("firm_review", "class_adjusted"): REVIEW_CLASSES,
 }
 
 
@@ -160,6 +243,9 @@ class Inputs:
     columns; ``parcels`` also has ``area_m2`` and ``area_mu`` computed from geometry. Optional
     layers that the project does not give are None. ``findings`` holds every problem found
     while loading and validating; ``sources`` maps each layer to the file it came from.
+    ``parcel_review`` and ``firm_review`` are the bureau's filled review (DESIGN §10), with
+    their values checked and their coded cells as codes, each row keeping ``input_file`` and
+    ``input_row`` (see :func:`landeval.review.read_reviews`).
     """
 
     parcels: gpd.GeoDataFrame
@@ -175,10 +261,12 @@ class Inputs:
     rasters: dict[str, list[Path]] = field(default_factory=dict)
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
     sources: dict[str, Path] = field(default_factory=dict)
+    parcel_review: pd.DataFrame | None = None
+    firm_review: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The loaded layers and tables by canonical name (the ones given)."""
-        names = (*VECTOR_LAYERS, *TABLES)
+        names = (*VECTOR_LAYERS, *TABLES, *REVIEW_TABLES)
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 

@@ -24,8 +24,9 @@ from landeval.config import Config, load_config
 from landeval.errors import DataError
 from landeval.findings import Finding, concat_findings, findings_frame
 from landeval.inputs.crs import projected_crs_for
-from landeval.inputs.model import REQUIRED_LAYERS, TABLES, VECTOR_LAYERS, Inputs
+from landeval.inputs.model import REQUIRED_LAYERS, REVIEW_TABLES, TABLES, VECTOR_LAYERS, Inputs
 from landeval.inputs.read import SOURCE_ROW, OpenVector, add_area, open_vector, read_table, resolve
+from landeval.review.read import read_reviews
 from landeval.validate import (
     OVERLAP_SEVERITY,
     check_overlaps,
@@ -120,6 +121,13 @@ def load_inputs(config: Config) -> Inputs:
                 continue
             read = functools.partial(read_table, spec, layer, config=config)
             _record(layer, read, frames, found, unusable)
+        # --- the bureau's review (DESIGN §10): read and checked like the tables ---------
+        reviews = read_reviews(config)
+        sources.update(reviews.sources)
+        unusable.update(reviews.unusable)
+        if reviews.findings:
+            found["parcel_review"] = findings_frame(reviews.findings)
+        # ---------------------------------------------------------------------------------
         vectors = stage.result()
         frames.update(vectors.frames)
         found.update(vectors.found)
@@ -134,14 +142,15 @@ def load_inputs(config: Config) -> Inputs:
         }
         frames = {layer: frames.get(layer) for layer in (*VECTOR_LAYERS, *TABLES)}
         rasters, raster_findings = _resolve_rasters(config)
-        fatal = [unusable[layer] for layer in (*VECTOR_LAYERS, *TABLES) if layer in unusable]
+        every = (*VECTOR_LAYERS, *TABLES, *REVIEW_TABLES)
+        fatal = [unusable[layer] for layer in every if layer in unusable]
         fatal.extend(raster_findings)
         # The rasters that exist are opened (headers only) and checked as the raster stage
         # will use them, so that a project validate passes is one run does not refuse.
         existing = {kind: [p for p in paths if p.exists()] for kind, paths in rasters.items()}
         fatal.extend(_as_findings(check_rasters(existing)))
         fatal.extend(geom_fatal)
-        findings = [found[layer] for layer in (*VECTOR_LAYERS, *TABLES) if layer in found]
+        findings = [found[layer] for layer in every if layer in found]
         findings.extend(geom_findings)
         all_findings = concat_findings(findings_frame(fatal), *findings)
         if fatal:
@@ -175,6 +184,8 @@ def load_inputs(config: Config) -> Inputs:
         rasters=rasters,
         findings=all_findings,
         sources=sources,
+        parcel_review=reviews.parcel_review,
+        firm_review=reviews.firm_review,
     )
 
 

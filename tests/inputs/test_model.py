@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from landeval.inputs.model import SCHEMAS, TABLES, VECTOR_LAYERS, Inputs, columns, row_label
+from landeval.inputs.model import (
+    REVIEW_TABLES,
+    SCHEMAS,
+    TABLES,
+    VECTOR_LAYERS,
+    Inputs,
+    columns,
+    row_label,
+)
 
 
 def test_columns_are_required_then_optional():
     assert columns("firm_tax") == ["uscc", "year", "tax", "electricity_kwh"]
-    assert set(SCHEMAS) == {*VECTOR_LAYERS, *TABLES}
+    assert set(SCHEMAS) == {*VECTOR_LAYERS, *TABLES, *REVIEW_TABLES}
 
 
 def test_rows_are_labelled_by_their_file_row_when_known():
