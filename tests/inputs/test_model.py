@@ -8,7 +8,14 @@ from landeval.inputs.model import SCHEMAS, TABLES, VECTOR_LAYERS, Inputs, column
 
 
 def test_columns_are_required_then_optional():
-    assert columns("firm_tax") == ["uscc", "year", "tax", "electricity_kwh"]
+    assert columns("firm_tax") == [
+        "uscc",
+        "year",
+        "tax",
+        "electricity_kwh",
+        "water_m3",
+        "wastewater_t",
+    ]
     assert set(SCHEMAS) == {*VECTOR_LAYERS, *TABLES}
 
 
