@@ -1,4 +1,4 @@
-"""The pipeline: load → validate → raster metrics → scoring → zoning and treatments → outputs.
+"""The pipeline: load → validate → raster → scoring → zoning and treatments → measures → outputs.
 
 :func:`evaluate` runs the stages of :mod:`landeval.stages` in order (re-exported here:
 :func:`raster_metrics`, :func:`score`, :func:`zone_and_treat`).
@@ -13,7 +13,7 @@ The stages of a run, in order (their keys in :data:`STAGES` and the ``hook`` cal
 
 >>> from landeval.pipeline import STAGES
 >>> list(STAGES)
-['load', 'raster', 'scoring', 'zoning', 'exports', 'maps', 'report', 'store']
+['load', 'raster', 'scoring', 'zoning', 'incentives', 'exports', 'maps', 'report', 'store']
 
 A whole run on the embedded demo, and the stages one by one, are the examples of
 :mod:`landeval` (``landeval.run``, ``landeval.evaluate``).
@@ -48,6 +48,7 @@ STAGES: dict[str, str] = {
     "raster": "栅格指标 raster metrics",
     "scoring": "亩均评价 per-mu evaluation",
     "zoning": "平台、控制线与四个一批 zoning and treatments",
+    "incentives": "差别化施策 differentiated measures",
     "exports": "导出清单 action lists and GeoPackage",
     "maps": "地图 maps",
     "report": "报告 report",
@@ -132,7 +133,8 @@ def evaluate(
     -------
     Evaluation
         ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores, trends,
-        parcel_eval, platform_summary, balance_ledger and balance_items.
+        parcel_eval, platform_summary, balance_ledger, balance_items, firm_incentives and
+        incentive_totals.
     """
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
@@ -172,14 +174,37 @@ def evaluate(
         "balance_items": zoning.balance_items,
     }
     done(_non_empty(zoning_tables))
+    # --- 差别化施策 (DESIGN §12): the measures of each firm's final class, applying in Y + 1.
+    # The final class is the scored one until a bureau's 调档 replaces it (review stage).
+    from landeval.incentives import evaluate_incentives, final_classes  # noqa: PLC0415
+
+    with hook("incentives"):
+        incentives = evaluate_incentives(
+            classes=final_classes(scoring.firm_scores),
+            firm_scores=scoring.firm_scores,
+            firm_tax=inputs.firm_tax,
+            parcels=inputs.parcels,
+            occupancy=inputs.occupancy,
+            config=config,
+            year=year,
+        )
+    incentive_tables = {
+        "firm_incentives": incentives.firm_incentives,
+        "incentive_totals": incentives.incentive_totals,
+    }
+    done(incentive_tables)
+    # --- end 差别化施策
     tables = {
         "parcel_raster": parcel_raster,
         "firm_scores": scoring.firm_scores,
         "allocation": scoring.allocation,
         "parcel_scores": scoring.parcel_scores,
         **zoning_tables,
+        **incentive_tables,
     }
-    findings = concat_findings(inputs.findings, raster_findings, scoring.findings, zoning.findings)
+    findings = concat_findings(
+        inputs.findings, raster_findings, scoring.findings, zoning.findings, incentives.findings
+    )
     return Evaluation(year=year, tables=tables, findings=findings)
 
 
