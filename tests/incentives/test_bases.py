@@ -76,8 +76,7 @@ def firm_tax() -> pd.DataFrame:
     )
 
 
-@pytest.fixture
-def result(firm_scores, firm_tax, parcels, occupancy):
+def _every_basis(firm_scores, firm_tax, parcels, occupancy):
     return firm_bases(
         firm_scores=firm_scores,
         firm_tax=firm_tax,
@@ -87,6 +86,11 @@ def result(firm_scores, firm_tax, parcels, occupancy):
         land_tax_rates=COUNTY_RATES,
         needed=INCENTIVE_BASES,
     )
+
+
+@pytest.fixture
+def result(firm_scores, firm_tax, parcels, occupancy):
+    return _every_basis(firm_scores, firm_tax, parcels, occupancy)
 
 
 def _by_firm(result) -> pd.DataFrame:
@@ -175,14 +179,6 @@ def test_only_the_needed_bases(firm_scores, firm_tax, parcels, occupancy):
 def test_inputs_are_not_changed(firm_scores, firm_tax, parcels, occupancy):
     frames = (firm_scores, firm_tax, parcels, occupancy)
     before = [f.copy() for f in frames]
-    firm_bases(
-        firm_scores=firm_scores,
-        firm_tax=firm_tax,
-        parcels=parcels,
-        occupancy=occupancy,
-        year=YEAR,
-        land_tax_rates=COUNTY_RATES,
-        needed=INCENTIVE_BASES,
-    )
+    _every_basis(*frames)
     for frame, copy in zip(frames, before, strict=True):
         pd.testing.assert_frame_equal(frame, copy)

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import landeval
-from landeval.incentives import evaluate_incentives, final_classes
 
-pytestmark = pytest.mark.slow  # loads and scores the demo (a few seconds)
+pytestmark = pytest.mark.slow  # evaluates the demo (several seconds)
 
 YEAR = 2024
 
 
+@dataclass(frozen=True)
+class _Measures:
+    firm_incentives: pd.DataFrame
+    incentive_totals: pd.DataFrame
+    findings: pd.DataFrame
+
+
 @pytest.fixture(scope="module")
 def demo():
+    """The demo evaluated by the pipeline (which computes the measures after the zoning)."""
     config, inputs = landeval.load_project()
-    scoring = landeval.score(inputs, config, trends=False)
-    result = evaluate_incentives(
-        classes=final_classes(scoring.firm_scores),
-        firm_scores=scoring.firm_scores,
-        firm_tax=inputs.firm_tax,
-        parcels=inputs.parcels,
-        occupancy=inputs.occupancy,
-        config=config,
-        year=YEAR,
-    )
-    return config, inputs, scoring.firm_scores, result
+    evaluation = landeval.evaluate(inputs, config, year=YEAR)
+    tables = evaluation.tables
+    findings = evaluation.findings
+    mine = findings[findings["code"].str.startswith("INCENTIVE_")].reset_index(drop=True)
+    result = _Measures(tables["firm_incentives"], tables["incentive_totals"], mine)
+    return config, inputs, tables["firm_scores"], result
 
 
 def test_every_measure_applies_to_some_firm(demo):
