@@ -28,7 +28,19 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from landeval._arrow import (
+    codes_in,
+    equals,
+    first_positions,
+    per_value,
+    repeated,
+    take_float,
+    take_str,
+    text_array,
+    to_str,
+)
 from landeval.config import INCENTIVE_BASES, LAND_TAX_RATE_MAX
 from landeval.findings import Finding, findings_frame
 from landeval.mu_scoring.land import firm_land
@@ -96,42 +108,69 @@ def firm_bases(
     findings : DataFrame
         LAND_TAX_RATE_INVALID (warning) for owned parcels whose own rate is not a legal one.
     """
-    fs = firm_scores[pd.to_numeric(firm_scores["year"], errors="coerce") == year]
-    fs = fs.drop_duplicates("uscc").sort_values("uscc", kind="stable").reset_index(drop=True)
-    out = pd.DataFrame({c: fs[c].astype("str") for c in FIRM_COLUMNS})
-    uscc = out["uscc"]
+    this_year = (pd.to_numeric(firm_scores["year"], errors="coerce") == year).to_numpy()
+    fs = firm_scores[this_year]
+    fs = fs[~repeated(fs["uscc"])].reset_index(drop=True)  # one row a firm (there is one)
+    out = pd.DataFrame({c: to_str(text_array(fs[c])) for c in FIRM_COLUMNS})
+    uscc = text_array(out["uscc"])
     findings = findings_frame()
     for basis in [b for b in INCENTIVE_BASES if b in needed]:  # a fixed column order
         if basis in _FROM_SCORES:
-            out[basis] = pd.to_numeric(fs[basis], errors="coerce").astype("float64")
+            out[basis] = pd.to_numeric(fs[basis], errors="coerce").to_numpy(dtype="float64")
         elif basis == "tax":
-            out[basis] = pd.to_numeric(fs["tax"], errors="coerce").astype("float64") * (
-                _YUAN_PER_WAN
-            )
+            tax = pd.to_numeric(fs["tax"], errors="coerce").to_numpy(dtype="float64")
+            out[basis] = tax * _YUAN_PER_WAN
         elif basis == "firm":
             out[basis] = 1.0
         elif basis in _FROM_TAX_TABLE:
-            out[basis] = _tax_table_sums(firm_tax, basis, year).reindex(uscc).to_numpy()
+            out[basis] = _tax_table_sums(firm_tax, basis, year, uscc)
     if {"land_owned_m2", "land_use_tax"} & set(needed):
         owned = _owned_land(parcels, occupancy, year)
+        firm = codes_in(owned["uscc"], uscc)  # the firm of each owned row (−1: not scored)
         if "land_owned_m2" in needed:
-            sums = owned.groupby("uscc", sort=False)["land_m2"].sum()
-            out["land_owned_m2"] = sums.reindex(uscc).fillna(0.0).to_numpy()
+            out["land_owned_m2"] = _sums_by(firm, owned["land_m2"].to_numpy(), len(out), 0.0)
         if "land_use_tax" in needed:
-            due, why, findings = _land_use_tax(owned, parcels, land_tax_rates)
-            out["land_use_tax"] = due.reindex(uscc).fillna(0.0).to_numpy()
-            out.loc[uscc.isin(why.index).to_numpy(), "land_use_tax"] = np.nan
-            out[WHY_LAND_TAX] = why.reindex(uscc).to_numpy()
+            due, findings = _land_use_tax(owned, parcels, land_tax_rates)
+            out["land_use_tax"] = _sums_by(firm, due, len(out), 0.0, unknown_if_any=True)
+            out[WHY_LAND_TAX] = _why_unknown(owned, firm, np.isnan(due), len(out))
     return out, findings
 
 
-def _tax_table_sums(firm_tax: pd.DataFrame | None, column: str, year: int) -> pd.Series:
-    """Per uscc, the sum of ``column`` over the year's rows (NaN when all are empty)."""
+def _sums_by(
+    pos: np.ndarray,
+    values: np.ndarray,
+    n: int,
+    empty: float,
+    *,
+    unknown_if_any: bool = False,
+) -> np.ndarray:
+    """Sum of ``values`` per position 0 … n − 1 (``pos`` −1 is dropped).
+
+    A position with no row gets ``empty``. Missing values are skipped, and a position whose
+    values are all missing is NaN; with ``unknown_if_any`` one missing value makes it NaN.
+    """
+    keep = pos >= 0
+    pos, values = pos[keep], np.asarray(values, dtype="float64")[keep]
+    known = ~np.isnan(values)
+    sums = np.bincount(pos[known], weights=values[known], minlength=n)
+    rows = np.bincount(pos, minlength=n)
+    n_known = np.bincount(pos[known], minlength=n)
+    out = np.where(rows == 0, empty, sums)
+    out[(rows > 0) & (n_known == 0)] = np.nan
+    if unknown_if_any:
+        out[n_known < rows] = np.nan
+    return out
+
+
+def _tax_table_sums(
+    firm_tax: pd.DataFrame | None, column: str, year: int, uscc: pa.Array
+) -> np.ndarray:
+    """Per firm of ``uscc``, the sum of ``column`` over the year's rows (NaN: none known)."""
     if firm_tax is None or column not in firm_tax.columns:
-        return pd.Series(dtype="float64")
-    rows = firm_tax[pd.to_numeric(firm_tax["year"], errors="coerce") == year]
-    values = pd.to_numeric(rows[column], errors="coerce").astype("float64")
-    return values.groupby(rows["uscc"].astype("str")).sum(min_count=1)
+        return np.full(len(uscc), np.nan)
+    rows = firm_tax[(pd.to_numeric(firm_tax["year"], errors="coerce") == year).to_numpy()]
+    values = pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype="float64")
+    return _sums_by(codes_in(rows["uscc"], uscc), values, len(uscc), np.nan)
 
 
 def _owned_land(
@@ -139,33 +178,37 @@ def _owned_land(
 ) -> pd.DataFrame:
     """Land held as owner per firm and parcel in ``year`` (uscc, parcel_id, land_m2)."""
     if parcels is None or occupancy is None or not len(occupancy):
-        return pd.DataFrame({"uscc": [], "parcel_id": [], "land_m2": []})
-    own = occupancy[occupancy["relation"].astype("str") == "own"]
+        return pd.DataFrame(
+            {"uscc": pd.Series([], dtype="str"), "parcel_id": pd.Series([], dtype="str"),
+             "land_m2": pd.Series([], dtype="float64")}
+        )  # fmt: skip
+    own = occupancy[equals(text_array(occupancy["relation"]), "own")]
     land, _ = firm_land(parcels=parcels, occupancy=own, years=[year])
     return land[["uscc", "parcel_id", "land_m2"]]
 
 
 def _land_use_tax(
     owned: pd.DataFrame, parcels: pd.DataFrame | None, county_rates: Mapping[str, float]
-) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
-    """Tax due per uscc, why it is unknown per uscc, and findings on parcels' own rates."""
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Tax due on each owned row (NaN: no usable rate), and findings on parcels' own rates."""
     if parcels is None or not len(owned):
-        empty = pd.Series(dtype="float64")
-        return empty, pd.Series(dtype="str"), findings_frame()
-    keep = [c for c in ("parcel_id", "county_code", "land_tax_rate") if c in parcels.columns]
-    p = pd.DataFrame(parcels[keep]).drop_duplicates("parcel_id")
-    p.index = pd.Index(p["parcel_id"].astype("str"))
+        return np.full(len(owned), np.nan), findings_frame()
+    at = first_positions(text_array(owned["parcel_id"]), text_array(parcels["parcel_id"]))
     own_rate = (
-        pd.to_numeric(p["land_tax_rate"], errors="coerce").astype("float64")
-        if "land_tax_rate" in p.columns
-        else pd.Series(np.nan, index=p.index)
+        take_float(pd.to_numeric(parcels["land_tax_rate"], errors="coerce").to_numpy("float64"), at)
+        if "land_tax_rate" in parcels.columns
+        else np.full(len(owned), np.nan)
     )
-    county_rate = p["county_code"].astype("str").map(dict(county_rates)).astype("float64")
-    legal = (own_rate > 0) & (own_rate <= LAND_TAX_RATE_MAX)
-    given = own_rate.notna()
-    rate = own_rate.where(legal, county_rate.where(~given))
-    used = owned["parcel_id"].astype("str")
-    bad = sorted(set(used) & set(own_rate.index[given & ~legal]))
+    county = take_str(text_array(parcels["county_code"]), at)
+    rates = dict(county_rates)
+    county_rate = per_value(county, lambda c: rates.get(c, np.nan) if c else np.nan, "float64")
+    given = ~np.isnan(own_rate)
+    legal = given & (own_rate > 0) & (own_rate <= LAND_TAX_RATE_MAX)
+    # an illegal rate of the parcel's own is not replaced by the county's: it is reported
+    rate = np.where(legal, own_rate, np.where(given, np.nan, county_rate))
+    bad = owned.loc[given & ~legal, "parcel_id"].astype("str").to_numpy()
+    bad_rate = own_rate[given & ~legal]
+    seen: dict[str, float] = dict(zip(bad, bad_rate, strict=True))
     findings = findings_frame(
         Finding(
             "warning",
@@ -173,22 +216,29 @@ def _land_use_tax(
             "parcels",
             pid,
             "land_tax_rate",
-            f"宗地 {pid} 的城镇土地使用税税额标准 {own_rate[pid]:g} 元/平方米 不在"
+            f"宗地 {pid} 的城镇土地使用税税额标准 {seen[pid]:g} 元/平方米 不在"
             f"法定范围 (0, {LAND_TAX_RATE_MAX:g}] 内，未使用",
             "核对该宗地的土地等级与税额标准（单位应为元/平方米·年）",
         )
-        for pid in bad
+        for pid in sorted(seen)
     )
-    row_rate = rate.reindex(used).to_numpy()
-    due = pd.Series(owned["land_m2"].to_numpy(dtype="float64") * row_rate)
-    firm = owned["uscc"].astype("str").to_numpy()
-    sums = due.groupby(firm).sum()
-    unknown = owned.loc[np.isnan(row_rate), ["uscc", "parcel_id"]].astype("str")
-    why = unknown.groupby("uscc")["parcel_id"].agg(_why_no_rate)
-    return sums, why, findings
+    return owned["land_m2"].to_numpy(dtype="float64") * rate, findings
 
 
-def _why_no_rate(parcel_ids: pd.Series) -> str:
+def _why_unknown(owned: pd.DataFrame, firm: np.ndarray, no_rate: np.ndarray, n: int) -> list:
+    """Per firm, the owned parcels without a usable rate (None where every one has one)."""
+    why: list = [None] * n
+    rows = np.flatnonzero(no_rate & (firm >= 0))
+    parcel_ids = owned["parcel_id"].astype("str").to_numpy()
+    by_firm: dict[int, list[str]] = {}
+    for r in rows:
+        by_firm.setdefault(int(firm[r]), []).append(parcel_ids[r])
+    for f, ids in by_firm.items():
+        why[f] = _why_no_rate(ids)
+    return why
+
+
+def _why_no_rate(parcel_ids: list[str]) -> str:
     ids = sorted(set(parcel_ids))
     named = "、".join(ids[:_NAMED_PARCELS])
     more = f"等 {len(ids)} 宗" if len(ids) > _NAMED_PARCELS else ""

@@ -13,10 +13,23 @@ refunded: the firm's class in the evaluation of Y + 1 rising above this year's.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from landeval._arrow import (
+    first_positions,
+    null_strings,
+    per_value,
+    shared_codes,
+    sorted_codes,
+    take_float,
+    take_str,
+    text_array,
+    to_str,
+)
 from landeval.config import INCENTIVE_CLASSES, IncentiveMeasure
 from landeval.findings import FINDING_COLUMNS, concat_findings, findings_frame
 from landeval.incentives.bases import BASIS_LAYERS, WHY_LAND_TAX
@@ -94,72 +107,132 @@ def apply_measures(
         INCENTIVE_BASIS_MISSING / INCENTIVE_BASIS_NEGATIVE (warnings), one per firm and
         measure without an amount.
     """
-    history = _by_year(classes)
-    current = history.get(year, _no_classes())
+    firms = _firms_of_year(classes, bases, year)
+    applies, runs = {}, {}
+    for measure in measures:
+        runs[measure.code] = _run_length(firms, measure.classes)
+        applies[measure.code] = runs[measure.code] >= measure.min_consecutive_years
+    for measure in measures:  # one level (validated): the order of this loop does not matter
+        for replaced in measure.supersedes:
+            applies[replaced] = applies[replaced] & ~applies[measure.code]
     parts, problems = [], []
     for order, measure in enumerate(measures):
-        rows, found = _measure_rows(measure, current, history, bases, year)
-        parts.append(rows.assign(_order=order))
+        at = np.flatnonzero(applies[measure.code])
+        rows, found = _measure_rows(measure, firms, at, runs[measure.code][at], year)
+        parts.append(rows.assign(_firm=at, _order=order))
         problems.append(found)
-    rows = pd.concat(parts, ignore_index=True) if parts else _empty_rows()
-    rows = _drop_superseded(rows, measures)
-    rows = rows.sort_values(["county_code", "uscc", "_order"], kind="stable")
-    rows = rows[FIRM_INCENTIVE_COLUMNS].reset_index(drop=True).astype(_DTYPES)
+    if not parts:
+        return _empty_rows(), concat_findings()
+    rows = pd.concat(parts, ignore_index=True)
+    # firms come in (county, uscc) order: sorting on their positions sorts on those texts
+    sort = np.lexsort((rows["_order"].to_numpy(), rows["_firm"].to_numpy()))
+    rows = rows.take(sort)[FIRM_INCENTIVE_COLUMNS].reset_index(drop=True).astype(_DTYPES)
     return rows, concat_findings(*problems)
 
 
-def _by_year(classes: pd.DataFrame) -> dict[int, pd.DataFrame]:
-    """The class frame of each year, indexed by uscc (one row a firm)."""
-    cols = ["uscc", "class", "veto_reason"]
-    frame = pd.DataFrame(
+@dataclass(frozen=True)
+class _Firms:
+    """The firms classed in the evaluation year, in (county, uscc) order.
+
+    ``table``: uscc, class, veto_reason, then the columns of the bases (missing for a firm
+    without bases); ``classes``: each firm's class as its place in
+    :data:`~landeval.config.INCENTIVE_CLASSES` (−1: another class, e.g. T); ``earlier``: the
+    same for Y − 1, Y − 2, … while the history has the year (−1: no class that year).
+    """
+
+    table: pd.DataFrame
+    classes: np.ndarray
+    earlier: list[np.ndarray]
+
+
+def _class_codes(values: pd.Series) -> np.ndarray:
+    return per_value(
+        text_array(values),
+        lambda c: INCENTIVE_CLASSES.index(c) if c in INCENTIVE_CLASSES else -1,
+        "int64",
+    )
+
+
+def _firms_of_year(classes: pd.DataFrame, bases: pd.DataFrame, year: int) -> _Firms:
+    # one hash pass over the usccs of every year; the rest runs on integer codes
+    (codes,), n = shared_codes(text_array(classes["uscc"]))
+    years = pd.to_numeric(classes["year"], errors="coerce").to_numpy(dtype="float64")
+    cls = _class_codes(classes["class"])
+    cur = np.flatnonzero((years == year) & (codes >= 0))
+    cur = cur[np.sort(np.unique(codes[cur], return_index=True)[1])]  # a firm's first row
+    earlier = []
+    back = year - 1
+    while (years == back).any():
+        then = np.flatnonzero((years == back) & (codes >= 0))[::-1]  # the first row wins
+        by_code = np.full(n, -1, dtype=np.int64)
+        by_code[codes[then]] = cls[then]
+        earlier.append(by_code[codes[cur]])
+        back -= 1
+    veto = classes["veto_reason"] if "veto_reason" in classes.columns else None
+    table = pd.DataFrame(
         {
-            "uscc": classes["uscc"].astype("str"),
-            "year": pd.to_numeric(classes["year"], errors="coerce"),
-            "class": classes["class"].astype("str"),
-            "veto_reason": (classes["veto_reason"] if "veto_reason" in classes.columns else np.nan),
+            "uscc": to_str(text_array(classes["uscc"]).take(pa.array(cur))),
+            "class": to_str(text_array(classes["class"]).take(pa.array(cur))),
+            "veto_reason": (
+                to_str(text_array(veto).take(pa.array(cur)))
+                if veto is not None
+                else to_str(null_strings(len(cur)))
+            ),
         }
-    ).dropna(subset=["year"])
-    return {
-        int(y): g.drop_duplicates("uscc").set_index("uscc", drop=False)[cols]
-        for y, g in frame.groupby("year", sort=True)
-    }
+    )
+    table = _with_bases(table, bases)
+    county = (
+        sorted_codes(text_array(table["county_code"]))[0]
+        if "county_code" in table
+        else np.zeros(len(table), dtype=np.int64)
+    )
+    county = np.where(county < 0, county.max(initial=0) + 1, county)  # no county: last
+    order = np.lexsort((sorted_codes(text_array(table["uscc"]))[0], county))
+    return _Firms(
+        table=table.take(order).reset_index(drop=True),
+        classes=cls[cur][order],
+        earlier=[e[order] for e in earlier],
+    )
 
 
-def _no_classes() -> pd.DataFrame:
-    return pd.DataFrame({"uscc": [], "class": [], "veto_reason": []}, dtype="object")
+def _with_bases(table: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the bases' columns of its firms (missing where a firm has none)."""
+    if "uscc" not in bases.columns:
+        return table
+    at = first_positions(text_array(table["uscc"]), text_array(bases["uscc"]))
+    out = {}
+    for col in bases.columns.drop("uscc"):
+        values = bases[col]
+        if pd.api.types.is_float_dtype(values):
+            out[col] = take_float(values.to_numpy(dtype="float64"), at)
+        else:
+            out[col] = to_str(take_str(text_array(values), at))
+    return table.assign(**out)
 
 
 def _measure_rows(
-    measure: IncentiveMeasure,
-    current: pd.DataFrame,
-    history: dict[int, pd.DataFrame],
-    bases: pd.DataFrame,
-    year: int,
+    measure: IncentiveMeasure, firms: _Firms, at: np.ndarray, run: np.ndarray, year: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    listed = current[current["class"].isin(measure.classes)]
-    run = _run_length(listed["uscc"], measure.classes, history, year)
-    keep = run >= measure.min_consecutive_years
-    listed, run = listed[keep], run[keep]
-    firms = bases.set_index("uscc").reindex(listed["uscc"])
+    listed = firms.table.take(at).reset_index(drop=True)
     value = (
-        firms[measure.basis].astype("float64")
-        if measure.basis in firms.columns
-        else pd.Series(np.nan, index=firms.index)
-    ).to_numpy()
+        listed[measure.basis].to_numpy(dtype="float64")
+        if measure.basis in listed.columns
+        else np.full(len(listed), np.nan)
+    )
     negative = (value < 0) & (measure.basis not in _SIGNED_BASES)
     usable = ~np.isnan(value) & ~negative
     # + 0.0: a relief on a basis of 0 is 0, not -0
     amount = np.where(usable, value * measure.rate + 0.0, np.nan)
     money = measure.kind != "quota"
-    cls = listed["class"].to_numpy(dtype=object)
+    missing = pd.Series(np.nan, index=listed.index, dtype="str")
     rows = pd.DataFrame(
         {
-            "uscc": listed["uscc"].to_numpy(dtype=object),
-            "name": firms["name"].to_numpy(dtype=object),
-            "county_code": firms["county_code"].to_numpy(dtype=object),
+            "uscc": listed["uscc"],
+            "name": listed.get("name", missing),
+            "county_code": listed.get("county_code", missing),
             "year": np.full(len(listed), year, dtype="int64"),
             "applies_year": np.full(len(listed), year + 1, dtype="int64"),
-            "class": cls,
+            "class": listed["class"],
             "code": measure.code,
             "label_zh": measure.label_zh,
             "kind": measure.kind,
@@ -172,46 +245,43 @@ def _measure_rows(
             "amount_yuan": amount if money else np.nan,
             "consecutive_years": run.astype("int64"),
             "refundable": measure.refundable,
-            "refund_condition": [
-                _refund_condition(c, year) if measure.refundable else None for c in cls
-            ],
-            "note": _notes(measure, listed["veto_reason"].to_numpy(dtype=object), cls),
+            "refund_condition": (
+                _refund_conditions(firms.classes[at], year) if measure.refundable else missing
+            ),
+            "note": _notes(measure, listed["veto_reason"], firms.classes[at]),
         }
     )
-    why = (
-        firms[WHY_LAND_TAX].to_numpy(dtype=object)
-        if WHY_LAND_TAX in firms.columns
-        else np.full(len(firms), None, dtype=object)
-    )
+    why = listed.get(WHY_LAND_TAX, missing).to_numpy(dtype=object)
     findings = _basis_findings(rows[~usable], measure, negative[~usable], why[~usable], year)
     return rows, findings
 
 
-def _run_length(
-    uscc: pd.Series, listed: Sequence[str], history: dict[int, pd.DataFrame], year: int
-) -> np.ndarray:
-    """Years running, up to ``year``, that each firm's class is one of ``listed``."""
-    run = np.zeros(len(uscc), dtype=np.int64)
-    alive = np.ones(len(uscc), dtype=bool)
-    back = year
-    while alive.any() and back in history:
-        cls = uscc.map(history[back]["class"])
-        alive &= cls.isin(listed).to_numpy()
+def _run_length(firms: _Firms, listed: Sequence[str]) -> np.ndarray:
+    """Years running, up to this one, that each firm's class is one of ``listed``."""
+    wanted = [INCENTIVE_CLASSES.index(c) for c in listed]
+    alive = np.isin(firms.classes, wanted)
+    run = alive.astype(np.int64)
+    for then in firms.earlier:
+        if not alive.any():
+            break
+        alive &= np.isin(then, wanted)
         run += alive
-        back -= 1
     return run
 
 
-def _refund_condition(cls: str, year: int) -> str | None:
-    """When a refundable charge is refunded: the class of Y + 1 above this year's."""
-    rank = INCENTIVE_CLASSES.index(cls) if cls in INCENTIVE_CLASSES else 0
-    if rank == 0:  # class A cannot rise
-        return None
-    better = INCENTIVE_CLASSES[rank - 1]
-    return f"{year + 1} 年度评价升至 {better} 类及以上时退还"
+def _refund_conditions(classes: np.ndarray, year: int) -> pd.Series:
+    """When a refundable charge is refunded: the class of Y + 1 above this year's.
+
+    Class A cannot rise, so a charge on A has no refund condition.
+    """
+    words = [None] + [
+        f"{year + 1} 年度评价升至 {INCENTIVE_CLASSES[rank - 1]} 类及以上时退还"
+        for rank in range(1, len(INCENTIVE_CLASSES))
+    ]
+    return pd.Series(np.array(words, dtype=object)[np.maximum(classes, 0)], dtype="str")
 
 
-def _notes(measure: IncentiveMeasure, veto_reason: np.ndarray, cls: np.ndarray) -> list[str]:
+def _notes(measure: IncentiveMeasure, veto_reason: pd.Series, classes: np.ndarray) -> pd.Series:
     """The measure's own note, and why it applies where that is not plain from the class."""
     fixed = []
     if measure.min_consecutive_years > 1:
@@ -220,13 +290,14 @@ def _notes(measure: IncentiveMeasure, veto_reason: np.ndarray, cls: np.ndarray) 
         fixed.append(f"替代 {'、'.join(measure.supersedes)}")
     if measure.note:
         fixed.append(measure.note)
-    notes = []
-    for reason, c in zip(veto_reason, cls, strict=True):
-        parts = list(fixed)
-        if isinstance(reason, str) and reason and reason != "nan" and c == "D":
-            parts.insert(0, f"负面清单（{reason}），按 D 类")
-        notes.append("；".join(parts))
-    return notes
+    common = "；".join(fixed)
+    notes = np.full(len(classes), common, dtype=object)
+    d = INCENTIVE_CLASSES.index("D")
+    reasons = veto_reason.to_numpy(dtype=object)
+    for i in np.flatnonzero(veto_reason.notna().to_numpy() & (classes == d)):
+        if reasons[i]:  # few firms: the negative list
+            notes[i] = "；".join([f"负面清单（{reasons[i]}），按 D 类", *fixed])
+    return pd.Series(notes, dtype="str")
 
 
 def _basis_findings(
@@ -273,16 +344,5 @@ def _basis_findings(
     ).astype("object")
 
 
-def _drop_superseded(rows: pd.DataFrame, measures: Sequence[IncentiveMeasure]) -> pd.DataFrame:
-    """Remove the rows of measures that another measure applying to the firm replaces."""
-    drop = np.zeros(len(rows), dtype=bool)
-    for measure in measures:
-        if not measure.supersedes:
-            continue
-        firms = rows.loc[rows["code"] == measure.code, "uscc"]
-        drop |= (rows["code"].isin(measure.supersedes) & rows["uscc"].isin(firms)).to_numpy()
-    return rows[~drop]
-
-
 def _empty_rows() -> pd.DataFrame:
-    return pd.DataFrame({c: [] for c in [*FIRM_INCENTIVE_COLUMNS, "_order"]})
+    return pd.DataFrame({c: [] for c in FIRM_INCENTIVE_COLUMNS}).astype(_DTYPES)

@@ -65,16 +65,18 @@ def incentive_totals(
     DataFrame
         :data:`INCENTIVE_TOTAL_COLUMNS`; county rows only where the measure applies to a firm.
     """
+    by_county = _sums(rows, ["county_code", "code"])
+    by_code = _sums(rows, ["code"])
     out = []
-    codes = sorted({str(c) for c in rows["county_code"].dropna()})
-    for county in [*codes, CITY]:
-        part = rows if county == CITY else rows[rows["county_code"] == county]
-        name = city if county == CITY else counties.get(county, county)
+    for county in sorted({str(c) for c, _ in by_county.index}):
         for measure in measures:
-            mine = part[part["code"] == measure.code]
-            if county != CITY and not len(mine):
-                continue
-            out.append(_total(mine, measure, county, name, year))
+            if (county, measure.code) in by_county.index:
+                sums = by_county.loc[(county, measure.code)]
+                name = counties.get(county, county)
+                out.append(_total(sums, measure, county, name, year))
+    for measure in measures:
+        sums = by_code.loc[measure.code] if measure.code in by_code.index else None
+        out.append(_total(sums, measure, CITY, city, year))
     return pd.DataFrame(out, columns=INCENTIVE_TOTAL_COLUMNS).astype(
         {
             **dict.fromkeys(
@@ -92,14 +94,27 @@ def incentive_totals(
     )
 
 
+def _sums(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Firms, firms with a known amount and the sum of the known amounts, per ``keys``."""
+    amount = pd.to_numeric(rows["amount"], errors="coerce").astype("float64")
+    frame = pd.DataFrame({k: rows[k].astype("str") for k in keys}).assign(
+        _amount=amount, _known=amount.notna()
+    )
+    # min_count=1: a sum over firms none of whose amounts is known is missing, not 0
+    return frame.groupby(keys, sort=False).agg(
+        n_subject=("_known", "size"),
+        n_with_amount=("_known", "sum"),
+        amount=("_amount", lambda a: a.sum(min_count=1)),
+    )
+
+
 def _total(
-    rows: pd.DataFrame, measure: IncentiveMeasure, county: str, name: str, year: int
+    sums: pd.Series | None, measure: IncentiveMeasure, county: str, name: str, year: int
 ) -> dict[str, object]:
-    amounts = rows["amount"].astype("float64")
-    known = int(amounts.notna().sum())
-    n = len(rows)
-    # A sum over no firm is 0 (nothing applies); over firms with no known amount, unknown.
-    total = float(amounts.sum()) if known or not n else np.nan
+    # a measure that applies to no firm: 0 firms, nothing charged
+    n = int(sums["n_subject"]) if sums is not None else 0
+    known = int(sums["n_with_amount"]) if sums is not None else 0
+    total = float(sums["amount"]) if sums is not None else 0.0
     money = measure.kind != "quota"
     return {
         "county_code": county,
