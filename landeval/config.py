@@ -2,7 +2,8 @@
 
 The defaults live in ``landeval/defaults.toml`` (read it: every key is commented). A project
 folder holds ``landeval.toml``, whose keys override the defaults: tables merge key by key,
-lists and values replace, and ``[[treatments]]`` in a project replaces the whole rule set.
+lists and values replace, and ``[[treatments]]`` in a project replaces the whole rule set
+(as ``[[incentives]]``, the differentiated measures, replaces the defaults' empty list).
 Unknown keys, wrong types and values outside the allowed set are a :class:`ConfigError`
 naming the key, what was found and what is allowed.
 
