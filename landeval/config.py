@@ -2,7 +2,8 @@
 
 The defaults live in ``landeval/defaults.toml`` (read it: every key is commented). A project
 folder holds ``landeval.toml``, whose keys override the defaults: tables merge key by key,
-lists and values replace, and ``[[treatments]]`` in a project replaces the whole rule set.
+lists and values replace, and ``[[treatments]]`` in a project replaces the whole rule set
+(as ``[[incentives]]``, the differentiated measures, replaces the defaults' empty list).
 Unknown keys, wrong types and values outside the allowed set are a :class:`ConfigError`
 naming the key, what was found and what is allowed.
 
@@ -34,6 +35,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from landeval.errors import ConfigError
@@ -111,6 +113,31 @@ REVIEW_TABLES: tuple[str, ...] = ("parcel_review", "firm_review")
 
 Read with the same readers as the other tables; ``[fields.parcel_review]`` and
 ``[fields.firm_review]`` map their columns like any other table's."""
+
+
+INCENTIVE_BASES: tuple[str, ...] = (
+    "electricity_kwh",
+    "water_m3",
+    "wastewater_t",
+    "land_m2",
+    "land_owned_m2",
+    "land_use_tax",
+    "energy_tce",
+    "emissions_eq",
+    "tax",
+    "firm",
+)
+"""The firm-year quantities a ``[[incentives]]`` measure may take as its basis (DESIGN §12).
+
+Units: kWh, m³, t, m² (land used), m² (land held as owner), 元 (城镇土地使用税 due: owned m²
+× the land-tax rate), tce, 排放当量, 元 (tax paid), and 1 per firm ("firm")."""
+
+INCENTIVE_CLASSES: tuple[str, ...] = ("A", "B", "C", "D")
+"""The classes a measure may name (class T, not evaluated, takes no measure)."""
+
+LAND_TAX_RATE_MAX = 30.0
+"""Highest 城镇土地使用税 rate the law allows (元/m²·年, 《城镇土地使用税暂行条例》第四条):
+a larger rate is a unit mistake (元/亩?)."""
 
 
 class _Strict(BaseModel):
@@ -408,6 +435,128 @@ class PathRule(_Strict):
     label_en: str = ""
 
 
+IncentiveKind = Literal["charge", "relief", "quota"]
+
+
+class IncentiveMeasure(_Strict):
+    """One differentiated measure by class (``[[incentives]]``, DESIGN §12).
+
+    The amount of a firm-year of a listed class is ``basis value × rate``: 元 for a charge
+    (rate > 0, the firm pays more) or a relief (rate < 0: tax relieved, subsidy, price cut),
+    ``unit`` for a quota (rate ≠ 0: negative cuts the firm's quota, positive adds to it).
+    ``min_consecutive_years`` asks the firm to have been of a listed class that many years
+    running (this year included); ``supersedes`` names measures this one replaces for the
+    firms it applies to (D three years running pays 0.4 instead of D's 0.3); ``refundable``
+    marks a charge the county refunds when the firm's class rises the next year (慈溪);
+    ``note`` is shown beside every amount (the source of the rate, 示例费率).
+    """
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    label_zh: str = Field(min_length=1)
+    label_en: str = ""
+    classes: list[str] = Field(min_length=1)
+    basis: str
+    rate: float = Field(allow_inf_nan=False)
+    kind: IncentiveKind
+    unit: str = ""
+    min_consecutive_years: int = Field(default=1, ge=1)
+    refundable: bool = False
+    supersedes: list[str] = []
+    note: str = ""
+
+    @field_validator("classes")
+    @classmethod
+    def _known_classes(cls, classes: list[str]) -> list[str]:
+        unknown = [c for c in classes if c not in INCENTIVE_CLASSES]
+        if unknown:
+            allowed = ", ".join(INCENTIVE_CLASSES)
+            msg = (
+                f"unknown class(es) {unknown}; allowed: {allowed} / "
+                f"未知的评价类别 {unknown}，可选 {'、'.join(INCENTIVE_CLASSES)}"
+            )
+            raise ValueError(msg)
+        return classes
+
+    @field_validator("basis")
+    @classmethod
+    def _known_basis(cls, basis: str) -> str:
+        if basis not in INCENTIVE_BASES:
+            hint = _did_you_mean(basis, INCENTIVE_BASES)
+            msg = (
+                f"unknown basis {basis!r}{f' ({hint})' if hint else ''}; "
+                f"allowed: {list(INCENTIVE_BASES)} / "
+                f"未知的计费依据 {basis!r}，可选：{'、'.join(INCENTIVE_BASES)}"
+            )
+            raise ValueError(msg)
+        return basis
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IncentiveMeasure:
+        problems = _measure_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _measure_problems(m: IncentiveMeasure) -> list[str]:
+    """What is inconsistent in one measure (rate sign, unit, refundable), in both languages."""
+    problems = []
+    if m.kind == "charge" and not m.rate > 0:
+        problems.append(
+            f"a charge needs a positive rate (found {m.rate:g}); a relief or subsidy is "
+            f'kind = "relief" with a negative rate / 收费类措施 (charge) 的费率须为正数'
+            f'（现为 {m.rate:g}）；减免或奖补请写 kind = "relief" 并用负数费率'
+        )
+    if m.kind == "relief" and not m.rate < 0:
+        problems.append(
+            f"a relief needs a negative rate (found {m.rate:g}): it lowers what the firm "
+            f"pays / 减免类措施 (relief) 的费率须为负数（现为 {m.rate:g}）"
+        )
+    if m.kind == "quota":
+        if m.rate == 0:
+            problems.append("a quota needs a non-zero rate / 指标类措施 (quota) 的费率不能为 0")
+        if not m.unit.strip():
+            problems.append(
+                'a quota needs its unit (unit = "吨标煤") / 指标类措施 (quota) 须写明 unit'
+            )
+    elif m.unit.strip() not in ("", "元"):
+        problems.append(
+            f"unit {m.unit!r} is only for quotas: a {m.kind} is in 元 / "
+            f"unit 只用于指标类措施，{m.kind} 的金额单位为元"
+        )
+    if m.refundable and m.kind != "charge":
+        problems.append(
+            f"only a charge can be refundable (found kind {m.kind!r}) / "
+            f"只有收费类措施 (charge) 可以退还"
+        )
+    if m.code in m.supersedes:
+        problems.append(f"{m.code} supersedes itself / {m.code} 不能替代自身")
+    return problems
+
+
+class IncentiveSettings(_Strict):
+    """``[incentives_settings]``: inputs of the measures that are not firm data.
+
+    ``land_tax_rate``: 城镇土地使用税税额标准 (元/m²·年) by county code, for the basis
+    ``land_use_tax``; a parcel's own ``land_tax_rate`` column (土地等级 rates) wins over it.
+    """
+
+    land_tax_rate: dict[str, float] = {}
+
+    @field_validator("land_tax_rate")
+    @classmethod
+    def _legal_rates(cls, rates: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in rates.items() if not 0 < v <= LAND_TAX_RATE_MAX}
+        if bad:
+            msg = (
+                f"land-tax rates must be above 0 and at most {LAND_TAX_RATE_MAX:g} 元/m² a "
+                f"year, found {bad} / 城镇土地使用税税额标准须大于 0 且不超过 "
+                f"{LAND_TAX_RATE_MAX:g} 元/平方米·年（单位是否误用元/亩？）"
+            )
+            raise ValueError(msg)
+        return rates
+
+
 class MapSettings(_Strict):
     """``[maps]``: basemap choice and the map title's data date."""
 
@@ -439,6 +588,8 @@ class Config(_Strict):
     treatments: list[TreatmentRule] = Field(min_length=1)
     paths: list[PathRule]
     maps: MapSettings
+    incentives: list[IncentiveMeasure] = []
+    incentives_settings: IncentiveSettings = IncentiveSettings()
     project_dir: Path | None = None
 
     @field_validator("fields")
@@ -497,6 +648,48 @@ class Config(_Strict):
                 )
                 raise ValueError(msg)
         return paths
+
+    @field_validator("incentives")
+    @classmethod
+    def _measures_fit_together(cls, measures: list[IncentiveMeasure]) -> list[IncentiveMeasure]:
+        codes = [m.code for m in measures]
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            msg = (
+                f"incentive codes must be unique, repeated: {repeated} / "
+                f"差别化施策措施代码重复：{'、'.join(repeated)}"
+            )
+            raise ValueError(msg)
+        superseded = {s for m in measures for s in m.supersedes}
+        for m in measures:
+            unknown = sorted(set(m.supersedes) - set(codes))
+            if unknown:
+                msg = (
+                    f"{m.code} supersedes unknown measure(s) {unknown}; known: {codes} / "
+                    f"{m.code} 替代的措施 {'、'.join(unknown)} 不存在"
+                )
+                raise ValueError(msg)
+            if m.supersedes and m.code in superseded:
+                # one level only: a chain (or a cycle) would make the outcome depend on order
+                msg = (
+                    f"{m.code} supersedes others and is itself superseded; keep one level / "
+                    f"{m.code} 既替代其他措施又被替代，请只保留一层"
+                )
+                raise ValueError(msg)
+        return measures
+
+    @model_validator(mode="after")
+    def _land_tax_counties(self) -> Config:
+        known = {*self.project.counties, *self.project.legacy_counties}
+        unknown = sorted(set(self.incentives_settings.land_tax_rate) - known)
+        if unknown:
+            msg = (
+                f"incentives_settings.land_tax_rate names county code(s) {unknown} not in "
+                f"[project.counties] / 城镇土地使用税税额标准中的行政区划代码 "
+                f"{'、'.join(unknown)} 不在 [project.counties] 中"
+            )
+            raise ValueError(msg)
+        return self
 
     def input_path(self, layer: str) -> Path | None:
         """Absolute path of an input layer (without any ``#layer`` part), or None."""
@@ -623,14 +816,17 @@ def _validate(data: dict[str, Any], *, source: str) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, source)) from None
+        raise ConfigError(_explain(exc, source, data)) from None
 
 
-def _explain(exc: ValidationError, source: str) -> str:
+def _explain(exc: ValidationError, source: str, data: dict[str, Any] | None = None) -> str:
     """Every problem of a configuration, each in Chinese and in English."""
     lines = [f"配置有误 (invalid configuration) in {source}:"]
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"])
+        key = _key_text(err["loc"], data or {})
+        if not key:  # a check across sections: its message says where
+            lines.append(f"  {err['msg']}")
+            continue
         if err["type"] == "extra_forbidden":
             parent = ".".join(str(p) for p in err["loc"][:-1])
             name = str(err["loc"][-1])
@@ -645,9 +841,25 @@ def _explain(exc: ValidationError, source: str) -> str:
                 lines.append(f"    允许的键 (allowed keys): {', '.join(allowed)}")
         else:
             found = err.get("input")
+            if isinstance(found, dict) and err["type"] == "value_error":
+                # a check over a whole table (an [[incentives]] entry): its message says it
+                lines.append(f"  {key}: {err['msg']}")
+                continue
             shown = repr(found) if not isinstance(found, dict) else "a table"
             lines.append(f"  {key}: 取值无效, 实际为 {shown} / {err['msg']} (found {shown})")
     return "\n".join(lines)
+
+
+def _key_text(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
+    """The dotted key of an error; a ``[[incentives]]`` entry is named by its code."""
+    key = ".".join(str(p) for p in loc)
+    if len(loc) >= 2 and loc[0] == "incentives" and isinstance(loc[1], int):
+        entries = data.get("incentives")
+        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else {}
+        code = entry.get("code") if isinstance(entry, dict) else None
+        named = f"incentives[{loc[1] + 1}]" + (f" ({code})" if code else "")
+        key = ".".join([named, *(str(p) for p in loc[2:])])
+    return key
 
 
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:

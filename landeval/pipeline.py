@@ -1,4 +1,4 @@
-"""The pipeline: load → validate → raster metrics → scoring → zoning and treatments → outputs.
+"""The pipeline: load → validate → raster → scoring → zoning and treatments → measures → outputs.
 
 :func:`evaluate` runs the stages of :mod:`landeval.stages` in order (re-exported here:
 :func:`raster_metrics`, :func:`score`, :func:`zone_and_treat`).
@@ -13,7 +13,7 @@ The stages of a run, in order (their keys in :data:`STAGES` and the ``hook`` cal
 
 >>> from landeval.pipeline import STAGES
 >>> list(STAGES)
-['load', 'raster', 'scoring', 'zoning', 'exports', 'maps', 'report', 'store']
+['load', 'raster', 'scoring', 'zoning', 'incentives', 'exports', 'maps', 'report', 'store']
 
 A whole run on the embedded demo, and the stages one by one, are the examples of
 :mod:`landeval` (``landeval.run``, ``landeval.evaluate``).
@@ -52,6 +52,7 @@ STAGES: dict[str, str] = {
     "raster": "栅格指标 raster metrics",
     "scoring": "亩均评价 per-mu evaluation",
     "zoning": "平台、控制线与四个一批 zoning and treatments",
+    "incentives": "差别化施策 differentiated measures",
     "exports": "导出清单 action lists and GeoPackage",
     "maps": "地图 maps",
     "report": "报告 report",
@@ -140,10 +141,11 @@ def evaluate(
     Evaluation
         ``tables`` holds parcel_raster, firm_scores, allocation, parcel_scores,
         suspect_values, trends, parcel_eval, firm_actions, capacity_parcels,
-        platform_summary, balance_ledger and balance_items, and the bureau's decisions
-        (``decisions``, ``firm_decisions``; DESIGN §10): the project's review
-        (``inputs.firm_review``, ``inputs.parcel_review``) is honoured, the firm review
-        before the treatments, the parcel review before the 改一补一 balance.
+        platform_summary, balance_ledger, balance_items, firm_incentives and
+        incentive_totals, and the bureau's decisions (``decisions``, ``firm_decisions``;
+        DESIGN §10): the project's review (``inputs.firm_review``, ``inputs.parcel_review``)
+        is honoured, the firm review before the treatments, the parcel review before the
+        改一补一 balance.
     """
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
@@ -202,6 +204,26 @@ def evaluate(
         "decisions": zoning.decisions,
     }
     done(_non_empty(zoning_tables))
+    # --- 差别化施策 (DESIGN §12): the measures of each firm's final class, applying in Y + 1.
+    # The final class is the scored one until a bureau's 调档 replaces it (review stage).
+    from landeval.incentives import evaluate_incentives, final_classes  # noqa: PLC0415
+
+    with hook("incentives"):
+        incentives = evaluate_incentives(
+            classes=final_classes(scoring.firm_scores),
+            firm_scores=scoring.firm_scores,
+            firm_tax=inputs.firm_tax,
+            parcels=inputs.parcels,
+            occupancy=inputs.occupancy,
+            config=config,
+            year=year,
+        )
+    incentive_tables = {
+        "firm_incentives": incentives.firm_incentives,
+        "incentive_totals": incentives.incentive_totals,
+    }
+    done(incentive_tables)
+    # --- end 差别化施策
     tables = {
         "parcel_raster": parcel_raster,
         "firm_scores": scoring.firm_scores,
@@ -210,6 +232,7 @@ def evaluate(
         "suspect_values": scoring.suspect_values,
         "firm_decisions": firm_review.firm_decisions,
         **zoning_tables,
+        **incentive_tables,
     }
     findings = concat_findings(
         inputs.findings,
@@ -217,6 +240,7 @@ def evaluate(
         scoring.findings,
         firm_review.findings,
         zoning.findings,
+        incentives.findings,
     )
     return Evaluation(year=year, tables=tables, findings=findings)
 

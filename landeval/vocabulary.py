@@ -248,6 +248,44 @@ SCOPE_LABELS: LabelTable = {
 }
 """The scope of the 改一补一 balance (``[balance] scope``)."""
 
+# --- 差别化施策 (DESIGN §12) ---
+
+INCENTIVE_KIND_LABELS: LabelTable = {
+    "charge": {"zh": "收费加价", "en": "charge"},
+    "relief": {"zh": "减免奖补", "en": "relief"},
+    "quota": {"zh": "资源指标", "en": "quota"},
+}
+"""The three kinds of differentiated measure: C/D firms pay more (收), A/B firms pay less or
+are rewarded (减免/奖补), quotas are added or cut (用能、排污指标)."""
+
+INCENTIVE_BASIS_LABELS: LabelTable = {
+    "electricity_kwh": {"zh": "用电量", "en": "electricity"},
+    "water_m3": {"zh": "用水量", "en": "water"},
+    "wastewater_t": {"zh": "污水排放量", "en": "wastewater"},
+    "land_m2": {"zh": "用地面积", "en": "land used"},
+    "land_owned_m2": {"zh": "自有土地面积", "en": "land held as owner"},
+    "land_use_tax": {"zh": "城镇土地使用税", "en": "urban land-use tax"},
+    "energy_tce": {"zh": "综合能耗", "en": "energy use"},
+    "emissions_eq": {"zh": "排放当量", "en": "emissions"},
+    "tax": {"zh": "实缴税收", "en": "tax paid"},
+    "firm": {"zh": "按企业", "en": "per firm"},
+}
+"""What a measure's rate multiplies (``basis`` of ``[[incentives]]``)."""
+
+INCENTIVE_BASIS_UNITS: dict[str, str] = {
+    "electricity_kwh": "kwh",
+    "water_m3": "m3",
+    "wastewater_t": "tonne",
+    "land_m2": "m2",
+    "land_owned_m2": "m2",
+    "land_use_tax": "yuan",
+    "energy_tce": "tce",
+    "emissions_eq": "eq",
+    "tax": "yuan",
+    "firm": "firm",
+}
+"""The :data:`UNITS` key of each basis (a rate is 元 per that unit)."""
+
 INDUSTRY_LABELS: LabelTable = {
     "C13": {"zh": "农副食品加工业", "en": "Agricultural food processing"},
     "C14": {"zh": "食品制造业", "en": "Food manufacturing"},
@@ -306,6 +344,8 @@ CODE_LABELS: dict[str, LabelTable] = {
     "progress": PROGRESS_LABELS,
     "decision_source": DECISION_SOURCE_LABELS,
     "review_status": REVIEW_STATUS_LABELS,
+    "incentive_kind": INCENTIVE_KIND_LABELS,
+    "incentive_basis": INCENTIVE_BASIS_LABELS,
 }
 """The label table of each kind of code (the ``labels`` of a :class:`ColumnLabel`)."""
 
@@ -397,6 +437,11 @@ UNITS: dict[str, Unit] = {
     "kwh": Unit("千瓦时", "kWh"),
     "tce": Unit("吨标煤", "tce"),
     "eq": Unit("当量", "eq."),
+    # 差别化施策: the units of the measures' bases and amounts
+    "yuan": Unit("元", "yuan"),
+    "m3": Unit("立方米", "m³"),
+    "tonne": Unit("吨", "t"),
+    "firm": Unit("家", "firm"),
 }
 """Units of the columns; areas are in 亩 and money in 万元 unless a column says otherwise."""
 
@@ -659,6 +704,28 @@ COLUMNS: dict[str, ColumnLabel] = {
     "class_adjusted": _c("调档", "Adjusted class", "code", labels="class"),
     "adjust_reason": _c("调档理由", "Reason for the adjustment"),
     "class_approval_no": _c("审定文号", "Approval document no."),
+    # 差别化施策 (firm_incentives, incentive_totals); a basis value, a rate and a quota are
+    # in the unit their row names (basis_unit, unit), so they are shown as they are
+    "applies_year": _c("执行年度", "Applies in", "year"),
+    "incentive_code": _c("措施代码", "Measure code", "code"),
+    "incentive_label": _c("施策措施", "Measure"),
+    "incentive_kind": _c("措施类型", "Measure kind", "code", labels="incentive_kind"),
+    "basis": _c("计费依据", "Basis", "code", labels="incentive_basis"),
+    "basis_value": _c("依据数量", "Basis value", "ratio"),
+    "basis_unit": _c("依据单位", "Basis unit"),
+    "rate": _c("费率", "Rate", "ratio"),
+    "amount": _c("数额", "Amount", "ratio"),
+    "unit": _c("数额单位", "Amount unit"),
+    "amount_yuan": _c("金额", "Amount", "money", "yuan"),
+    "amount_wan_yuan": _c("金额", "Amount", "money", "wan_yuan", same_as="amount_yuan"),
+    "refundable": _c("可退还", "Refundable", "bool"),
+    "refund_condition": _c("退还条件", "Refund condition"),
+    "consecutive_years": _c("连续年数", "Years running", "count"),
+    "incentive_note": _c("费率来源及说明", "Rate source and note"),
+    "n_subject": _c("适用企业数", "Firms subject", "count"),
+    "n_with_amount": _c("已计金额企业数", "Firms with an amount", "count"),
+    "n_missing": _c("缺计费依据企业数", "Firms missing the basis", "count"),
+    "complete": _c("金额完整", "Amount complete", "bool"),
     # data-quality findings
     "severity": _c("严重程度", "Severity", "code", labels="severity"),
     "finding_code": _c("问题代码", "Code", "code"),

@@ -25,7 +25,8 @@ TABLES = [
     "parcels", "platforms", "control_line", "land_changes", "firms", "firm_tax",
     "firm_output", "occupancy", "veto", "parcel_raster", "firm_scores", "allocation",
     "parcel_scores", "trends", "parcel_eval", "platform_summary", "balance_ledger",
-    "balance_items", "findings", "run_info", "input_files",
+    "balance_items", "firm_incentives", "incentive_totals", "findings", "run_info",
+    "input_files",
 ]  # fmt: skip
 
 pytestmark = pytest.mark.slow
@@ -70,6 +71,22 @@ def test_store_holds_inputs_results_and_run_info(demo_run, demo_dir):
     assert files, "input files are hashed"
     for path, digest in files:
         assert hashes[str(Path(path).relative_to(demo_dir))] == digest
+
+
+def test_store_holds_the_measures_of_each_class(demo_run):
+    """差别化施策: the amounts of the stored rows are basis × rate, applying next year."""
+    tables = read_tables(demo_run["out"] / "landeval.duckdb")
+    rows, totals = tables["firm_incentives"], tables["incentive_totals"]
+    assert len(rows) and len(totals)
+    assert (rows["applies_year"] == 2025).all()
+    known = rows["basis_value"].notna()
+    pd.testing.assert_series_equal(
+        rows.loc[known, "amount"],
+        rows.loc[known, "basis_value"] * rows.loc[known, "rate"],
+        check_names=False,
+    )
+    assert rows.loc[~known, "amount"].isna().all()
+    assert set(totals.loc[totals["county_code"] == "city", "code"]) == set(rows["code"])
 
 
 def test_counts_and_areas_agree_across_store_workbook_csv_and_geopackage(demo_run):

@@ -26,6 +26,7 @@ from landeval._atomic import atomic_dir
 from landeval.demo.builder import DemoData, build_demo, summary_counts
 from landeval.demo.clusters import CRS, EVALUATION_YEAR, PLATFORM_NOTE, YEARS
 from landeval.demo.economy import OUTPUT_HEADERS, TAX_HEADERS
+from landeval.demo.incentives import demo_incentive_settings
 from landeval.demo.rasters import FOOTPRINT_NODATA, HEIGHT_NODATA, LANDCOVER_NODATA
 from landeval.inputs.model import columns
 
@@ -124,6 +125,8 @@ def write_project(data: DemoData, folder: Path) -> None:
     tax = data.firm_tax.assign(
         tax_yuan=np.round(data.firm_tax["tax"] * 1e4, 2),
         electricity_kwh=data.firm_tax["electricity_kwh"].round().astype("Int64"),
+        water_m3=data.firm_tax["water_m3"].round().astype("Int64"),
+        wastewater_t=data.firm_tax["wastewater_t"].round().astype("Int64"),
     )
     tax = tax[list(TAX_HEADERS)].rename(columns=TAX_HEADERS)
     _csv(tax, folder / "firm_tax.csv")
@@ -269,6 +272,8 @@ def _project_toml(data: DemoData, raster_files: dict[str, list[str]]) -> str:
             "firm_output": dict(OUTPUT_HEADERS),
         },
         "raster": {"footprint_scale": "percent"},
+        # 差别化施策: example measures and land-tax rates (示例费率), see demo/incentives.py
+        **demo_incentive_settings(),
     }
     head = [
         "# 绍兴市工业用地亩均评价 示例数据（合成数据，非真实数据）",
@@ -280,6 +285,9 @@ def _project_toml(data: DemoData, raster_files: dict[str, list[str]]) -> str:
         head.append(f"# rasters: {data.resolution:g} m cells, one tile per industrial area")
     else:
         head.append("# rasters: skipped (default above scale 1, or --no-rasters)")
+    head.append(
+        "# [[incentives]], [incentives_settings]: 示例费率 (example rates), no county's own"
+    )
     if data.scale > 1:
         head.append(
             "# scale > 1: the map is stretched about the city centre; parcels no "
@@ -304,7 +312,7 @@ def _readme(data: DemoData) -> str:
         "| landeval.toml | project file: inputs, units (tax 元, output 万元), field mapping |",
         "| parcels.gpkg | layers parcels, platforms, control_line, land_changes (EPSG:4549) |",
         "| firms.csv | 企业名录 |",
-        "| firm_tax.csv | 税务: 实缴税额(元), 用电量(千瓦时) |",
+        "| firm_tax.csv | 税务: 实缴税额(元), 用电量(千瓦时), 用水量(立方米), 污水排放量(吨) |",
         "| firm_output.csv | 统计: 工业增加值(万元) … 年平均职工人数 |",
         "| occupancy.csv | 用地关系: own/lease, area_m2, from_year, to_year |",
         "| veto.csv | 负面清单 |",

@@ -135,6 +135,13 @@ ALIASES: dict[str, dict[str, list[str]]] = {
             "contract_investment_per_mu",
         ],
         "gov_delay": ["政府原因延期", "是否政府原因", "政府原因", "gov_delay"],
+        "land_tax_rate": [
+            "城镇土地使用税税额标准",
+            "土地使用税税额标准",
+            "土地使用税单位税额",
+            "城镇土地使用税单位税额",
+            "land_tax_rate",
+        ],
     },
     "platforms": {
         "platform_id": ["平台编号", "平台代码", "平台ID", "PTBH", "platform_id"],
@@ -181,6 +188,15 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "year": _YEAR,
         "tax": ["实缴税额", "实缴税收", "税收合计", "实缴税金", "税收", "入库税收", "tax"],
         "electricity_kwh": ["用电量", "工业用电量", "年用电量", "电量", "electricity", "kwh"],
+        "water_m3": ["用水量", "年用水量", "工业用水量", "取水量", "water", "water_m3"],
+        "wastewater_t": [
+            "污水排放量",
+            "废水排放量",
+            "年污水排放量",
+            "污水量",
+            "wastewater",
+            "wastewater_t",
+        ],
     },
     "firm_output": {
         "uscc": _USCC,

@@ -46,6 +46,8 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
             "contract_tax_per_mu": "float",
             "contract_investment_per_mu": "float",
             "gov_delay": "str",
+            # 城镇土地使用税税额标准 (元/m² a year, by 土地等级): basis land_use_tax (§12)
+            "land_tax_rate": "float",
         },
     },
     "platforms": {
@@ -77,7 +79,12 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
     },
     "firm_tax": {
         "required": {"uscc": "str", "year": "int", "tax": "float"},
-        "optional": {"electricity_kwh": "float"},
+        "optional": {
+            "electricity_kwh": "float",
+            # bases of differentiated water and sewage charges (DESIGN §12)
+            "water_m3": "float",
+            "wastewater_t": "float",
+        },
     },
     "firm_output": {
         "required": {"uscc": "str", "year": "int", "value_added": "float"},

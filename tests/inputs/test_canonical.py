@@ -69,5 +69,6 @@ def test_optional_columns_the_file_lacks_are_all_missing_of_their_type():
 def test_columns_come_in_schema_order_with_the_file_rows():
     raw = pd.DataFrame({"税收合计": ["1"], "年度": ["2023"], "信用代码": ["A"], SOURCE_ROW: [7]})
     frame, _ = canonicalize(raw, "firm_tax")
-    assert list(frame.columns) == ["uscc", "year", "tax", "electricity_kwh", SOURCE_ROW]
+    optional = ["electricity_kwh", "water_m3", "wastewater_t"]
+    assert list(frame.columns) == ["uscc", "year", "tax", *optional, SOURCE_ROW]
     assert frame[SOURCE_ROW].tolist() == [7]

@@ -16,7 +16,14 @@ from landeval.inputs.model import (
 
 
 def test_columns_are_required_then_optional():
-    assert columns("firm_tax") == ["uscc", "year", "tax", "electricity_kwh"]
+    assert columns("firm_tax") == [
+        "uscc",
+        "year",
+        "tax",
+        "electricity_kwh",
+        "water_m3",
+        "wastewater_t",
+    ]
     assert set(SCHEMAS) == {*VECTOR_LAYERS, *TABLES, *REVIEW_TABLES}
 
 
