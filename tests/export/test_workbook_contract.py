@@ -24,7 +24,7 @@ NEW_PARCEL_COLUMNS = (
     "不动产权证号",
     "权利人",
     "使用人",
-    "处置路径",
+    "建议处置路径",
     "企业处置",
     "需核实",
     "核实原因",
@@ -68,7 +68,7 @@ def test_action_sheets_say_where_the_land_is_and_who_holds_it(book):
     assert row["不动产权证号"] == "浙(2019)绍兴市不动产权第0012345号"
     assert row["权利人"] == "'" + FORMULA_NAME  # neutralised like every text cell
     assert row["使用人"] == "绍兴配套加工厂"
-    assert row["处置路径"] == "二次开发（权利人自主改造）"
+    assert row["建议处置路径"] == "二次开发（权利人自主改造）"
     assert row["需核实"] == "否"
     # where the holder is, the firm column and its code follow it
     assert header.index("权利人") < header.index("主要用地企业")
@@ -80,7 +80,7 @@ def test_a_closed_occupant_shows_its_status_and_an_empty_parcel_says_so(book):
     assert row["评价类别"] == "注销"  # the status in place of the class
     assert row["主要用地企业"] == "（无在册用地企业）"
     assert row["需核实"] == "是" and row["核实原因"] == "空置比例由栅格估算"
-    assert row["处置路径"] == "协议收回"
+    assert row["建议处置路径"] == "协议收回"
 
 
 def test_new_columns_are_left_out_when_the_tables_lack_them(plain):

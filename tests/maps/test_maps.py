@@ -153,7 +153,7 @@ def test_contract_columns_reach_the_popups_and_the_search(inputs, tmp_path):
         ).group(1)
     )
     labels = [f["l"] for f in data["popup"]]
-    for label in ("坐落", "权利人", "处置路径", "需核实", "现状用途", "规划用途"):
+    for label in ("坐落", "权利人", "建议处置路径", "需核实", "现状用途", "规划用途"):
         assert label in labels, label
     status = next(f for f in data["popup"] if f["c"] == "status")
     assert status["l"] == "评价类别" and status["c2"] == "class"  # the status, else the class
