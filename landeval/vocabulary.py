@@ -665,7 +665,7 @@ COLUMNS: dict[str, ColumnLabel] = {
     "share": _c("占比", "Share", "share"),
     # the bureau's review (review.xlsx) and its decisions (DESIGN §10)
     "proposed": _c("系统建议", "Proposal", "code", labels="treatment"),
-    "proposed_path": _c("建议处置路径", "Suggested path"),
+    "proposed_path": _c("建议处置路径", "Suggested path", same_as="path_name"),
     "review_status": _c("清单状态", "List status", "code", labels="review_status"),
     "decision": _c("复核结论", "Review decision", "code", labels="decision"),
     "review_reason": _c("复核理由", "Reason for the decision"),
