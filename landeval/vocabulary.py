@@ -621,8 +621,6 @@ COLUMNS: dict[str, ColumnLabel] = {
     "counted": _c("是否计入", "Counted", "bool"),
     "why_not_counted": _c("未计入原因", "Why not counted"),
     "converted_mu": _c("转出面积", "Converted", "area", "mu"),
-    "converted_parcels_mu": _c("其中：功能转型宗地", "of which parcels", "area", "mu"),
-    "converted_changes_mu": _c("其中：用地调整", "of which land changes", "area", "mu"),
     "compensated_mu": _c("补充面积", "Compensated", "area", "mu"),
     "balance_mu": _c("差额", "Balance", "area", "mu"),
     "balanced": _c("是否平衡", "Balanced", "bool"),

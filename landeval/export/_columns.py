@@ -96,8 +96,6 @@ FIRM_COLUMNS: tuple[ColumnSpec, ...] = (
 LEDGER_COLUMNS: tuple[ColumnSpec, ...] = (
     ("county_name", "county_name"),
     ("converted_mu", "converted_mu"),
-    ("converted_parcels_mu", "converted_parcels_mu"),
-    ("converted_changes_mu", "converted_changes_mu"),
     ("compensated_mu", "compensated_mu"),
     ("balance_mu", "balance_mu"),
     ("balanced", "balanced"),
@@ -208,8 +206,6 @@ OPTIONAL_SOURCES: frozenset[str] = frozenset(
         "bench_tax_per_mu",
         "bench_va_per_mu",
         # balance_ledger and balance_items
-        "converted_parcels_mu",
-        "converted_changes_mu",
         "proposed_mu",
         "proposed_supplement_mu",
         "balance_if_approved_mu",
@@ -226,6 +222,11 @@ OPTIONAL_SOURCES: frozenset[str] = frozenset(
 
 Every other column comes out empty when its table lacks it, so that a partial run keeps
 the usual columns of each sheet."""
+
+FROM_INPUT_SOURCES: frozenset[str] = frozenset({"township", "location", "title_no"})
+"""Parcel fields the bureau's parcel layer may or may not give (乡镇街道, 坐落, 不动产权证号):
+shown where the input has them, left out when no parcel has a value (an empty column would
+only say the input lacks it)."""
 
 WRAPPED_KEYS: frozenset[str] = frozenset(
     {

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from landeval.export._cells import as_bool, as_number, as_text, is_missing
 from landeval.export._columns import (
     ACTION_COLUMNS,
+    FROM_INPUT_SOURCES,
     OPTIONAL_SOURCES,
     TREATMENT_COLUMNS,
     ColumnSpec,
@@ -257,6 +258,8 @@ def build_table(
     for source, key in spec:
         if source in OPTIONAL_SOURCES and source not in rows:
             continue  # a column the table lacks is left out, not shown empty
+        if source in FROM_INPUT_SOURCES and not _given(source, rows, parcel_eval):
+            continue  # a field the parcel layer does not give
         header = column_header(key, lang)  # type: ignore[arg-type]
         series, kind = column_of(rows, source), display_kind(key)
         if source == "flags" and lang == "zh" and "flags_zh" in rows:
@@ -279,6 +282,12 @@ def build_table(
         keys.append(key)
     frame = pd.DataFrame(out, columns=list(out))
     return Table(frame, tuple(kinds), tuple(keys))
+
+
+def _given(source: str, rows: pd.DataFrame, parcel_eval: pd.DataFrame | None) -> bool:
+    """Whether any parcel has a value in ``source`` (all parcels, so every sheet agrees)."""
+    whole = parcel_eval if parcel_eval is not None and source in parcel_eval else rows
+    return bool(whole[source].notna().any())
 
 
 def _status_over(text: pd.Series, status: pd.Series) -> pd.Series:

@@ -277,7 +277,9 @@ ALIASES["parcel_review"] = {
 }
 ALIASES["firm_review"] = {
     "uscc": [*_USCC, COLUMNS["uscc"].en],
-    "year": [COLUMNS["year"].zh, *_YEAR, COLUMNS["year"].en],
+    # 评价年度: the header review workbooks were written with before the vocabulary
+    # called the column 年度; a filled file of that round must still be read
+    "year": [COLUMNS["year"].zh, "评价年度", *_YEAR, COLUMNS["year"].en],
     **_headers(
         "class_machine",
         "firm_confirmed",

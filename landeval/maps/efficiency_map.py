@@ -1,4 +1,4 @@
-"""Efficiency map: parcels by class (A/B/C/D/T/idle) or by a quantile choropleth of a per-mu figure.
+"""Efficiency map: parcels by class (闲置土地 and 停产 apart) or by a per-mu choropleth.
 
 The three views are exclusive (radio buttons in a grouped layer control): one colouring
 of the parcels at a time, with its legend alone.
@@ -20,14 +20,20 @@ from landeval.maps._base import (
 from landeval.maps.controls import LegendItem, LegendSection
 from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, swatch_label
-from landeval.vocabulary import CLASS_COLORS, CLASS_LABELS, COLUMNS, label
+from landeval.vocabulary import CLASS_COLORS, CLASS_LABELS, COLUMNS, FLAG_LABELS, label
 
 CATEGORY_COLORS: dict[str, str] = {
     **CLASS_COLORS,
-    "IDLE": "#525252",
+    "STOPPED": "#525252",
+    "IDLE_LAND": "#8c510a",
+    "VACANT": "#c7b9a5",
     "NONE": "#d9d9d9",
 }
-"""Fill colour per efficiency category (class, idle or stopped, none)."""
+"""Fill colour per efficiency category (:func:`landeval.maps.fields.parcel_attributes`): the
+classes; 停产 (a stopped factory) dark grey and 闲置土地 (land not developed as contracted)
+brown, apart from any class; a mostly vacant parcel without a class; no evaluated occupant."""
+SHOWN_WHEN_PRESENT: frozenset[str] = frozenset({"STOPPED", "IDLE_LAND", "VACANT", "NONE"})
+"""Categories the legend lists only when a parcel is in them (the classes always)."""
 RAMPS: dict[str, tuple[str, ...]] = {
     "tax_per_mu": ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
     "va_per_mu": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
@@ -89,8 +95,8 @@ def efficiency_map_html(ctx: MapContext) -> str:
     items = []
     for cat, color in CATEGORY_COLORS.items():
         count = int((attrs["cat"] == cat).sum())
-        if cat == "NONE" and not count:
-            continue  # "no evaluated occupant" only when there is such a parcel
+        if cat in SHOWN_WHEN_PRESENT and not count:
+            continue  # e.g. "no evaluated occupant" only when there is such a parcel
         items.append(LegendItem(color, f"{_category_label(cat, zh=zh)} ({count:,})"))
     title = "亩均评价类别" if zh else "Per-mu class"
     views = [
@@ -147,8 +153,8 @@ def _choropleth_title(column: str, *, zh: bool) -> str:
 
 
 def _category_label(cat: str, *, zh: bool) -> str:
-    if cat == "IDLE":
-        return "闲置或停产用地" if zh else "idle or stopped"
+    if cat in FLAG_LABELS:  # 停产, 闲置土地, 空置率高: the flags' own words
+        return label(FLAG_LABELS, cat, "zh" if zh else "en")
     if cat == "NONE":
         return "无企业评价" if zh else "no evaluated occupant"
     return label(CLASS_LABELS, cat, "zh" if zh else "en")

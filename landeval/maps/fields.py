@@ -74,8 +74,12 @@ PARCEL_KINDS: dict[str, ColumnKind] = {
 }
 """Columns every page's parcels carry when present: the popup, filters, search and export."""
 _FLAG_SPLIT = r"[,;，；、|\s]+"
-IDLE_FLAGS = frozenset({"IDLE", "IDLE_LAND", "STOPPED"})
-"""Flags that put a parcel in the efficiency map's 闲置/停产 category."""
+LAND_STATE_FLAGS: tuple[str, ...] = ("IDLE_LAND", "STOPPED")
+"""Flags that say more about the land than its occupant's class: a parcel with one of them is
+drawn in that category on the efficiency map (闲置土地 before 停产), whatever its class."""
+UNCLASSED_FLAGS: tuple[str, ...] = ("VACANT",)
+"""Flags that name the category of a parcel without a class (mostly vacant land)."""
+CLASSES: tuple[str, ...] = ("A", "B", "C", "D", "T")
 
 
 def popup_fields(lang: Language, spec: list[tuple[str, str]]) -> list[PopupField]:
@@ -98,7 +102,8 @@ def parcel_attributes(attributes: pd.DataFrame, *, lang: Language = "zh") -> pd.
     """Parcel columns as the maps show them (a new frame).
 
     ``flags`` becomes comma-joined codes whatever its input form (list or delimited text);
-    ``idle`` and the efficiency category ``cat`` (IDLE, A–D, T or NONE) are added, and the
+    the efficiency category ``cat`` is added (IDLE_LAND or STOPPED when the parcel has that
+    flag, else its class A–D or T, else VACANT when mostly vacant, else NONE), and the
     land uses with their names (``land_use_text``: 100103 三类工业用地); ``occupant_names``
     is blanked where it only repeats ``main_name`` (the popup falls back to it), which
     keeps large maps small; a status is kept only where it says the occupant is closed.
@@ -109,17 +114,14 @@ def parcel_attributes(attributes: pd.DataFrame, *, lang: Language = "zh") -> pd.
     parsed = [_flag_codes(v) for v in uniques.tolist()]  # parse each distinct value once
     codes = [parsed[i] if i >= 0 else [] for i in index.tolist()]
     out["flags"] = [",".join(c) if c else None for c in codes]
-    out["idle"] = [bool(IDLE_FLAGS.intersection(c)) for c in codes]
+    # the category of each distinct flag set, then of each parcel with its class
+    state = np.array([_first_of(p, LAND_STATE_FLAGS) for p in parsed] + [None], dtype=object)
+    unclassed = np.array([_first_of(p, UNCLASSED_FLAGS) for p in parsed] + [None], dtype=object)
     cls = out["class"].astype(object) if "class" in out.columns else pd.Series([None] * len(out))
-    cats = []
-    for idle, c in zip(out["idle"], cls.tolist(), strict=True):
-        if idle:
-            cats.append("IDLE")
-        elif isinstance(c, str) and c in {"A", "B", "C", "D", "T"}:
-            cats.append(c)
-        else:
-            cats.append("NONE")
-    out["cat"] = cats
+    classed = cls.where(cls.isin(CLASSES), None).to_numpy(dtype=object)
+    cat = np.where(pd.isna(state[index]), classed, state[index])
+    cat = np.where(pd.isna(cat), unclassed[index], cat)
+    out["cat"] = np.where(pd.isna(cat), "NONE", cat).astype(object)
     for column in ("land_use", "planned_use"):
         if column in out.columns:
             out[f"{column}_text"] = _with_names(out[column], lang)
@@ -127,6 +129,11 @@ def parcel_attributes(attributes: pd.DataFrame, *, lang: Language = "zh") -> pd.
         same = out["occupant_names"].astype(object).eq(out["main_name"].astype(object))
         out["occupant_names"] = out["occupant_names"].astype(object).where(~same.fillna(False))
     return out
+
+
+def _first_of(codes: list[str], wanted: tuple[str, ...]) -> str | None:
+    """The first of ``wanted`` among ``codes`` (in the order of ``wanted``), else None."""
+    return next((c for c in wanted if c in codes), None)
 
 
 def _with_names(codes: pd.Series, lang: Language) -> list[str | None]:

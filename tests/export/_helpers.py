@@ -25,13 +25,15 @@ ALL_SHEETS_ZH = [
     "整治提升",
     "功能转型",
     "关停退出",
+    "增容潜力",
     "改一补一",
     "改一补一明细",
     "企业评价",
     "数据问题",
 ]
-"""The sheets of a run's workbook (no firm actions or capacity list: the run has none)."""
-BASIC_SHEETS_ZH = [s for s in ALL_SHEETS_ZH if s != "平台汇总"]
+"""The sheets of the fixture's workbook: no firm actions (the tables have none), and the
+增容潜力 list, empty, since the parcels say which have room to add floors (none does)."""
+BASIC_SHEETS_ZH = [s for s in ALL_SHEETS_ZH if s not in ("平台汇总", "增容潜力")]
 """The sheets of a workbook written from no tables at all."""
 
 

@@ -173,6 +173,16 @@ def test_items_of_land_changes_only_and_of_parcels_not_evaluated(tables):
     changes = items[items["source"] != "parcel"]
     table = items_table(changes, parcel_eval=tables["parcel_eval"])
     assert len(table.frame) == len(changes)
-    # an item whose parcel is not among the evaluated parcels names no firm
+    # the zoning stage names a parcel item's firm itself: kept without the parcels
     table = items_table(items, parcel_eval=tables["parcel_eval"].iloc[:0])
+    named = table.frame.set_index("项目编号")["主要用地企业"]
+    assert named["-330602001001GB00005"] == "越城五金厂"
+    assert named.drop("-330602001001GB00005").isna().all()
+    # an items table without the firm takes it from the parcel; of a parcel not among the
+    # evaluated parcels, it names no firm
+    bare = items.drop(columns=["main_name", "reason_zh"])
+    table = items_table(bare, parcel_eval=tables["parcel_eval"])
+    named = table.frame.set_index("项目编号")["主要用地企业"]
+    assert named["-330602001001GB00005"] == "越城五金厂"
+    table = items_table(bare, parcel_eval=tables["parcel_eval"].iloc[:0])
     assert table.frame["主要用地企业"].isna().all()

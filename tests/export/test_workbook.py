@@ -34,12 +34,15 @@ def test_workbook_sheets_frozen_filtered_chinese(outputs):
         assert ws.print_title_rows == "$1:$1", ws.title
     assert wb["汇总"]["A1"].value == "县（市、区）"
     header = [c.value for c in wb["拆除重建"][1]]
-    assert header[:6] == [
+    # 乡镇（街道）, 坐落 and 不动产权证号 are left out: the parcel layer gives none
+    assert header[:8] == [
         "宗地代码",
         "县（市、区）",
         "平台",
         "平台层级",
         "面积（亩）",
+        "权利人",
+        "使用人",
         "主要用地企业",
     ]
     for name in (
@@ -183,26 +186,31 @@ def test_workbook_balance_ledger_and_items_on_two_sheets(outputs):
     wb = openpyxl.load_workbook(outputs["xlsx"])
     ws = wb["改一补一"]
     header = [c.value for c in ws[1]]
-    assert header[:10] == [
+    assert header[:11] == [
         "县（市、区）",
         "转出面积（亩）",
-        "其中：功能转型宗地（亩）",
-        "其中：用地调整（亩）",
         "补充面积（亩）",
         "差额（亩）",
         "是否平衡",
+        "拟改面积（亩）",
+        "拟补面积（亩）",
+        "全部批准后差额（亩）",
         "平衡范围",
         "考核口径",
         None,  # the gap before the notes
     ]
-    assert header[10] == "说明"
-    assert [ws.cell(r, 1).value for r in (2, 3, 4, 5)] == ["越城区", "柯桥区", "上虞区", "全市"]
-    assert [ws.cell(r, 6).value for r in (2, 3, 4, 5)] == [3.5, -6.0, 0.0, -2.5]
-    assert [ws.cell(r, 7).value for r in (2, 3, 4, 5)] == ["是", "否", "是", "否"]
-    assert ws.cell(2, 8).value == "各县（市、区）分别平衡"
-    notes = [ws.cell(r, 11).value for r in range(2, 12) if ws.cell(r, 11).value]
+    assert header[11] == "说明"
+    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(2, 5, values_only=True)]
+    assert [r["县（市、区）"] for r in rows] == ["越城区", "柯桥区", "上虞区", "全市"]
+    assert [r["差额（亩）"] for r in rows] == [3.5, -6.0, 0.0, -2.5]
+    assert [r["是否平衡"] for r in rows] == ["是", "否", "是", "否"]
+    assert [r["拟改面积（亩）"] for r in rows] == [20.0, 0.0, 0.0, 20.0]
+    assert [r["全部批准后差额（亩）"] for r in rows] == [-16.5, -6.0, 0.0, -22.5]
+    assert rows[0]["平衡范围"] == "各县（市、区）分别平衡"
+    assert [r["考核口径"] for r in rows] == ["是", "是", "是", "否"]
+    notes = [ws.cell(r, 12).value for r in range(2, 12) if ws.cell(r, 12).value]
     assert any(n.startswith("考核口径") for n in notes)  # what the column means
-    assert ws.auto_filter.ref == "A1:I5"
+    assert ws.auto_filter.ref == "A1:J5"
     items = wb["改一补一明细"]
     _, rows = sheet_rows(items)
     assert [r["项目编号"] for r in rows] == ["'-330602001001GB00005", "C1", "S1", "C2", "S3", "S2"]
@@ -210,13 +218,15 @@ def test_workbook_balance_ledger_and_items_on_two_sheets(outputs):
     assert rows[0]["类型"] == "改（转出）" and rows[2]["类型"] == "补（补充）"
     assert rows[0]["来源"] == "功能转型宗地"
     assert rows[0]["规划用途"] == "0701 城镇住宅用地"
-    # a parcel's item names its firm and why it is converted (from the parcel)
-    parcels = results()["parcel_eval"].set_index("parcel_id")
-    parcel = parcels.loc["-330602001001GB00005"]
-    assert rows[0]["主要用地企业"] == parcel["main_name"]
-    assert rows[0]["转型原因"] == parcel["reason_zh"]
+    # a parcel's item names its firm and why it is converted (the zoning stage says)
+    items = results()["balance_items"].set_index("item_id")
+    item = items.loc["-330602001001GB00005"]
+    assert rows[0]["主要用地企业"] == item["main_name"] == "越城五金厂"
+    assert rows[0]["转型原因"] == item["reason_zh"]
     by_id = {r["项目编号"]: r for r in rows}
-    assert by_id["S3"]["是否计入"] == "否" and by_id["S3"]["计入说明"] == "位于现有控制线内"
+    assert by_id["S3"]["是否计入"] == "否"
+    assert by_id["S3"]["计入说明"] == items.loc["S3", "why_zh"]
+    assert by_id["S3"]["计入说明"].endswith("不计入：位于现有控制线内")
 
 
 def test_workbook_english(tables, tmp_path):
@@ -229,6 +239,7 @@ def test_workbook_english(tables, tmp_path):
         "Renovate and upgrade",
         "Change of use",
         "Shut down and exit",
+        "Room to add floors",
         "Balance",
         "Balance items",
         "Firm evaluation",

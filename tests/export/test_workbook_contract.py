@@ -13,7 +13,7 @@ import pytest
 
 from landeval.config import FLAG_CODES
 from landeval.export import write_workbook
-from landeval.vocabulary import TREATMENT_ORDER
+from landeval.vocabulary import TREATMENT_ORDER, column_header
 from tests._fixtures_results import FORMULA_NAME, YEAR, contract_results, results
 from tests.export._helpers import sheet_rows
 
@@ -25,7 +25,7 @@ NEW_PARCEL_COLUMNS = (
     "权利人",
     "使用人",
     "建议处置路径",
-    "企业处置",
+    column_header("firm_actions_zh"),  # 企业处置情况
     "需核实",
     "核实原因",
     "数据完整面积比例",
@@ -38,10 +38,30 @@ def book(tmp_path_factory):
     return openpyxl.load_workbook(write_workbook(contract_results(), path, year=YEAR))
 
 
+_CONTRACT_PARCEL_COLUMNS = (
+    "township",
+    "location",
+    "title_no",
+    "owner_names",
+    "user_names",
+    "status",
+    "path_code",
+    "path_zh",
+    "firm_actions_zh",
+    "needs_check",
+    "check_reason_zh",
+    "known_share",
+    "capacity_potential",
+)
+
+
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory):
+    # a store written before the round's contract: none of its new parcel columns
+    data = results()
+    data["parcel_eval"] = data["parcel_eval"].drop(columns=list(_CONTRACT_PARCEL_COLUMNS))
     path = tmp_path_factory.mktemp("plain") / "actions.xlsx"
-    return openpyxl.load_workbook(write_workbook(results(), path, year=YEAR))
+    return openpyxl.load_workbook(write_workbook(data, path, year=YEAR))
 
 
 def test_sheets_of_the_new_tables(book):
@@ -88,6 +108,23 @@ def test_new_columns_are_left_out_when_the_tables_lack_them(plain):
     for name in NEW_PARCEL_COLUMNS:
         assert name not in header, name
     assert "企业处置" not in plain.sheetnames and "增容潜力" not in plain.sheetnames
+
+
+def test_fields_the_parcel_layer_lacks_are_left_out(tmp_path):
+    # the contract's columns are there, but no parcel has a 乡镇, 坐落 or 不动产权证号
+    data = results()
+    assert data["parcel_eval"][["township", "location", "title_no"]].isna().all().all()
+    book = openpyxl.load_workbook(write_workbook(data, tmp_path / "a.xlsx", year=YEAR))
+    for name in ACTION_SHEETS:
+        header, _ = sheet_rows(book[name])
+        assert not {"乡镇（街道）", "坐落", "不动产权证号"} & set(header), name
+        assert {"权利人", "使用人", "建议处置路径", "需核实"} <= set(header), name
+    # one parcel with a 坐落 brings the column back on every sheet
+    data["parcel_eval"].loc[0, "location"] = "越城区三江路18号"
+    book = openpyxl.load_workbook(write_workbook(data, tmp_path / "b.xlsx", year=YEAR))
+    for name in ACTION_SHEETS:
+        header, _ = sheet_rows(book[name])
+        assert "坐落" in header and "乡镇（街道）" not in header, name
 
 
 def test_no_bare_codes(book):
@@ -177,7 +214,7 @@ def test_firm_actions_and_capacity_sheets(book):
     assert len(actions) == 1
     assert actions[0]["宗地代码"] == "330602001001GB00002"
     assert actions[0]["县（市、区）"] == "越城区"
-    assert actions[0]["处置措施"] == "腾退"
+    assert actions[0][column_header("action_zh")] == "腾退"
     assert actions[0]["依据"] == "负面清单"
     assert actions[0]["占宗地面积比例"] == pytest.approx(1 / 3)
     _, capacity = sheet_rows(book["增容潜力"])
@@ -197,5 +234,5 @@ def test_items_say_approval_and_which_offsets_which(book):
     assert by_id["C1"]["来源"] == "用地调整项目"
     assert by_id["'-330602001001GB00005"]["审批状态"] == "拟议（未批准）"
     header, ledger = sheet_rows(book["改一补一"])
-    assert {"拟转出面积（亩）", "拟补充面积（亩）", "全部批准后差额（亩）"} <= set(header)
+    assert {"拟改面积（亩）", "拟补面积（亩）", "全部批准后差额（亩）"} <= set(header)
     assert ledger[0]["全部批准后差额（亩）"] == pytest.approx(-16.5)

@@ -23,7 +23,7 @@ import shapely
 
 from landeval.config import default_config
 from landeval.maps import write_maps
-from landeval.vocabulary import TREATMENT_COLORS
+from landeval.vocabulary import CLASS_LABELS, TREATMENT_COLORS, label
 from tests.maps.test_fixture import QUOTE_NAME, XSS_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -396,7 +396,8 @@ def test_filters_by_county_platform_class_and_treatment(opened, inputs):
     o.page.select_option(".ld-filter select[data-c=platform_name]", label="全部")
     o.page.select_option(".ld-filter select[data-c=treatment]", label="全部")
     o.page.select_option(".ld-filter select[data-c=county_name]", label="诸暨市")
-    o.page.select_option(".ld-filter select[data-c=class]", label="D类 倒逼淘汰类")
+    # the option reads as the vocabulary names the class (D类 倒逼整治类)
+    o.page.select_option(".ld-filter select[data-c=class]", label=label(CLASS_LABELS, "D", "zh"))
     want = parcels[(parcels["county_name"] == "诸暨市") & (parcels["class"] == "D")]
     assert o.drawn(dataset="parcels") == len(want) > 0
     # a filtered-out parcel opens no popup

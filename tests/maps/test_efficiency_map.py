@@ -58,3 +58,16 @@ def test_bins_identical_to_mapclassify(n, k):
             expected = np.unique(mapclassify.Quantiles(y, k=kk).bins)
         got = _quantile_bins(y, k=kk)
         assert got.tolist() == expected.tolist()
+
+
+def test_stopped_and_idle_land_are_categories_of_their_own(written, inputs):
+    from landeval.maps.fields import parcel_attributes
+
+    html = written["efficiency_map.html"]
+    cats = parcel_attributes(inputs["parcel_eval"])["cat"]
+    stopped = int((cats == "STOPPED").sum())
+    assert stopped > 0
+    # the legend names the flag as the vocabulary does, with its count; no old 闲置或停产
+    assert f"停产 ({stopped:,})" in html
+    assert "闲置或停产" not in html
+    assert "闲置土地 (" not in html  # no parcel is idle land: not in the legend

@@ -11,10 +11,19 @@ from landeval.vocabulary import column_header
 def test_parcel_attributes_normalises_flags_and_categories():
     frame = pd.DataFrame(
         {
-            "flags": ["IDLE,FAR_LOW", "TAX_LOW；CLASS_C", None, ["CLASS_D"], ""],
-            "class": ["D", "C", None, "D", "A"],
-            "main_name": ["甲", "乙", None, "丁", "戊"],
-            "occupant_names": ["甲", "乙；丙", None, "丁", "戊"],
+            "flags": [
+                "STOPPED,FAR_LOW",
+                "TAX_LOW；CLASS_C",
+                None,
+                ["CLASS_D"],
+                "",
+                "IDLE_LAND STOPPED",
+                ["VACANT"],
+                "VACANT",
+            ],
+            "class": ["D", "C", None, "D", "A", None, None, "B"],
+            "main_name": ["甲", "乙", None, "丁", "戊", None, None, "己"],
+            "occupant_names": ["甲", "乙；丙", None, "丁", "戊", None, None, "己"],
         }
     )
     before = frame.copy()
@@ -24,8 +33,9 @@ def test_parcel_attributes_normalises_flags_and_categories():
     def plain(col):
         return [None if pd.isna(v) else v for v in out[col].tolist()]
 
-    assert plain("flags") == ["IDLE,FAR_LOW", "TAX_LOW,CLASS_C", None, "CLASS_D", None]
-    assert plain("cat") == ["IDLE", "C", "NONE", "D", "A"]
+    assert plain("flags")[:5] == ["STOPPED,FAR_LOW", "TAX_LOW,CLASS_C", None, "CLASS_D", None]
+    # 停产 and 闲置土地 over the class (闲置土地 first); mostly vacant only without a class
+    assert plain("cat") == ["STOPPED", "C", "NONE", "D", "A", "IDLE_LAND", "VACANT", "B"]
     assert plain("occupant_names")[:2] == [None, "乙；丙"]
 
 

@@ -41,7 +41,7 @@ FLAG_SETS = [
     [],
     ["FAR_LOW"],
     ["TAX_LOW", "CLASS_C"],
-    ["IDLE"],
+    ["STOPPED"],
     ["PLAN_CONFLICT"],
     ["FAR_LOW", "OLD_BUILDINGS", "CLASS_D"],
     ["COVERAGE_LOW"],
@@ -60,7 +60,7 @@ FLAG_ZH = {
     "TAX_LOW": "亩均税收低于县均一半",
     "CLASS_C": "C类企业用地",
     "CLASS_D": "D类企业用地",
-    "IDLE": "闲置或低效空置",
+    "STOPPED": "停产",
     "PLAN_CONFLICT": "规划用途非工业",
     "OLD_BUILDINGS": "建成超过20年",
 }
@@ -94,7 +94,7 @@ def make_map_inputs(n_parcels: int = 330, *, seed: int = 0) -> dict[str, object]
             num = n_done + k
             pattern = int(rng.integers(len(FLAG_SETS)))
             flags = FLAG_SETS[pattern]
-            cls = CLASSES[int(rng.integers(len(CLASSES)))] if "IDLE" not in flags else None
+            cls = CLASSES[int(rng.integers(len(CLASSES)))] if "STOPPED" not in flags else None
             treatment = TREATMENT_OF[pattern]
             name = f"绍兴{cname[:2]}第{num:05d}号纺织有限公司"
             rows_.append(

@@ -1,6 +1,6 @@
 """The review wired into the stages: the ledger follows final treatments, parcels follow 调档.
 
-On the six hand-made parcels of ``tests/test_stages.py`` (e2 REBUILD fully inside the
+On the six hand-made parcels of ``tests/test_stages.py`` (e2 KEEP, class B, fully inside the
 control line, e3 CONVERT half inside, e6 KEEP with a class-B occupant, F6).
 """
 
@@ -31,7 +31,7 @@ def test_the_ledger_follows_an_overridden_convert():
     review = pd.DataFrame(
         {
             "parcel_id": ["e3", "e2"],
-            "proposed": ["CONVERT", "REBUILD"],
+            "proposed": ["CONVERT", "KEEP"],  # e2: class B, kept (on the 增容潜力 list)
             "decision": ["KEEP", "CONVERT"],
             "review_reason": ["规划调整撤回", "转型为研发用地"],
         }
@@ -40,19 +40,19 @@ def test_the_ledger_follows_an_overridden_convert():
     # reviewed out of 功能转型: no longer an item; reviewed into it: counts, whole inside
     assert _parcel_items(after) == {"e2": pytest.approx(15.0)}
     items = after.balance_items.set_index("item_id")
-    if "reason_zh" in items.columns:  # the items say why the land is converted
-        assert items.loc["e2", "reason_zh"] == "复核结论：功能转型（转型为研发用地）"
+    # the items say why the land is converted
+    assert items.loc["e2", "reason_zh"] == "复核结论：功能转型（转型为研发用地）"
     ledger = after.balance_ledger.set_index("county_code")
-    column = "converted_parcels_mu" if "converted_parcels_mu" in ledger.columns else "proposed_mu"
-    assert ledger.loc["330602", column] == pytest.approx(15.0)
-    assert before.balance_ledger.set_index("county_code").loc["330602", column] == pytest.approx(
-        7.5
-    )
+    # not approved yet: the parcels the final decisions convert are 拟改 (DESIGN §6)
+    assert ledger.loc["330602", "proposed_mu"] == pytest.approx(15.0)
+    assert before.balance_ledger.set_index("county_code").loc[
+        "330602", "proposed_mu"
+    ] == pytest.approx(7.5)
     assert items.index.tolist().count("e3") == 0
     # the proposal stays the rules'; the final treatment is beside it
     pe = after.parcel_eval.set_index("parcel_id")
     assert pe.loc["e3", "treatment"] == "CONVERT" and pe.loc["e3", "final_treatment"] == "KEEP"
-    assert pe.loc["e2", "treatment"] == "REBUILD" and pe.loc["e2", "final_treatment"] == "CONVERT"
+    assert pe.loc["e2", "treatment"] == "KEEP" and pe.loc["e2", "final_treatment"] == "CONVERT"
     decisions = after.decisions.set_index("parcel_id")
     assert decisions.loc["e2", "decision_source"] == "review"
     assert decisions.loc["e3", "final"] == "KEEP"

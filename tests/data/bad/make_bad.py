@@ -847,13 +847,13 @@ def subtotal_rows(p: Path) -> None:
     year = tax[tax["年度"] == "2024"]
     total = f"{year[_TAX_COL].astype(float).sum():.2f}"
     power = str(int(year["用电量(千瓦时)"].astype(float).sum()))
-    rows = pd.DataFrame(
-        [
-            ["330603 小计", "", "2024", total, power],
-            ["合计", "", "", total, power],
-        ],
-        columns=tax.columns,
-    )
+    first, _name, third = tax.columns[:3]  # firm code, name, year
+    # the amounts a subtotal row sums (tax, kWh); the others (water, wastewater) left blank
+    given = [
+        {first: "330603 小计", third: "2024", _TAX_COL: total, "用电量(千瓦时)": power},
+        {first: "合计", _TAX_COL: total, "用电量(千瓦时)": power},
+    ]
+    rows = pd.DataFrame([{c: row.get(c, "") for c in tax.columns} for row in given])
     _write_csv(pd.concat([tax, rows], ignore_index=True), p / _TAX)
 
 
