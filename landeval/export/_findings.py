@@ -63,10 +63,13 @@ def findings_table(
             counties = counties.where(~on_parcel.fillna(False).to_numpy(bool), of_parcel)
         shown = pd.Series(dict(county_names or {}), dtype=object)
         frame = frame.assign(
-            firm_name=_texts(names),
-            county_name=_texts(_lookup(counties, shown).fillna(counties)),
+            firm_name=names,
+            county_name=_lookup(counties, shown).fillna(counties),
             # the year of a firm-year problem (the others are about no one year)
             year=years.where(uscc.notna()).astype("float64"),
+        )
+        frame = frame.assign(
+            **{c: _texts(frame[c]) for c in frame.columns if frame[c].dtype == object}
         )
     return build_table(frame, FINDING_SHEET_COLUMNS, lang=lang)
 
@@ -74,8 +77,8 @@ def findings_table(
 def _texts(values: pd.Series) -> pd.Series:
     """``values`` as a ``str`` column when every value is text or missing, else as given.
 
-    A text column is written as it is; the objects would be converted cell by cell to the
-    same texts.
+    A text column is written as it is, and a column of codes or labels is converted once
+    per distinct value; objects would be converted cell by cell, to the same texts.
     """
     if pd.api.types.infer_dtype(values, skipna=True) in {"string", "empty"}:
         return values.astype("str")
