@@ -275,4 +275,6 @@ def drop_totals_and_blanks(
         for row, label in zip(frame.loc[is_total, SOURCE_ROW], labels, strict=True)
     ]
     keep = ~(all_blank | is_total)
-    return frame.loc[keep].reset_index(drop=True), findings
+    # nearly every file has no such row: selecting all rows would copy every column
+    kept = frame if keep.all() else frame.loc[keep]
+    return kept.reset_index(drop=True), findings
