@@ -101,6 +101,8 @@ def as_bool(value: object) -> bool | None:
 
 def display_width(text: str) -> int:
     """Width of ``text`` in character cells: East-Asian wide and full-width count as 2."""
+    if text.isascii():  # no ASCII character is wide or full-width
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
@@ -108,8 +110,15 @@ def column_width(
     header: str, texts: Iterable[str], *, minimum: float = 6, maximum: float = 60
 ) -> float:
     """A column width (Excel character units) that fits the header and the given texts."""
-    widest = max((display_width(t) for t in texts), default=0)
-    return float(min(max(display_width(header), widest, minimum) + 2, maximum))
+    widest = max(display_width(header), minimum)
+    # Only the widest text counts, and a text is at most twice its length wide: measured
+    # longest first, the texts stop once none left can be wider or the maximum is reached
+    # (measuring every character of every sampled cell was a second a workbook).
+    for text in sorted(texts, key=len, reverse=True):
+        if 2 * len(text) <= widest or widest + 2 >= maximum:
+            break
+        widest = max(widest, display_width(text))
+    return float(min(widest + 2, maximum))
 
 
 def string_bytes(strings: pa.Array) -> pa.Buffer:

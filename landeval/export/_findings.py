@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from landeval.export._columns import FINDING_SHEET_COLUMNS
@@ -45,10 +46,14 @@ def findings_table(
     county_names : mapping, optional
         County code → name.
     """
-    frame = dedupe_findings(findings)
+    frame = findings if findings is not None else pd.DataFrame()
     if len(frame):
+        # the firm and year of each row, read once for the deduplication and the columns
         row_id = column_of(frame, "row_id").astype("string")
         uscc = row_id.str.extract(_USCC, expand=False)
+        years = _years(frame)
+        first = _first_reports(frame, uscc, years)
+        frame, row_id, uscc, years = frame[first], row_id[first], uscc[first], years[first]
         register = _by_key(firms, "uscc")
         names = _lookup(uscc, column_of(register, "name"))
         counties = _lookup(uscc, column_of(register, "county_code"))
@@ -61,9 +66,23 @@ def findings_table(
             firm_name=names,
             county_name=_lookup(counties, shown).fillna(counties),
             # the year of a firm-year problem (the others are about no one year)
-            year=_years(frame).where(uscc.notna()).astype("float64"),
+            year=years.where(uscc.notna()).astype("float64"),
+        )
+        frame = frame.assign(
+            **{c: _texts(frame[c]) for c in frame.columns if frame[c].dtype == object}
         )
     return build_table(frame, FINDING_SHEET_COLUMNS, lang=lang)
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """``values`` as a ``str`` column when every value is text or missing, else as given.
+
+    A text column is written as it is, and a column of codes or labels is converted once
+    per distinct value; objects would be converted cell by cell, to the same texts.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) in {"string", "empty"}:
+        return values.astype("str")
+    return values
 
 
 def _by_key(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:
@@ -90,21 +109,30 @@ def dedupe_findings(findings: pd.DataFrame | None) -> pd.DataFrame:
     frame = findings if findings is not None else pd.DataFrame()
     if not len(frame) or "row_id" not in frame or "code" not in frame:
         return frame
-    row_id = frame["row_id"].astype("string")
-    uscc = row_id.str.extract(_USCC, expand=False)
+    uscc = frame["row_id"].astype("string").str.extract(_USCC, expand=False)
+    return frame[_first_reports(frame, uscc, _years(frame))]
+
+
+def _first_reports(frame: pd.DataFrame, uscc: pd.Series, years: pd.Series) -> np.ndarray:
+    """Which rows are the first report of their (code, firm, year) problem (all without codes).
+
+    ``uscc`` and ``years`` are each row's firm and year (missing: not a firm-year's).
+    """
+    if "row_id" not in frame or "code" not in frame:
+        return np.ones(len(frame), dtype=bool)
     key = pd.DataFrame(
         {
             "code": frame["code"].astype("string"),
             "uscc": uscc,
-            "year": _years(frame).astype("string"),
+            "year": years.astype("string"),
             # rows of no firm-year are never merged: their own position keeps them apart
             "own": pd.Series(range(len(frame)), index=frame.index).where(
-                uscc.isna() | _years(frame).isna()
+                uscc.isna() | years.isna()
             ),
         },
         index=frame.index,
     )
-    return frame[~key.duplicated(keep="first").to_numpy(dtype=bool)]
+    return ~key.duplicated(keep="first").to_numpy(dtype=bool)
 
 
 def _years(frame: pd.DataFrame) -> pd.Series:

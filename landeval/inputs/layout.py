@@ -141,6 +141,14 @@ _TOTAL_LABEL = re.compile(
 """A totals label once normalised (NFKC, no whitespace, lower case): 合计, 330602 小计,
 越城区小计, 合　计：, Total. A name that only contains the word (合计科技有限公司) is not one."""
 
+_LABEL_LETTERS = r"[计lLmM]|[^\x00-\x7f\x{4e00}-\x{9fff}]"
+"""A cell that can become a totals label holds one of these (an RE2 pattern, for Arrow).
+
+Every label :data:`_TOTAL_LABEL` accepts holds 计, l or m once normalised (合计, total,
+sum); NFKC makes those only of themselves, of L and M, or of characters outside ASCII and
+the CJK block (ｌ, ℓ, ㎡…). So a cell of ASCII and CJK characters without one of 计lLmM
+(a firm name, a code) is no label."""
+
 _LABEL_MAX_CHARS = 16
 """Longer cells are no totals label (only short cells are normalised, so this stays cheap)."""
 
@@ -198,9 +206,14 @@ def _is_total_label(series: pd.Series) -> np.ndarray:
         rows = np.flatnonzero(maybe)
         if not len(rows):
             return found
-        # Only short cells can be a label: find those with one Arrow pass, label them alone.
-        trimmed = pc.utf8_trim_whitespace(rows_of(arr, rows))
-        short = pc.less_equal(pc.utf8_length(trimmed), _LABEL_MAX_CHARS).fill_null(False)
+        # Only short cells can be a label, and only those with a character a label's word
+        # needs (计 of 合计, l of total, m of sum): one Arrow pass each; the few left are
+        # labelled alone. A firm name of 16 characters or fewer is short, and NFKC and the
+        # regex on every name cost seconds a million rows.
+        picked = rows_of(arr, rows)
+        trimmed = pc.utf8_trim_whitespace(picked)
+        short = pc.less_equal(pc.utf8_length(trimmed), _LABEL_MAX_CHARS)
+        short = pc.and_(short, pc.match_substring_regex(picked, _LABEL_LETTERS)).fill_null(False)
         rows = rows[at_rows(short, rows, len(arr))]
         if len(rows):
             labels = _total_labels(series.iloc[rows])
@@ -262,4 +275,6 @@ def drop_totals_and_blanks(
         for row, label in zip(frame.loc[is_total, SOURCE_ROW], labels, strict=True)
     ]
     keep = ~(all_blank | is_total)
-    return frame.loc[keep].reset_index(drop=True), findings
+    # nearly every file has no such row: selecting all rows would copy every column
+    kept = frame if keep.all() else frame.loc[keep]
+    return kept.reset_index(drop=True), findings

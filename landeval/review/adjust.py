@@ -39,7 +39,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from landeval._arrow import text_array
 from landeval.findings import Finding, findings_frame
 from landeval.review._align import take_cells, texts
 from landeval.review.check import INPUT_FILE, INPUT_ROW, review_dtype
@@ -236,9 +239,13 @@ def _firm_decisions(
     listed = np.isin(fs_rows, picked)  # a review row of a firm not listed has no answer
     index[np.searchsorted(picked, fs_rows[listed])] = np.flatnonzero(listed)
 
-    def col(name: str) -> np.ndarray:
+    def col(name: str) -> np.ndarray | pd.api.extensions.ExtensionArray:
         if name not in fs.columns:
             return np.full(len(picked), None, dtype=object)
+        if _is_arrow_text(fs[name]):
+            # Arrow text is taken as it is: the same texts as through objects, without
+            # boxing every firm's values twice
+            return fs[name].array.take(picked)
         return fs[name].astype(object).to_numpy(dtype=object)[picked]
 
     table = pd.DataFrame(
@@ -264,16 +271,34 @@ def _firm_decisions(
     for name in ["recorded_class", *BUREAU_FIRM_KEYS, INPUT_FILE, INPUT_ROW]:
         table[name] = take_cells(cells[name], index, review_dtype("firm_review", name))
     for name in ("uscc", "name", "county_code", "class_machine", "class_final", "class_source"):
-        table[name] = pd.array(table[name].to_numpy(dtype=object), dtype="str")
+        if not _is_arrow_text(table[name]):
+            table[name] = pd.array(table[name].to_numpy(dtype=object), dtype="str")
     table["year"] = pd.array(table["year"], dtype="Int64")
-    order = np.lexsort(
-        (
-            table["uscc"].to_numpy(dtype=object).astype(str),
-            table["class_final"].fillna("~").to_numpy(dtype=object).astype(str),
-            table["county_code"].fillna("~").to_numpy(dtype=object).astype(str),
-        )
+    return table.iloc[_decision_order(table)].reset_index(drop=True)[FIRM_DECISION_COLUMNS]
+
+
+def _is_arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _decision_order(table: pd.DataFrame) -> np.ndarray:
+    """Rows by county, final class and uscc (missing county and class last), stable.
+
+    One Arrow sort of the three text columns: UTF-8 bytes sort as the code points do, so
+    the order is the one of sorting the texts; a missing uscc sorts as the text "nan" it
+    was once compared as.
+    """
+    keys = pa.table(
+        {
+            "county": pc.fill_null(text_array(table["county_code"]), "~"),
+            "class": pc.fill_null(text_array(table["class_final"]), "~"),
+            "uscc": pc.fill_null(text_array(table["uscc"]), "nan"),
+        }
     )
-    return table.iloc[order].reset_index(drop=True)[FIRM_DECISION_COLUMNS]
+    order = pc.sort_indices(
+        keys, sort_keys=[(k, "ascending") for k in keys.column_names]
+    )  # a stable sort
+    return order.to_numpy()
 
 
 def _other_years(rows: pd.DataFrame, year: int) -> list[Finding]:

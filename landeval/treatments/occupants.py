@@ -27,6 +27,7 @@ parcel STOPPED.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -332,10 +333,14 @@ class _FirmFacts:
                 return np.full(self._n, np.nan)
             return take_float(column_values(fs, col, "float"), rows_of(y))
 
+        registered: list[np.ndarray] = []  # each occupant's register row, looked up once
+
         def registry(col: str) -> pa.Array:
             if reg is None or col not in reg.columns:
                 return null_strings(self._n)
-            return take_str(text_array(reg[col]), first_positions(uscc, text_array(reg["uscc"])))
+            if not registered:
+                registered.append(first_positions(uscc, text_array(reg["uscc"])))
+            return take_str(text_array(reg[col]), registered[0])
 
         self.classes = [at_year("class", year - k) for k in range(3)]
         self.known_weight = np.nan_to_num(floats_at_year("known_weight_share", year), nan=1.0)
@@ -346,10 +351,15 @@ class _FirmFacts:
         self.names = pc.coalesce(at_year("name", year), registry("name"), uscc)
         self.industry = pc.coalesce(at_year("industry_code", year), registry("industry_code"))
         self.status = pc.coalesce(registry("status"), at_year("status", year))
-        self.veto = self._veto_reasons(uscc, fs, veto, year)
+        self.veto = self._veto_reasons(uscc, fs, veto, year, rows_of)
 
     def _veto_reasons(
-        self, uscc: pa.Array, fs: pd.DataFrame | None, veto: pd.DataFrame | None, year: int
+        self,
+        uscc: pa.Array,
+        fs: pd.DataFrame | None,
+        veto: pd.DataFrame | None,
+        year: int,
+        rows_of: Callable[[int], np.ndarray],
     ) -> pa.Array:
         """Each occupant's reasons on the negative list in the year (missing: not listed)."""
         out = null_strings(self._n)
@@ -364,9 +374,8 @@ class _FirmFacts:
             pos = first_positions(uscc, text_array(listed["uscc"]))
             out = take_str(reason, pos)
         if fs is not None and "veto_reason" in fs.columns and year_mask(fs, year).any():
-            rows = np.flatnonzero(year_mask(fs, year))
-            pos = first_positions(uscc, text_array(fs["uscc"]).take(pa.array(rows)))
-            from_scores = take_str(text_array(fs["veto_reason"]).take(pa.array(rows)), pos)
+            # each occupant's firm-scores row of the year, as the classes read it
+            from_scores = take_str(text_array(fs["veto_reason"]), rows_of(year))
             out = pc.coalesce(out, from_scores)
         return out
 

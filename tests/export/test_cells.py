@@ -54,6 +54,17 @@ def test_display_width_counts_wide_characters_twice():
     assert column_width("面积（亩）", ["12.00"]) == 12.0  # 10 + 2 padding
 
 
+def test_column_width_is_the_widest_text_whatever_its_length():
+    # a shorter Chinese text can be wider than a longer ASCII one: the width is the widest
+    texts = ["a" * 11, "越城区越城区", "b" * 3]
+    assert column_width("x", texts) == display_width("越城区越城区") + 2 == 14.0
+    assert column_width("x", [*texts, "c" * 13]) == 15.0
+    # capped at the maximum, and never below the header or the minimum
+    assert column_width("x", ["越" * 40]) == 60.0
+    assert column_width("越城区越城区越城区", ["ab"]) == 20.0
+    assert column_width("x", []) == 8.0
+
+
 def test_cell_values_missing_is_none_not_zero():
     assert as_number(None) is None
     assert as_number(float("nan")) is None

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from landeval.inputs import SOURCE_ROW
 from landeval.inputs.layout import (
+    _LABEL_LETTERS,
     _TOTAL_LABEL,
     _blank,
     _is_total_label,
@@ -60,6 +66,32 @@ def test_total_labels_found_after_the_first_byte_filter():
     want = _total_labels(cells).str.fullmatch(_TOTAL_LABEL).fillna(False).to_numpy(dtype=bool)
     assert (_is_total_label(cells) == want).all()
     assert want[[2, 3, 6]].all()
+
+
+def test_every_character_a_label_word_needs_passes_the_letter_filter():
+    # A label holds 计, l or m once normalised and lower-cased: every character whose NFKC
+    # form holds one of them must pass the filter, or such a label would be missed.
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    needed = [
+        ch for ch in chars if any(x in unicodedata.normalize("NFKC", ch).lower() for x in "计lm")
+    ]
+    assert {"计", "l", "M", "ｌ", "ℓ", "㎡"} <= set(needed)
+    passed = pc.match_substring_regex(pa.array(needed), _LABEL_LETTERS).to_numpy(
+        zero_copy_only=False
+    )
+    assert passed.all(), [ch for ch, ok in zip(needed, passed, strict=True) if not ok]
+    # a firm name and a code do not: they are never normalised
+    names = pa.array(["嵊州盛南海越制衣有限公司", "913306000000145683", "设计院"])
+    assert pc.match_substring_regex(names, _LABEL_LETTERS).to_pylist() == [False, False, True]
+
+
+def test_short_names_are_no_labels_and_labels_among_names_are_found():
+    names = [f"绍兴{i}号纺织有限公司" for i in range(50)]
+    cells = pd.Series(
+        [*names, "合计", "越城区 小计", "ＴＯＴＡＬ", "绍兴设计有限公司"], dtype="str"
+    )
+    found = _is_total_label(cells)
+    assert np.flatnonzero(found).tolist() == [50, 51, 52]
 
 
 def test_subtotal_labels_with_a_code_or_a_place():
