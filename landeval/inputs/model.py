@@ -213,6 +213,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("land_changes", "kind"): ("convert", "supplement"),
     ("firms", "scale"): ("above", "below"),
     ("occupancy", "relation"): ("own", "lease"),
+    ("platforms", "accredited"): YES_NO_CODES,  # 省级认定 of a 小微企业园 (DESIGN §11)
     # the review's coded cells (checked by landeval.review.check, not landeval.validate)
     ("parcel_review", "proposed"): TREATMENT_ORDER,
     ("parcel_review", "decision"): DECISION_ORDER,
