@@ -15,6 +15,7 @@ import pandas as pd
 
 from landeval._format import format_number
 from landeval.monitoring.summary import progress_line, revitalisation_line, transitions_line
+from landeval.monitoring.transitions import transition_summary
 from landeval.vocabulary import CITY, TARGET_LABELS, TARGET_UNITS, UNITS, Language, label
 
 TEXT: dict[str, dict[str, str]] = {
@@ -25,6 +26,7 @@ TEXT: dict[str, dict[str, str]] = {
         "path": "路径应达",
         "final": "{year}年目标",
         "on_track": "达到路径",
+        "counties": "各县（市、区）企业类别变化",
     },
     "en": {
         "title": "6. Year over year and the 4151 targets (city)",
@@ -33,6 +35,7 @@ TEXT: dict[str, dict[str, str]] = {
         "path": "Path",
         "final": "Target {year}",
         "on_track": "On track",
+        "counties": "Firm classes by county",
     },
 }
 
@@ -43,8 +46,10 @@ class MonitoringFigures:
 
     title: str
     headers: tuple[str, ...]
+    counties_title: str = ""
     targets: list[dict[str, object]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    counties: list[str] = field(default_factory=list)
 
 
 def monitoring_figures(
@@ -88,8 +93,10 @@ def monitoring_figures(
             f"{line}；{extra}" if extra and lang == "zh" else f"{line}. {extra}".strip(". ")
         )
     matrix = results.get("class_matrix")
+    counties: list[str] = []
     if matrix is not None:
         lines += [transitions_line(matrix, level=lv, lang=shown) for lv in ("firm", "parcel")]
+        counties = _county_lines(matrix, _county_names(results), shown)
     headers = (
         words["target"],
         words["value"].format(year=year),
@@ -97,7 +104,35 @@ def monitoring_figures(
         words["final"].format(year=final_year),
         words["on_track"],
     )
-    return MonitoringFigures(title=words["title"], headers=headers, targets=rows, lines=lines)
+    return MonitoringFigures(
+        title=words["title"],
+        headers=headers,
+        counties_title=words["counties"],
+        targets=rows,
+        lines=lines,
+        counties=counties,
+    )
+
+
+def _county_lines(matrix: pd.DataFrame, names: Mapping[str, str], lang: Language) -> list[str]:
+    """Each county's firm class moves in one line ("越城区：升档 …"), by county code."""
+    codes = sorted(str(c) for c in matrix["county_code"].dropna().unique() if c != CITY)
+    lines = []
+    for code in codes:
+        moved = transition_summary(matrix, level="firm", county=code, lang=lang)
+        if moved:
+            lines.append(f"{names.get(code, code)}{'：' if lang == 'zh' else ': '}{moved}")
+    return lines
+
+
+def _county_names(results: Mapping[str, pd.DataFrame | None]) -> dict[str, str]:
+    parcels = results.get("parcel_eval")
+    if parcels is None or "county_name" not in parcels.columns:
+        return {}
+    pairs = parcels[["county_code", "county_name"]].dropna().drop_duplicates("county_code")
+    return dict(
+        zip(pairs["county_code"].astype(str), pairs["county_name"].astype(str), strict=True)
+    )
 
 
 def _unit(target: str, lang: Language) -> str:
