@@ -140,6 +140,10 @@ LAND_TAX_RATE_MAX = 30.0
 a larger rate is a unit mistake (元/亩?)."""
 
 
+LABOUR_PRODUCTIVITY_MAX = 1000.0
+"""Highest 全员劳动生产率 target taken as 万元/人: a larger figure is a unit mistake (元/人)."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -184,6 +188,8 @@ class InputSettings(_Strict):
     veto: str
     reviews: str = ""
     firm_reviews: str = ""
+    previous: str = ""
+    """Last year's output folder (DESIGN §11); empty: no year-over-year comparison."""
     rasters: RasterInputs
 
 
@@ -557,6 +563,89 @@ class IncentiveSettings(_Strict):
         return rates
 
 
+class TargetSettings(_Strict):
+    """``[targets]``: the 4151 plan's targets to 2026 (DESIGN §11).
+
+    The growth of 规上亩均增加值 is ``[trends] target_growth`` (one setting for the trends and
+    the targets). ``labour_productivity`` (万元/人) is reached by ``final_year`` along a path of
+    constant growth from the base year; ``rd_intensity`` (a fraction) is kept every year;
+    ``micro_parks`` (省级认定小微园, city) rises evenly from none in the base year;
+    ``revitalise_mu`` (亩 of last year's list closed in a year, city) and
+    ``revitalise_mu_county`` (by county code) are optional: the plan states no figure.
+    """
+
+    base_year: int = Field(default=2021, ge=1900, le=2200)
+    final_year: int = Field(default=2026, ge=1900, le=2200)
+    labour_productivity: float = Field(default=40.0, allow_inf_nan=False)
+    rd_intensity: float = Field(default=0.035, allow_inf_nan=False)
+    micro_parks: int = Field(default=150, ge=0)
+    revitalise_mu: float | None = Field(default=None, allow_inf_nan=False)
+    revitalise_mu_county: dict[str, float] = {}
+
+    @field_validator("labour_productivity")
+    @classmethod
+    def _productivity_in_wan_yuan(cls, value: float) -> float:
+        if not 0 < value <= LABOUR_PRODUCTIVITY_MAX:
+            msg = (
+                f"labour_productivity is 万元 per person and must be above 0 and at most "
+                f"{LABOUR_PRODUCTIVITY_MAX:g}, found {value:g} (in 元? 40 万元/人 is 40) / "
+                f"全员劳动生产率目标以万元/人计，须大于 0 且不超过 {LABOUR_PRODUCTIVITY_MAX:g}"
+                f"（现为 {value:g}；40 万元/人请写 40）"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_validator("rd_intensity")
+    @classmethod
+    def _rd_a_fraction(cls, value: float) -> float:
+        if not 0 < value < 1:
+            msg = (
+                f"rd_intensity is a fraction above 0 and below 1, found {value:g} (3.5 % is "
+                f"0.035) / 研发费用占营业收入比例请写小数（3.5% 写作 0.035），现为 {value:g}"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_validator("revitalise_mu")
+    @classmethod
+    def _positive_area(cls, value: float | None) -> float | None:
+        if value is not None and not value > 0:
+            msg = (
+                f"revitalise_mu must be a positive area in 亩, found {value:g}; leave it out "
+                f"for no target / 盘活目标须为正的面积（亩），现为 {value:g}；无目标时请删去该键"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_validator("revitalise_mu_county")
+    @classmethod
+    def _positive_areas(cls, areas: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in areas.items() if not v > 0}
+        if bad:
+            msg = (
+                f"revitalise_mu_county needs positive areas in 亩, found {bad} / "
+                f"各县（市、区）盘活目标须为正的面积（亩）：{bad}"
+            )
+            raise ValueError(msg)
+        return areas
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> TargetSettings:
+        if self.final_year <= self.base_year:
+            msg = (
+                f"final_year ({self.final_year}) must come after base_year ({self.base_year}) / "
+                f"目标年份 final_year（{self.final_year}）须晚于基年 base_year（{self.base_year}）"
+            )
+            raise ValueError(msg)
+        return self
+
+
+class MonitoringSettings(_Strict):
+    """``[monitoring]``: how parcels are matched across years (DESIGN §11)."""
+
+    match_min_share: float = Field(default=0.5, gt=0, le=1)
+
+
 class MapSettings(_Strict):
     """``[maps]``: basemap choice and the map title's data date."""
 
@@ -590,6 +679,8 @@ class Config(_Strict):
     maps: MapSettings
     incentives: list[IncentiveMeasure] = []
     incentives_settings: IncentiveSettings = IncentiveSettings()
+    targets: TargetSettings = TargetSettings()
+    monitoring: MonitoringSettings = MonitoringSettings()
     project_dir: Path | None = None
 
     @field_validator("fields")
@@ -687,6 +778,19 @@ class Config(_Strict):
                 f"incentives_settings.land_tax_rate names county code(s) {unknown} not in "
                 f"[project.counties] / 城镇土地使用税税额标准中的行政区划代码 "
                 f"{'、'.join(unknown)} 不在 [project.counties] 中"
+            )
+            raise ValueError(msg)
+        return self
+
+    @model_validator(mode="after")
+    def _target_counties(self) -> Config:
+        known = {*self.project.counties, *self.project.legacy_counties}
+        unknown = sorted(set(self.targets.revitalise_mu_county) - known)
+        if unknown:
+            msg = (
+                f"targets.revitalise_mu_county names county code(s) {unknown} not in "
+                f"[project.counties] / 盘活目标中的行政区划代码 {'、'.join(unknown)} "
+                "不在 [project.counties] 中"
             )
             raise ValueError(msg)
         return self

@@ -13,7 +13,8 @@ The stages of a run, in order (their keys in :data:`STAGES` and the ``hook`` cal
 
 >>> from landeval.pipeline import STAGES
 >>> list(STAGES)
-['load', 'raster', 'scoring', 'zoning', 'incentives', 'exports', 'maps', 'report', 'store']
+['load', 'raster', 'scoring', 'zoning', 'incentives', 'monitoring',
+ 'exports', 'maps', 'report', 'store']
 
 A whole run on the embedded demo, and the stages one by one, are the examples of
 :mod:`landeval` (``landeval.run``, ``landeval.evaluate``).
@@ -40,6 +41,7 @@ from landeval.config import Config
 from landeval.errors import ConfigError, DataError, LandevalError, OutputError
 from landeval.findings import Finding, concat_findings, findings_frame, has_errors
 from landeval.inputs.model import Inputs
+from landeval.monitoring import check_previous_year, evaluate_monitoring
 from landeval.review.adjust import apply_firm_review
 from landeval.stages import raster_metrics, score, zone_and_treat
 from landeval.store import STORE_NAME, StoreWriter, read_tables, update_store
@@ -53,6 +55,7 @@ STAGES: dict[str, str] = {
     "scoring": "亩均评价 per-mu evaluation",
     "zoning": "平台、控制线与四个一批 zoning and treatments",
     "incentives": "差别化施策 differentiated measures",
+    "monitoring": "年度变化与目标跟踪 year over year and targets",
     "exports": "导出清单 action lists and GeoPackage",
     "maps": "地图 maps",
     "report": "报告 report",
@@ -149,6 +152,7 @@ def evaluate(
     """
     year = year or evaluation_year(config, inputs)
     _check_year_has_data(inputs, year)
+    check_previous_year(inputs.previous, year)
     done = on_tables or (lambda _tables: None)
     with hook("raster"):
         parcel_raster, raster_findings = raster_metrics(inputs, config)
@@ -234,6 +238,13 @@ def evaluate(
         **zoning_tables,
         **incentive_tables,
     }
+    # --- year over year (DESIGN §11): last year's list and classes, the plan's targets
+    with hook("monitoring"):
+        monitoring = evaluate_monitoring(
+            tables, previous=inputs.previous, platforms=inputs.platforms, config=config, year=year
+        )
+    done(monitoring.tables)
+    tables.update(monitoring.tables)
     findings = concat_findings(
         inputs.findings,
         raster_findings,
@@ -241,6 +252,7 @@ def evaluate(
         firm_review.findings,
         zoning.findings,
         incentives.findings,
+        monitoring.findings,
     )
     return Evaluation(year=year, tables=tables, findings=findings)
 
@@ -292,6 +304,7 @@ def preflight(inputs: Inputs, config: Config, *, year: int | None = None) -> pd.
     try:
         chosen = year or evaluation_year(config, inputs)
         _check_year_has_data(inputs, chosen)
+        check_previous_year(inputs.previous, chosen)
         scoring = score(inputs, config, trends=False)
         parts.append(scoring.findings[scoring.findings["code"] == "TAX_PER_MU_ABOVE_BOUND"])
     except (DataError, ConfigError) as exc:
@@ -312,9 +325,17 @@ def _as_findings(exc: LandevalError, *, layer: str) -> pd.DataFrame:
 
 
 def load(
-    project_dir: str | Path | None = None, *, year: int | None = None, language: str | None = None
+    project_dir: str | Path | None = None,
+    *,
+    year: int | None = None,
+    language: str | None = None,
+    previous: str | Path | None = None,
 ) -> tuple[Config, Inputs]:
-    """Load a project (default: the embedded demo), with CLI-style overrides."""
+    """Load a project (default: the embedded demo), with CLI-style overrides.
+
+    ``previous`` names last year's output folder (``--previous``), in place of the
+    project's ``[inputs] previous``.
+    """
     from landeval.config import load_config  # noqa: PLC0415
     from landeval.inputs.project import load_project  # noqa: PLC0415
 
@@ -323,6 +344,8 @@ def load(
         overrides["project"]["evaluation_year"] = year
     if language:
         overrides["project"]["language"] = language
+    if previous is not None:
+        overrides["inputs"] = {"previous": str(Path(previous).resolve())}
     project_dir = Path(project_dir) if project_dir is not None else default_project_dir()
     config = load_config(project_dir, **overrides)
     return load_project(project_dir, config=config)
@@ -417,12 +440,14 @@ def run(
     language: str | None = None,
     maps: bool = True,
     hook: StageHook = _no_hook,
+    previous: str | Path | None = None,
 ) -> RunResult:
     """Run the whole pipeline and write every output into ``out_dir``.
 
     The outputs are built in a temporary folder beside ``out_dir`` and swapped in when all
     are complete, so a failed or interrupted run leaves the previous outputs whole. Data
-    errors raise :class:`~landeval.errors.DataError` with the findings.
+    errors raise :class:`~landeval.errors.DataError` with the findings. ``previous`` names
+    last year's output folder (else the project's ``[inputs] previous``; DESIGN §11).
     """
     started = utc_now()
     project = Path(project_dir) if project_dir is not None else default_project_dir()
@@ -431,7 +456,14 @@ def run(
     # Locked from the start: a second run into the same folder stops before it loads.
     with output_lock(out):
         return _run_locked(
-            project, out, year=year, language=language, maps=maps, hook=hook, started=started
+            project,
+            out,
+            year=year,
+            language=language,
+            maps=maps,
+            hook=hook,
+            started=started,
+            previous=previous,
         )
 
 
@@ -444,9 +476,10 @@ def _run_locked(
     maps: bool,
     hook: StageHook,
     started: str,
+    previous: str | Path | None = None,
 ) -> RunResult:
     with hook("load"):
-        config, inputs = load(project, year=year, language=language)
+        config, inputs = load(project, year=year, language=language, previous=previous)
     if has_errors(inputs.findings):
         msg = "the inputs have errors; fix them and run again (landeval validate lists them)"
         raise DataError(msg, findings=inputs.findings)
@@ -627,10 +660,23 @@ def run_info_tables(
         "project_dir": str(config.project_dir or ""),
         "config": config.to_toml(),
         "input_hashes": json.dumps({f["layer"]: f["sha256"] for f in files}, ensure_ascii=False),
+        **_previous_info(inputs),
     }
     return {
         "run_info": pd.DataFrame({"key": list(info), "value": list(info.values())}),
         "input_files": pd.DataFrame(files, columns=["layer", "path", "bytes", "sha256"]),
+    }
+
+
+def _previous_info(inputs: Inputs) -> dict[str, str]:
+    """Which output the run compared with (DESIGN §11): its folder, year and landeval."""
+    previous = inputs.previous
+    if previous is None:
+        return {}
+    return {
+        "previous_dir": str(previous.folder),
+        "previous_year": str(previous.year),
+        "previous_version": previous.version,
     }
 
 

@@ -153,10 +153,14 @@ def update_store(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> Path:
     return path
 
 
-def read_table(path: str | Path, name: str) -> pd.DataFrame:
-    """Read one table from a store; a spatial table comes back as a GeoDataFrame."""
+def read_table(path: str | Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read one table from a store; a spatial table comes back as a GeoDataFrame.
+
+    ``columns`` reads only those columns (in that order; each must exist); a spatial table
+    read without ``geometry`` comes back as a plain DataFrame.
+    """
     with connect(path, read_only=True) as con:
-        return _get_table(con, name)
+        return _get_table(con, name, columns)
 
 
 def read_tables(path: str | Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -171,6 +175,19 @@ def list_tables(path: str | Path) -> list[str]:
     """Names of the tables in a store."""
     with connect(path, read_only=True) as con:
         return list_tables_con(con)
+
+
+def table_columns(path: str | Path) -> dict[str, list[str]]:
+    """The columns of every table of a store, by table name (in the tables' column order)."""
+    with connect(path, read_only=True) as con:
+        rows = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+    out: dict[str, list[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, []).append(column)
+    return out
 
 
 def list_tables_con(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -265,8 +282,13 @@ def _is_arrow_binary(dtype: object) -> bool:
     return isinstance(dtype, pd.ArrowDtype) and pa.types.is_binary(dtype.pyarrow_dtype)
 
 
-def _get_table(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
-    frame = con.execute(f'SELECT * FROM "{name}"').df()
+def _get_table(
+    con: duckdb.DuckDBPyConnection, name: str, columns: list[str] | None = None
+) -> pd.DataFrame:
+    selected = "*" if columns is None else ", ".join(f'"{c}"' for c in columns)
+    frame = con.execute(f'SELECT {selected} FROM "{name}"').df()
+    if columns is not None and "geometry" not in columns:
+        return frame
     has_geom_table = _GEOMETRY_TABLE in list_tables_con(con)
     row = (
         con.execute(f"SELECT crs FROM {_GEOMETRY_TABLE} WHERE table_name = ?", [name]).fetchone()

@@ -167,6 +167,74 @@ REVIEW_STATUS_LABELS: LabelTable = {
 REVIEW_CLASSES: tuple[str, ...] = ("A", "B", "C", "D")
 """The classes a 调档 may set (不参评 is not a class a bureau assigns)."""
 
+# --- year over year (DESIGN §11) ---
+
+LIST_STATUS_LABELS: LabelTable = {
+    "CLOSED": {"zh": "已销号", "en": "Closed"},
+    "ACCEPTED": {"zh": "已验收", "en": "Accepted"},
+    "SUSPECTED_DONE": {"zh": "疑似完成", "en": "Looks done (not accepted)"},
+    "IN_PROGRESS": PROGRESS_LABELS["IN_PROGRESS"],
+    "BLOCKED": PROGRESS_LABELS["BLOCKED"],
+    "NOT_STARTED": PROGRESS_LABELS["NOT_STARTED"],
+}
+"""Where an item of last year's action list stands (list_progress), most advanced first:
+only the review closes an item (已销号, 已验收); 疑似完成 is what the data say."""
+
+CLOSED_LIST_STATUSES: tuple[str, ...] = ("CLOSED", "ACCEPTED")
+"""The statuses that close an item: its land counts as 盘活."""
+
+MATCH_LABELS: LabelTable = {
+    "code": {"zh": "宗地代码相同", "en": "same code"},
+    "recode": {"zh": "代码变更（图形相同）", "en": "new code, same land"},
+    "split": {"zh": "分割", "en": "split"},
+    "merge": {"zh": "合并", "en": "merged"},
+    "none": {"zh": "未匹配", "en": "not matched"},
+}
+"""How a parcel is matched to last year's: by its 宗地代码, else by geometry overlap."""
+
+MONITOR_LEVEL_LABELS: LabelTable = {
+    "firm": {"zh": "企业", "en": "firm"},
+    "parcel": {"zh": "宗地", "en": "parcel"},
+    CITY: {"zh": "全市", "en": "city"},
+    "county": {"zh": "县（市、区）", "en": "county"},
+    "platform": {"zh": "平台", "en": "platform"},
+}
+"""The levels of the year-over-year tables: what moved (firm, parcel) or the region."""
+
+TARGET_LABELS: LabelTable = {
+    "VA_PER_MU": {"zh": "规上亩均增加值", "en": "Value added per mu, above scale"},
+    "LABOUR_PRODUCTIVITY": {
+        "zh": "规上全员劳动生产率",
+        "en": "Value added per employee, above scale",
+    },
+    "RD_INTENSITY": {"zh": "研发费用占营业收入比例", "en": "R&D expense / revenue"},
+    "MICRO_PARKS": {"zh": "省级认定小微园", "en": "Accredited small-firm parks"},
+    "REVITALISATION": {"zh": "低效用地盘活", "en": "Low-efficiency land put to use"},
+}
+"""The 4151 plan's targets tracked to 2026 (``[targets]``), in the order outputs list them."""
+
+TARGET_UNITS: dict[str, str | None] = {
+    "VA_PER_MU": "wan_yuan_per_mu",
+    "LABOUR_PRODUCTIVITY": "wan_yuan_per_person",
+    "RD_INTENSITY": None,  # a share, shown as a percentage
+    "MICRO_PARKS": "park",
+    "REVITALISATION": "mu",
+}
+"""The :data:`UNITS` key of each target's values (None: a share)."""
+
+COMPARISON_LABELS: LabelTable = {
+    "reported": {"zh": "当年口径", "en": "as reported"},
+    "same_firms": {"zh": "同口径", "en": "same firms"},
+}
+"""How per-mu figures are compared year on year: every evaluated firm of each year (当年口径)
+or only the firms evaluated in both years (同口径)."""
+
+PROGRESS_SOURCE_LABELS: LabelTable = {
+    "this_year": {"zh": "本年复核", "en": "this year's review"},
+    "last_year": {"zh": "上年复核", "en": "last year's review"},
+}
+"""Which review the latest 进展 of an item comes from."""
+
 TIER_LABELS: LabelTable = {
     "2": {"zh": "战略平台", "en": "strategic platform"},
     "6": {"zh": "骨干平台", "en": "backbone platform"},
@@ -346,6 +414,12 @@ CODE_LABELS: dict[str, LabelTable] = {
     "review_status": REVIEW_STATUS_LABELS,
     "incentive_kind": INCENTIVE_KIND_LABELS,
     "incentive_basis": INCENTIVE_BASIS_LABELS,
+    "list_status": LIST_STATUS_LABELS,
+    "match": MATCH_LABELS,
+    "monitor_level": MONITOR_LEVEL_LABELS,
+    "target": TARGET_LABELS,
+    "comparison": COMPARISON_LABELS,
+    "progress_source": PROGRESS_SOURCE_LABELS,
 }
 """The label table of each kind of code (the ``labels`` of a :class:`ColumnLabel`)."""
 
@@ -363,6 +437,7 @@ LAYER_LABELS: LabelTable = {
     "occupancy": {"zh": "用地关系", "en": "Occupancy table"},
     "veto": {"zh": "负面清单", "en": "Negative list"},
     "config": {"zh": "项目配置", "en": "Project configuration"},
+    "previous": {"zh": "上年评价结果", "en": "Last year's output"},
 }
 """The map and GeoPackage layers and the input tables, by table name (findings name them)."""
 CODE_LABELS["layers"] = LAYER_LABELS
@@ -411,6 +486,10 @@ SYNTHETIC_NOTE: dict[str, str] = {
 }
 """The mark on outputs made from the embedded demo."""
 
+NO_CLASS: dict[str, str] = {"zh": "无", "en": "none"}
+"""A firm or parcel without a class that year (not evaluated or not there), in a
+transition matrix (DESIGN §11)."""
+
 MISSING_TEXT = "–"
 """What a missing number shows in the report and on the console (never 0)."""
 
@@ -442,6 +521,7 @@ UNITS: dict[str, Unit] = {
     "m3": Unit("立方米", "m³"),
     "tonne": Unit("吨", "t"),
     "firm": Unit("家", "firm"),
+    "park": Unit("家", "parks"),
 }
 """Units of the columns; areas are in 亩 and money in 万元 unless a column says otherwise."""
 
@@ -724,6 +804,50 @@ COLUMNS: dict[str, ColumnLabel] = {
     "n_with_amount": _c("已计金额企业数", "Firms with an amount", "count"),
     "n_missing": _c("缺计费依据企业数", "Firms missing the basis", "count"),
     "complete": _c("金额完整", "Amount complete", "bool"),
+    # year over year (DESIGN §11): class_transitions, class_matrix, list_progress,
+    # revitalisation, per_mu_change, target_tracking
+    "level": _c("层级", "Level", "code", labels="monitor_level"),
+    "object_id": _c("代码", "Code", "code"),
+    "prev_id": _c("上年代码", "Code last year", "code"),
+    "prev_parcel_id": _c("上年宗地代码", "Parcel code last year", "code"),
+    "now_parcel_ids": _c("本年宗地代码", "Parcel codes this year", "code"),
+    "match": _c("匹配方式", "Matched by", "code", labels="match"),
+    "overlap_share": _c("面积重合比例", "Overlap share", "share"),
+    "prev_treatment": _c("上年处置", "Treatment last year", "code", labels="decision"),
+    "now_class": _c("本年评价类别", "Class this year", "code", labels="class"),
+    "now_treatment": _c("本年处置", "Treatment this year", "code", labels="decision"),
+    "list_status": _c("进展状态", "Status", "code", labels="list_status"),
+    "progress_source": _c("进展来源", "Progress from", "code", labels="progress_source"),
+    "evidence_zh": _c("判断依据", "Evidence"),
+    "n": _c("数量", "Count", "count"),
+    "region_id": _c("区域代码", "Region code", "code"),
+    "region_name": _c("区域", "Region"),
+    "listed_parcels": _c("上年清单宗数", "Parcels listed last year", "count"),
+    "listed_mu": _c("上年清单面积", "Area listed last year", "area", "mu"),
+    "closed_parcels": _c("已盘活宗数", "Parcels closed", "count"),
+    "closed_mu": _c("已盘活面积", "Area closed (put to use)", "area", "mu"),
+    "closed_share": _c("盘活比例", "Share closed", "share"),
+    "suspected_mu": _c("疑似完成面积", "Area that looks done", "area", "mu"),
+    "target_mu": _c("盘活目标", "Target", "area", "mu"),
+    "target_share": _c("目标完成比例", "Share of the target", "share"),
+    "comparison": _c("口径", "Basis", "code", labels="comparison"),
+    "prev_year": _c("上年", "Last year", "year"),
+    "prev_n_firms": _c("上年企业数", "Firms last year", "count"),
+    "prev_tax_per_mu": _c("上年亩均税收", "Tax per mu last year", "per_mu", "wan_yuan_per_mu"),
+    "tax_change": _c("亩均税收增长", "Tax per mu growth", "share"),
+    "prev_va_per_mu": _c(
+        "上年亩均增加值", "Value added per mu last year", "per_mu", "wan_yuan_per_mu"
+    ),
+    "va_change": _c("亩均增加值增长", "Value added per mu growth", "share"),
+    "target": _c("目标", "Target", "code", labels="target"),
+    "value": _c("实际值", "Value", "ratio"),
+    "target_value": _c("路径值", "Path value", "ratio"),
+    "final_target": _c("目标值", "Target value", "ratio"),
+    "on_track": _c("达到路径", "On track", "bool"),
+    "base_year": _c("基年", "Base year", "year"),
+    "base_value": _c("基年值", "Base-year value", "ratio"),
+    "target_unit": _c("单位", "Unit"),
+    "note_zh": _c("说明", "Note"),
     # data-quality findings
     "severity": _c("严重程度", "Severity", "code", labels="severity"),
     "finding_code": _c("问题代码", "Code", "code"),

@@ -36,3 +36,15 @@ lang_option = click.option(
     default=None,
     help="Language of labels, sheets and legends (default: the project's, zh).",
 )
+
+previous_option = click.option(
+    "--previous",
+    "previous_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=(
+        "Last year's output folder (what landeval run wrote for an earlier year): adds class "
+        "transitions, the progress of last year's list and land 盘活 (default: the project's "
+        "[inputs] previous)."
+    ),
+)

@@ -60,13 +60,21 @@ def language(project_dir: Path | None, lang: str | None) -> Language:
 
 
 def load_checked(
-    project_dir: Path | None, out_dir: Path, *, year: int | None, lang: str | None = None
+    project_dir: Path | None,
+    out_dir: Path,
+    *,
+    year: int | None,
+    lang: str | None = None,
+    previous: Path | None = None,
 ) -> StageRun:
-    """Check the output folder, load the project and stop on input errors."""
+    """Check the output folder, load the project and stop on input errors.
+
+    ``previous`` is last year's output folder (``--previous``), else the project's.
+    """
     started = utc_now()
     project = project_dir if project_dir is not None else default_project_dir()
     out = check_out_dir(out_dir, project)
-    config, inputs = load(project, year=year, language=lang)
+    config, inputs = load(project, year=year, language=lang, previous=previous)
     if has_errors(inputs.findings):
         msg = "the inputs have errors; fix them and run again (landeval validate lists them)"
         raise DataError(msg, findings=inputs.findings)

@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from landeval.cli._options import lang_option, out_option, project_option, year_option
+from landeval.cli._monitoring import print_monitoring
+from landeval.cli._options import (
+    lang_option,
+    out_option,
+    previous_option,
+    project_option,
+    year_option,
+)
 from landeval.cli._stages import load_checked
 from landeval.cli._tables import print_table
 from landeval.cli.run import treatment_names
@@ -27,13 +34,25 @@ from landeval.vocabulary import (
 @out_option
 @year_option
 @lang_option
-def command(project_dir: Path | None, out_dir: Path, year: int | None, lang: str | None) -> None:
-    """Decide each parcel's treatment; print counts and areas per county and platform tier."""
-    stage = load_checked(project_dir, out_dir, year=year, lang=lang)
+@previous_option
+def command(
+    project_dir: Path | None,
+    out_dir: Path,
+    year: int | None,
+    lang: str | None,
+    previous_dir: Path | None,
+) -> None:
+    """Decide each parcel's treatment; print counts and areas per county and platform tier.
+
+    With last year's output (--previous, or the project's), also the progress of last
+    year's list and the class transitions.
+    """
+    stage = load_checked(project_dir, out_dir, year=year, lang=lang, previous=previous_dir)
     shown = stage.config.project.language
     evaluation = evaluate(stage.inputs, stage.config, year=stage.year)
     for table, title in treatment_tables(evaluation.tables["parcel_eval"], shown):
         print_table(table, title=f"{evaluation.year}{title}", lang=shown, decimals=1)
+    print_monitoring(evaluation.tables, year=evaluation.year, lang=shown)
     path = stage.save(evaluation.tables, evaluation.findings)
     click.echo(f"tables parcel_eval, platform_summary, balance_ledger, … → {path}")
 

@@ -34,7 +34,20 @@ from landeval.vocabulary import SHAOXING_COUNTIES, TIER_LABELS
     default=None,
     help="Write raster tiles (default: up to scale 1; coarsened above).",
 )
-def command(out_dir: Path, scale: float, seed: int, rasters: bool | None) -> None:
+@click.option(
+    "--with-previous",
+    "previous_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=(
+        "Also evaluate the year before the evaluation year into this folder (outside --out; "
+        "no maps) and name it as the project's [inputs] previous, so that `landeval run "
+        "--project OUT` shows year over year (DESIGN §11). Adds one run's time."
+    ),
+)
+def command(
+    out_dir: Path, scale: float, seed: int, rasters: bool | None, previous_dir: Path | None
+) -> None:
     """生成绍兴示例数据 (write the synthetic Shaoxing demo project)."""
     from landeval.demo import generate_demo  # noqa: PLC0415 - keep `landeval --help` fast
 
@@ -76,6 +89,19 @@ def command(out_dir: Path, scale: float, seed: int, rasters: bool | None) -> Non
         echo(f"注 note: {note}")
     echo(
         f"大小 size: {format_number(summary.total_bytes / 1e6, 1)} MB in {len(summary.sizes)} files"
+    )
+    if previous_dir is not None:
+        _previous_year(summary.out_dir, previous_dir)
+
+
+def _previous_year(project: Path, previous_dir: Path) -> None:
+    """Last year's output beside the demo, named as its [inputs] previous (DESIGN §11)."""
+    from landeval.demo.previous import write_previous_year  # noqa: PLC0415
+
+    result = write_previous_year(project, previous_dir)
+    click.echo(
+        f"上年评价结果 last year's output ({result.year}): {result.out_dir} — "
+        f"landeval run --project {project} 将与之比较 (compares with it)"
     )
 
 

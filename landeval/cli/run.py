@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from landeval.cli._options import lang_option, out_option, project_option, year_option
+from landeval.cli._monitoring import print_monitoring
+from landeval.cli._options import (
+    lang_option,
+    out_option,
+    previous_option,
+    project_option,
+    year_option,
+)
 from landeval.cli._progress import StageProgress
 from landeval.cli._stages import language
 from landeval.cli._tables import print_table
@@ -29,19 +36,32 @@ from landeval.vocabulary import (
 @out_option
 @year_option
 @lang_option
+@previous_option
 @click.option("--no-maps", is_flag=True, help="Skip the HTML maps (faster on huge data).")
-def command(
-    project_dir: Path | None, out_dir: Path, year: int | None, lang: str | None, no_maps: bool
+def command(  # noqa: PLR0917 - click passes every option by position
+    project_dir: Path | None,
+    out_dir: Path,
+    year: int | None,
+    lang: str | None,
+    previous_dir: Path | None,
+    no_maps: bool,
 ) -> None:
     """Run everything: load, evaluate, classify, balance, export, maps and report."""
     click.echo(f"landeval run → {out_dir}", err=True)
     result = run(
-        project_dir, out_dir, year=year, language=lang, maps=not no_maps, hook=StageProgress()
+        project_dir,
+        out_dir,
+        year=year,
+        language=lang,
+        maps=not no_maps,
+        hook=StageProgress(),
+        previous=previous_dir,
     )
     shown = language(project_dir, lang)
     print_treatment_summary(result.tables["parcel_eval"], year=result.year, lang=shown)
     print_balance(result.tables["balance_ledger"], lang=shown)
     print_review(result.tables, lang=shown)
+    print_monitoring(result.tables, year=result.year, lang=shown)
     click.echo("\n输出文件 (outputs):" if shown == "zh" else "\nOutputs:")
     for key, path in result.files.items():
         click.echo(f"  {key:<10} {path}")

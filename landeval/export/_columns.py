@@ -241,6 +241,9 @@ WRAPPED_KEYS: frozenset[str] = frozenset(
         "convert_reason_zh",
         "action_zh",
         "occupant_names",
+        # year over year (DESIGN §11)
+        "evidence_zh",
+        "note_zh",
     }
 )
 """Columns of long text: wrapped in the workbook, so that they print whole."""

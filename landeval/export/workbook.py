@@ -23,6 +23,7 @@ from landeval.export._cells import column_width, neutralise
 from landeval.export._columns import WRAPPED_KEYS
 from landeval.export._findings import findings_table
 from landeval.export._firms import capacity_table, firm_actions_table, firm_table
+from landeval.export._monitoring import monitoring_sheets
 from landeval.export._summary import platform_table, summary_table
 from landeval.export._tables import (
     Table,
@@ -199,6 +200,9 @@ def _workbook_parts(
         allocation=results.get("allocation"),
     )
     parts.append(_Part(SHEET_NAMES["firms"][lang], [(firms, 0)]))
+    # year over year (DESIGN §11): 年度变化, 上年清单进展, 目标跟踪
+    for name, blocks, notes in monitoring_sheets(results, lang=lang, county_names=names):
+        parts.append(_Part(name, blocks, notes=notes))
     findings = findings_table(
         results.get("findings"),
         lang=lang,

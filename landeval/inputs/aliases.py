@@ -149,6 +149,7 @@ ALIASES: dict[str, dict[str, list[str]]] = {
         "tier": ["平台层级", "层级", "平台等级", "平台类别", "tier"],
         "kind": ["平台类型", "类型", "kind"],
         "county_code": _COUNTY,
+        "accredited": ["省级认定", "是否省级认定", "省级认定小微园", "认定", "accredited"],
     },
     "control_line": {
         "line_id": ["控制线编号", "编号", "图斑编号", "line_id"],
@@ -381,6 +382,11 @@ VALUE_ALIASES: dict[tuple[str, str], dict[str, str]] = {
         **_label_aliases(CLASS_LABELS, CLASS_LABELS),
     },
     ("firm_review", "class_adjusted"): _CLASS_ALIASES,
+    ("platforms", "accredited"): {
+        **_YES_NO_ALIASES,
+        **dict.fromkeys(("省级", "省级认定", "已认定"), "yes"),
+        **dict.fromkeys(("未认定", "非省级"), "no"),
+    },
 }
 """Aliases of enumerated values, keyed by (layer, column); matched after
 :func:`normalize_value`."""

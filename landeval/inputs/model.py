@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -24,6 +25,9 @@ from landeval.vocabulary import (
     TREATMENT_ORDER,
     YES_NO_CODES,
 )
+
+if TYPE_CHECKING:
+    from landeval.monitoring.previous import PreviousRun
 
 # Canonical columns per layer: required first, then optional (filled with missing values
 # when the file lacks them). Dtype kinds: "str" text, "float", "int" (nullable), "date".
@@ -52,7 +56,8 @@ SCHEMAS: dict[str, dict[str, dict[str, str]]] = {
     },
     "platforms": {
         "required": {"platform_id": "str", "name": "str", "tier": "str"},
-        "optional": {"kind": "str", "county_code": "str"},
+        # accredited: 省级认定 (yes/no) of a 小微企业园, counted by the 4151 target (DESIGN §11)
+        "optional": {"kind": "str", "county_code": "str", "accredited": "str"},
     },
     "control_line": {
         "required": {},
@@ -208,6 +213,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("land_changes", "kind"): ("convert", "supplement"),
     ("firms", "scale"): ("above", "below"),
     ("occupancy", "relation"): ("own", "lease"),
+    ("platforms", "accredited"): YES_NO_CODES,  # 省级认定 of a 小微企业园 (DESIGN §11)
     # the review's coded cells (checked by landeval.review.check, not landeval.validate)
     ("parcel_review", "proposed"): TREATMENT_ORDER,
     ("parcel_review", "decision"): DECISION_ORDER,
@@ -252,7 +258,9 @@ class Inputs:
     while loading and validating; ``sources`` maps each layer to the file it came from.
     ``parcel_review`` and ``firm_review`` are the bureau's filled review (DESIGN §10), with
     their values checked and their coded cells as codes, each row keeping ``input_file`` and
-    ``input_row`` (see :func:`landeval.review.read_reviews`).
+    ``input_row`` (see :func:`landeval.review.read_reviews`). ``previous`` is last year's
+    output when the project names one (``[inputs] previous``; DESIGN §11), read but not yet
+    checked against the evaluation year.
     """
 
     parcels: gpd.GeoDataFrame
@@ -270,6 +278,7 @@ class Inputs:
     sources: dict[str, Path] = field(default_factory=dict)
     parcel_review: pd.DataFrame | None = None
     firm_review: pd.DataFrame | None = None
+    previous: PreviousRun | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The loaded layers and tables by canonical name (the ones given)."""

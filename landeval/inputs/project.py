@@ -21,11 +21,12 @@ import geopandas as gpd
 import pandas as pd
 
 from landeval.config import Config, load_config
-from landeval.errors import DataError
+from landeval.errors import ConfigError, DataError
 from landeval.findings import Finding, concat_findings, findings_frame
 from landeval.inputs.crs import projected_crs_for
 from landeval.inputs.model import REQUIRED_LAYERS, REVIEW_TABLES, TABLES, VECTOR_LAYERS, Inputs
 from landeval.inputs.read import SOURCE_ROW, OpenVector, add_area, open_vector, read_table, resolve
+from landeval.monitoring.previous import PreviousRun, read_previous
 from landeval.review.read import read_reviews
 from landeval.validate import (
     OVERLAP_SEVERITY,
@@ -127,6 +128,8 @@ def load_inputs(config: Config) -> Inputs:
         unusable.update(reviews.unusable)
         if reviews.findings:
             found["parcel_review"] = findings_frame(reviews.findings)
+        # --- last year's output (DESIGN §11); its year is checked by the evaluation --------
+        previous = _previous(config, unusable)
         # ---------------------------------------------------------------------------------
         vectors = stage.result()
         frames.update(vectors.frames)
@@ -142,7 +145,7 @@ def load_inputs(config: Config) -> Inputs:
         }
         frames = {layer: frames.get(layer) for layer in (*VECTOR_LAYERS, *TABLES)}
         rasters, raster_findings = _resolve_rasters(config)
-        every = (*VECTOR_LAYERS, *TABLES, *REVIEW_TABLES)
+        every = (*VECTOR_LAYERS, *TABLES, *REVIEW_TABLES, "previous")
         fatal = [unusable[layer] for layer in every if layer in unusable]
         fatal.extend(raster_findings)
         # The rasters that exist are opened (headers only) and checked as the raster stage
@@ -186,7 +189,28 @@ def load_inputs(config: Config) -> Inputs:
         sources=sources,
         parcel_review=reviews.parcel_review,
         firm_review=reviews.firm_review,
+        previous=previous,
     )
+
+
+def _previous(config: Config, unusable: dict[str, Finding]) -> PreviousRun | None:
+    """Last year's output the project names, or None; a folder that is not one is an error."""
+    if not config.inputs.previous:
+        return None
+    folder = config.resolve(config.inputs.previous)
+    try:
+        return read_previous(folder)
+    except ConfigError as exc:
+        unusable["previous"] = Finding(
+            "error",
+            "PREVIOUS_UNUSABLE",
+            "previous",
+            None,
+            None,
+            str(exc),
+            "--previous 或 [inputs] previous 须指向较早年度 landeval run 的输出文件夹",
+        )
+        return None
 
 
 def _configured(

@@ -24,6 +24,7 @@ from landeval._format import format_number
 from landeval._version import __version__
 from landeval.config import Config
 from landeval.report._figures import PLATFORMS_SHOWN, TOP_PARCELS, Figures, report_figures
+from landeval.report._monitoring import monitoring_figures
 from landeval.report._svg import line_chart
 from landeval.vocabulary import (
     SYNTHETIC_NOTE,
@@ -214,6 +215,7 @@ def render_report(
         else "",
         year=year,
         f=figures,
+        m=monitoring_figures(results, year=year, lang=lang),  # year over year (DESIGN §11)
         colours=TREATMENT_COLORS,
         chart=_trend_chart(figures, text),
     )

@@ -12,7 +12,13 @@ import pandas as pd
 
 from landeval.config import Config
 from landeval.findings import concat_findings, findings_frame
-from landeval.inputs.model import ALLOWED_VALUES, AMOUNT_COLUMNS, REQUIRED_LAYERS, SOURCE_ROW
+from landeval.inputs.model import (
+    ALLOWED_VALUES,
+    AMOUNT_COLUMNS,
+    REQUIRED_LAYERS,
+    SCHEMAS,
+    SOURCE_ROW,
+)
 from landeval.validate._rows import FIRM_YEAR_LAYERS, KEYS, finding_rows, ids_where
 from landeval.vocabulary import COLUMNS
 
@@ -97,6 +103,8 @@ def check_allowed(frame: pd.DataFrame, *, layer: str) -> pd.DataFrame:
             continue
         values = frame[col]
         bad = ~values.isin(allowed)
+        if col in SCHEMAS.get(layer, {}).get("optional", {}):
+            bad &= values.notna()  # an optional column may be left blank (e.g. 省级认定)
         parts.append(
             finding_rows(
                 "error",
