@@ -41,6 +41,16 @@ ACTION_COLUMNS: tuple[ColumnSpec, ...] = (
     ("flags", "flag_names"),
     ("matched_flags", "matched_flags"),
     ("reason_zh", "reason_zh"),
+    # the bureau's review, where it decided (landeval.review.shown): the sheet is the final
+    # treatment, the rules' proposal beside it, and who decided what, by when
+    ("proposed_treatment", "proposed"),
+    ("decision_source", "decision_source"),
+    ("review_reason", "review_reason"),
+    ("reviewer", "reviewer"),
+    ("reviewed_on", "reviewed_on"),
+    ("responsible", "responsible"),
+    ("deadline", "deadline"),
+    ("progress", "progress"),
     ("path_zh", "path_zh"),
     ("firm_actions_zh", "firm_actions_zh"),
     ("needs_check", "needs_check"),
@@ -88,6 +98,7 @@ FIRM_COLUMNS: tuple[ColumnSpec, ...] = (
     ("n_in_group", "n_in_group"),
     ("class", "firm_class"),
     ("class_label", "class_label"),
+    ("class_machine", "class_machine"),
     ("prev_class", "prev_class"),
     ("class_reason", "class_reason"),
     ("veto_reason", "veto_reason"),
@@ -199,8 +210,18 @@ OPTIONAL_SOURCES: frozenset[str] = frozenset(
         "firm_actions_zh",
         "needs_check",
         "check_reason_zh",
+        # the final view of a reviewed run (landeval.review.shown)
+        "proposed_treatment",
+        "decision_source",
+        "review_reason",
+        "reviewer",
+        "reviewed_on",
+        "responsible",
+        "deadline",
+        "progress",
         # firm_scores
         "parcel_ids",
+        "class_machine",  # the evaluation's class, where a review's 调档 changed it
         "prev_class",
         "known_weight_share",
         "bench_tax_per_mu",
@@ -228,12 +249,28 @@ FROM_INPUT_SOURCES: frozenset[str] = frozenset({"township", "location", "title_n
 shown where the input has them, left out when no parcel has a value (an empty column would
 only say the input lacks it)."""
 
+REVIEW_SOURCES: frozenset[str] = frozenset(
+    {
+        "proposed_treatment",
+        "decision_source",
+        "review_reason",
+        "reviewer",
+        "reviewed_on",
+        "responsible",
+        "deadline",
+        "progress",
+    }
+)
+"""Columns of the final view of a reviewed run (:mod:`landeval.review.shown`): shown only
+when a review decided some parcel (a run without one lists the proposals as before)."""
+
 WRAPPED_KEYS: frozenset[str] = frozenset(
     {
         "reason_zh",
         "path_zh",
         "firm_actions_zh",
         "check_reason_zh",
+        "review_reason",
         "class_reason",
         "message",
         "suggestion",
