@@ -73,13 +73,25 @@ def final_parcels(parcel_eval: pd.DataFrame, decisions: pd.DataFrame | None = No
     )
     if "final_treatment_zh" in parcel_eval.columns:
         out["treatment_zh"] = parcel_eval["final_treatment_zh"]
-    if decisions is not None and "parcel_id" in decisions.columns and len(decisions):
-        by_parcel = decisions.drop_duplicates("parcel_id").set_index("parcel_id")
-        ids = parcel_eval["parcel_id"].astype("string")
-        for column in REVIEW_SHOWN:
-            if column in by_parcel.columns and column not in out.columns:
-                out[column] = ids.map(by_parcel[column]).to_numpy()
-    return out
+    return review_cells(out, decisions)
+
+
+def review_cells(parcel_eval: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """``parcel_eval`` with the bureau's cells of ``decisions`` (:data:`REVIEW_SHOWN`) joined.
+
+    A new frame where a review decided some parcel and ``decisions`` has those cells;
+    else ``parcel_eval`` itself. Columns ``parcel_eval`` already has are left as they are.
+    """
+    if decisions is None or "parcel_id" not in decisions.columns or not len(decisions):
+        return parcel_eval
+    if not reviewed(parcel_eval):
+        return parcel_eval
+    by_parcel = decisions.drop_duplicates("parcel_id").set_index("parcel_id")
+    ids = parcel_eval["parcel_id"].astype("string")
+    wanted = [c for c in REVIEW_SHOWN if c in by_parcel.columns and c not in parcel_eval.columns]
+    if not wanted:
+        return parcel_eval
+    return parcel_eval.assign(**{c: ids.map(by_parcel[c]).to_numpy() for c in wanted})
 
 
 def with_final_parcels(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, object]:

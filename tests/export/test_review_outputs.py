@@ -139,3 +139,23 @@ def test_firm_sheet_shows_the_machine_class_beside_an_adjusted_one(tmp_path):
     data["firm_scores"] = scores.assign(**{"class": scores["class_machine"]})
     book = openpyxl.load_workbook(write_workbook(data, tmp_path / "b.xlsx", year=YEAR))
     assert machine not in sheet_rows(book["企业评价"])[0]
+
+
+def test_geopackage_keeps_proposal_and_decision_with_the_review(tmp_path):
+    import geopandas as gpd
+
+    from landeval.export import write_geopackage
+
+    path = write_geopackage(_reviewed(), tmp_path / "parcels.gpkg")
+    layer = gpd.read_file(path, layer="parcel_eval").set_index("parcel_id")
+    deferred = layer.loc[DEFERRED]
+    assert (deferred["treatment"], deferred["final_treatment"]) == ("REBUILD", "DEFER")
+    assert deferred["decision_source"] == "review"
+    assert deferred["reviewer"] == "张三" and deferred["review_reason"] == "待规划调整"
+    assert layer.loc[CONVERTED, "final_treatment"] == "CONVERT"
+    # without a review decision, no review columns
+    data = results()
+    done = apply_parcel_review(data["parcel_eval"], None)
+    data["parcel_eval"], data["decisions"] = done.parcel_eval, done.decisions
+    plain = gpd.read_file(write_geopackage(data, tmp_path / "b.gpkg"), layer="parcel_eval")
+    assert "reviewer" not in plain.columns
