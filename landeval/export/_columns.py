@@ -9,6 +9,7 @@ header, unit and kind all come from the vocabulary; the kind decides how a cell 
 
 from __future__ import annotations
 
+from landeval.review.shown import PROPOSED, REVIEW_SHOWN
 from landeval.vocabulary import COLUMNS, NUMBER_KINDS
 
 ColumnSpec = tuple[str, str]
@@ -196,6 +197,10 @@ PLATFORM_COLUMNS: tuple[ColumnSpec, ...] = (
 )
 """The platforms of the 2+6+N system (then the tiers), as the 平台汇总 sheet lists them."""
 
+REVIEW_SOURCES: frozenset[str] = frozenset({PROPOSED, "decision_source", *REVIEW_SHOWN})
+"""Columns of the final view of a reviewed run (:mod:`landeval.review.shown`): shown only
+when a review decided some parcel (a run without one lists the proposals as before)."""
+
 OPTIONAL_SOURCES: frozenset[str] = frozenset(
     {
         # parcel_eval (CONTRACT: carried from the inputs or added by the treatments)
@@ -211,14 +216,7 @@ OPTIONAL_SOURCES: frozenset[str] = frozenset(
         "needs_check",
         "check_reason_zh",
         # the final view of a reviewed run (landeval.review.shown)
-        "proposed_treatment",
-        "decision_source",
-        "review_reason",
-        "reviewer",
-        "reviewed_on",
-        "responsible",
-        "deadline",
-        "progress",
+        *REVIEW_SOURCES,
         # firm_scores
         "parcel_ids",
         "class_machine",  # the evaluation's class, where a review's 调档 changed it
@@ -248,21 +246,6 @@ FROM_INPUT_SOURCES: frozenset[str] = frozenset({"township", "location", "title_n
 """Parcel fields the bureau's parcel layer may or may not give (乡镇街道, 坐落, 不动产权证号):
 shown where the input has them, left out when no parcel has a value (an empty column would
 only say the input lacks it)."""
-
-REVIEW_SOURCES: frozenset[str] = frozenset(
-    {
-        "proposed_treatment",
-        "decision_source",
-        "review_reason",
-        "reviewer",
-        "reviewed_on",
-        "responsible",
-        "deadline",
-        "progress",
-    }
-)
-"""Columns of the final view of a reviewed run (:mod:`landeval.review.shown`): shown only
-when a review decided some parcel (a run without one lists the proposals as before)."""
 
 WRAPPED_KEYS: frozenset[str] = frozenset(
     {
