@@ -26,6 +26,13 @@ Evaluating, pure
     (building coverage, FAR and height per parcel), :func:`score` (亩均 figures and classes of
     firms and parcels) and :func:`zone_and_treat` (platforms, control line, flags, the four
     treatments and the 改一补一 balance).
+The bureau's decisions and the measures
+    :func:`apply_firm_review` (a 调档 sets a firm's final class) and
+    :func:`apply_parcel_review` (the final treatment of each parcel and the ``decisions``
+    table) honour a filled review; :func:`final_parcels` is ``parcel_eval`` as every
+    output shows it (the final decision, the proposal beside it);
+    :func:`evaluate_incentives` computes the differentiated measures (差别化施策) of the
+    firms' final classes.
 Writing
     :func:`write_outputs` writes the GeoPackage, workbook, CSV, maps and report from result
     tables; :func:`write_review` writes review.xlsx, the action list and the firms for the
@@ -108,6 +115,10 @@ _LAZY: dict[str, str] = {
     "score": "landeval.pipeline",
     "write_outputs": "landeval.pipeline",
     "write_review": "landeval.review",
+    "apply_firm_review": "landeval.review",
+    "apply_parcel_review": "landeval.review",
+    "final_parcels": "landeval.review.shown",
+    "evaluate_incentives": "landeval.incentives",
     "stored_run": "landeval.pipeline",
     "Evaluation": "landeval.pipeline",
     "RunResult": "landeval.pipeline",
@@ -136,9 +147,13 @@ __all__ = [
     "OutputError",
     "RunResult",
     "__version__",
+    "apply_firm_review",
+    "apply_parcel_review",
     "default_config",
     "demo_project_dir",
     "evaluate",
+    "evaluate_incentives",
+    "final_parcels",
     "generate_demo",
     "has_errors",
     "load_config",
@@ -157,6 +172,7 @@ if TYPE_CHECKING:
     from landeval.demo import demo_project_dir, generate_demo
     from landeval.errors import ConfigError, DataError, LandevalError
     from landeval.findings import has_errors
+    from landeval.incentives import evaluate_incentives
     from landeval.inputs.model import Inputs
     from landeval.inputs.project import load_project
     from landeval.pipeline import (
@@ -169,7 +185,8 @@ if TYPE_CHECKING:
         stored_run,
         write_outputs,
     )
-    from landeval.review import write_review
+    from landeval.review import apply_firm_review, apply_parcel_review, write_review
+    from landeval.review.shown import final_parcels
     from landeval.stages import zone_and_treat
 
 

@@ -600,6 +600,8 @@ def write_map_files(
         out_dir=maps_dir,
         lang=lang,
         boundaries=tables.get("boundaries"),
+        decisions=tables.get("decisions"),
+        firm_incentives=tables.get("firm_incentives"),
     )
     return next((p for p in written if p.name == "index.html"), maps_dir / "index.html")
 

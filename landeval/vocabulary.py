@@ -1137,3 +1137,64 @@ SHAOXING_LEGACY_COUNTIES: dict[str, str] = {
 }
 """Legacy Shaoxing codes that still appear in older records (绍兴县 is now 柯桥区, 上虞市
 上虞区): the defaults of ``[project.legacy_counties]``, accepted with a note."""
+
+
+# --- review outputs (DESIGN §10: the outputs show the final decision) -----------------------
+
+DECISION_COLORS: dict[str, str] = {**TREATMENT_COLORS, DEFER: "#878787"}
+"""Map colours of the final treatments: the treatments' own, 暂缓 a neutral grey."""
+
+REVIEW_REPORT: LabelTable = {
+    "title": {"zh": "复核情况", "en": "The bureau's review"},
+    "none": {
+        "zh": "尚无复核结论：清单为系统建议。",
+        "en": "No review yet: the lists are proposals.",
+    },
+    "deferred": {"zh": "暂缓宗地", "en": "Deferred parcels"},
+}
+"""The report's words on the review: its heading, a run without one, the deferred list."""
+
+# --- measures outputs (DESIGN §12: 差别化施策 in the workbook, report and maps) --------------
+
+MEASURE_SHEET: LabelTable = {"measures": {"zh": "差别化施策", "en": "Differentiated measures"}}
+"""The workbook sheet of the measures: one row per firm and measure, the totals beside."""
+
+MEASURE_TOTALS_HEADING: LabelTable = {
+    "title": {"zh": "按县（市、区）和措施合计", "en": "Totals by county and measure"},
+}
+"""The heading of the totals block beside the firms' rows."""
+
+MEASURE_NOTES: dict[str, tuple[str, ...]] = {
+    "zh": (
+        "金额：正数为企业多缴（差别化电价、水价等），负数为减免或奖补；指标类措施以其单位计，不计金额。",
+        "措施在评价年度的次年执行（执行年度）；缺少计费依据的企业不计金额，见“数据问题”。",
+        "停业、注销、吊销的企业不适用差别化施策。",
+    ),
+    "en": (
+        "Amount: positive, the firm pays more; negative, relief or subsidy; quotas are in "
+        "their own unit, with no amount.",
+        "The measures apply in the year after the evaluation; a firm without the basis has "
+        "no amount (see Data problems).",
+        "Closed firms (suspended, deregistered, licence revoked) get no measure.",
+    ),
+}
+"""What the 差别化施策 sheet's figures mean, beside it."""
+
+MEASURE_REPORT: LabelTable = {
+    "title": {"zh": "差别化施策（次年执行）", "en": "Differentiated measures (next year)"},
+    "line": {
+        "zh": "{label}：{firms} 家企业，合计 {amount} {unit}",
+        "en": "{label}: {firms} firms, {amount} {unit} in all",
+    },
+    "missing": {"zh": "（{n} 家缺计费依据，未计）", "en": " ({n} without the basis, not counted)"},
+    "example": {"zh": "示例费率", "en": "example rates"},
+}
+"""The report's lines on the measures: one per measure, the firms and the total."""
+
+MEASURE_POPUP: LabelTable = {
+    "missing": {"zh": "缺计费依据", "en": "basis missing"},
+}
+"""A measure without an amount in the efficiency map's popup (the basis is missing)."""
+
+COLUMNS["measures_zh"] = _c("差别化施策（主要用地企业）", "Measures (main occupant)")
+"""The efficiency map's popup row: each measure of the parcel's main occupant, its amount."""

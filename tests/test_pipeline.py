@@ -125,9 +125,11 @@ def test_workbook_is_usable_in_excel(demo_run):
     core = ["汇总", "平台汇总", "拆除重建", "整治提升", "功能转型", "关停退出", "改一补一",
             "改一补一明细", "企业评价", "数据问题"]  # fmt: skip
     # in this order; 企业处置 and 增容潜力 come after the four lists when the run has them,
+    # 差别化施策 after 企业评价 when the project lists measures (the demo's examples), then
     # 目标跟踪 (the 4151 targets) in every run, the year-over-year sheets with last year's
     assert [name for name in wb.sheetnames if name in core] == core
-    assert set(wb.sheetnames) - set(core) <= {"企业处置", "增容潜力", "目标跟踪"}
+    assert set(wb.sheetnames) - set(core) <= {"企业处置", "增容潜力", "差别化施策", "目标跟踪"}
+    assert wb.sheetnames.index("差别化施策") == wb.sheetnames.index("企业评价") + 1
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref

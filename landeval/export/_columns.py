@@ -9,6 +9,7 @@ header, unit and kind all come from the vocabulary; the kind decides how a cell 
 
 from __future__ import annotations
 
+from landeval.review.shown import PROPOSED, REVIEW_SHOWN
 from landeval.vocabulary import COLUMNS, NUMBER_KINDS
 
 ColumnSpec = tuple[str, str]
@@ -41,6 +42,16 @@ ACTION_COLUMNS: tuple[ColumnSpec, ...] = (
     ("flags", "flag_names"),
     ("matched_flags", "matched_flags"),
     ("reason_zh", "reason_zh"),
+    # the bureau's review, where it decided (landeval.review.shown): the sheet is the final
+    # treatment, the rules' proposal beside it, and who decided what, by when
+    ("proposed_treatment", "proposed"),
+    ("decision_source", "decision_source"),
+    ("review_reason", "review_reason"),
+    ("reviewer", "reviewer"),
+    ("reviewed_on", "reviewed_on"),
+    ("responsible", "responsible"),
+    ("deadline", "deadline"),
+    ("progress", "progress"),
     ("path_zh", "path_zh"),
     ("firm_actions_zh", "firm_actions_zh"),
     ("needs_check", "needs_check"),
@@ -88,6 +99,7 @@ FIRM_COLUMNS: tuple[ColumnSpec, ...] = (
     ("n_in_group", "n_in_group"),
     ("class", "firm_class"),
     ("class_label", "class_label"),
+    ("class_machine", "class_machine"),
     ("prev_class", "prev_class"),
     ("class_reason", "class_reason"),
     ("veto_reason", "veto_reason"),
@@ -185,6 +197,10 @@ PLATFORM_COLUMNS: tuple[ColumnSpec, ...] = (
 )
 """The platforms of the 2+6+N system (then the tiers), as the 平台汇总 sheet lists them."""
 
+REVIEW_SOURCES: frozenset[str] = frozenset({PROPOSED, "decision_source", *REVIEW_SHOWN})
+"""Columns of the final view of a reviewed run (:mod:`landeval.review.shown`): shown only
+when a review decided some parcel (a run without one lists the proposals as before)."""
+
 OPTIONAL_SOURCES: frozenset[str] = frozenset(
     {
         # parcel_eval (CONTRACT: carried from the inputs or added by the treatments)
@@ -199,8 +215,11 @@ OPTIONAL_SOURCES: frozenset[str] = frozenset(
         "firm_actions_zh",
         "needs_check",
         "check_reason_zh",
+        # the final view of a reviewed run (landeval.review.shown)
+        *REVIEW_SOURCES,
         # firm_scores
         "parcel_ids",
+        "class_machine",  # the evaluation's class, where a review's 调档 changed it
         "prev_class",
         "known_weight_share",
         "bench_tax_per_mu",
@@ -234,6 +253,7 @@ WRAPPED_KEYS: frozenset[str] = frozenset(
         "path_zh",
         "firm_actions_zh",
         "check_reason_zh",
+        "review_reason",
         "class_reason",
         "message",
         "suggestion",

@@ -59,6 +59,8 @@ def firm_table(
     selected = np.flatnonzero((year_of == year).fillna(False).to_numpy(dtype=bool))
     order = county_order(firm_scores, selected, area="land_mu", ident="uscc")
     rows = shown.iloc[selected[order]]  # one take of the shown columns
+    if "class_machine" in rows.columns and not _adjusted(rows):
+        rows = rows.drop(columns="class_machine")  # no 调档: the final class is the machine's
     county = column_of(rows, "county_code").astype("string")
     kwh = pd.to_numeric(column_of(rows, "tax_per_kwh"), errors="coerce")
     classes = column_of(rows, "class")
@@ -78,6 +80,13 @@ def firm_table(
     if allocation is not None and {"uscc", "parcel_id"} <= set(allocation.columns):
         extra["parcel_ids"] = _parcels_of(allocation, year, usccs)
     return build_table(rows.assign(**extra), FIRM_COLUMNS, lang=lang)
+
+
+def _adjusted(rows: pd.DataFrame) -> bool:
+    """Whether a review's 调档 made some firm's final class differ from the evaluation's."""
+    machine = rows["class_machine"].astype("string")
+    final = column_of(rows, "class").astype("string")
+    return bool((machine.fillna("") != final.fillna("")).any())
 
 
 def _previous_class(firm_scores: pd.DataFrame, year: int, usccs: pd.Series) -> pd.Series | None:

@@ -26,18 +26,21 @@ from landeval.export._columns import (
     ACTION_COLUMNS,
     FROM_INPUT_SOURCES,
     OPTIONAL_SOURCES,
+    REVIEW_SOURCES,
     TREATMENT_COLUMNS,
     ColumnSpec,
     display_kind,
 )
+from landeval.review.shown import PROPOSED
 from landeval.vocabulary import (
     CODE_LABELS,
+    DECISION_LABELS,
+    DEFER,
     FLAG_LABELS,
     INDUSTRY_NAMES,
     KEEP,
     NO_OCCUPANT,
     NUMBER_KINDS,
-    TREATMENT_LABELS,
     TREATMENT_ORDER,
     YES_NO,
     column_header,
@@ -68,18 +71,23 @@ _FLAG_SPLIT = re.compile(r"[\s,;，；、|]+")
 
 
 def treatment_codes(parcel_eval: pd.DataFrame | None) -> list[str]:
-    """The action treatments to list: the four standard ones, then any other non-KEEP code."""
+    """The action treatments to list: the four, 暂缓, then any other non-KEEP code.
+
+    暂缓 is listed when a review deferred a parcel (the final view of
+    :mod:`landeval.review.shown`).
+    """
     codes = list(ACTION_TREATMENTS)
     if parcel_eval is not None and "treatment" in parcel_eval:
         present = {str(t) for t in parcel_eval["treatment"].dropna().unique()}
+        codes += [DEFER] if DEFER in present else []
         codes += sorted(present - set(codes) - {KEEP})
     return codes
 
 
 def treatment_label(code: str, lang: str, parcel_eval: pd.DataFrame | None = None) -> str:
     """Label of a treatment code; a custom code takes its ``treatment_zh`` from the data."""
-    if code in TREATMENT_LABELS:
-        return label(TREATMENT_LABELS, code, lang)  # type: ignore[arg-type]
+    if code in DECISION_LABELS:  # the treatments, and 暂缓 (a review's final decision)
+        return label(DECISION_LABELS, code, lang)  # type: ignore[arg-type]
     if parcel_eval is not None and "treatment_zh" in parcel_eval:
         names = parcel_eval.loc[parcel_eval["treatment"] == code, "treatment_zh"].dropna()
         if len(names):
@@ -260,6 +268,8 @@ def build_table(
             continue  # a column the table lacks is left out, not shown empty
         if source in FROM_INPUT_SOURCES and not _given(source, rows, parcel_eval):
             continue  # a field the parcel layer does not give
+        if source in REVIEW_SOURCES and PROPOSED not in rows:
+            continue  # no review decided anything: the proposal is the decision
         header = column_header(key, lang)  # type: ignore[arg-type]
         series, kind = column_of(rows, source), display_kind(key)
         if source == "flags" and lang == "zh" and "flags_zh" in rows:

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from landeval._atomic import atomic_path
 from landeval.export._cells import neutralise, neutralise_array, string_bytes
 from landeval.export._tables import action_table
+from landeval.review.shown import final_parcels
 
 _DECIMALS: dict[str, int] = {
     "area": 4,
@@ -65,6 +66,8 @@ def write_actions_csv(
     """
     path = Path(path)
     parcels = results.get("parcel_eval")
+    if parcels is not None:  # the final decisions, the proposal beside (a review's)
+        parcels = final_parcels(parcels, results.get("decisions"))
     table = action_table(
         parcels if parcels is not None else pd.DataFrame(), lang=lang, with_treatment=True
     )

@@ -31,6 +31,7 @@ import shapely
 
 from landeval._atomic import atomic_path
 from landeval.export._cells import as_text, is_missing
+from landeval.review.shown import review_cells
 from landeval.vocabulary import COLUMNS, LAYER_LABELS
 
 GPKG_LAYERS: tuple[str, ...] = (
@@ -99,6 +100,10 @@ def write_geopackage(
     """
     path = Path(path)
     layers = {n: results[n] for n in GPKG_LAYERS if results.get(n) is not None}
+    if "parcel_eval" in layers:
+        # the parcels keep the store's columns (treatment the proposal, final_treatment the
+        # decision, side by side) and gain the bureau's notes where a review decided
+        layers["parcel_eval"] = review_cells(layers["parcel_eval"], results.get("decisions"))
     with atomic_path(path) as tmp:
         # GDAL warns about a GeoPackage whose name does not end in .gpkg: build it under
         # such a name beside the temporary file, then move it onto the temporary name

@@ -23,6 +23,7 @@ from landeval.export._cells import column_width, neutralise
 from landeval.export._columns import WRAPPED_KEYS
 from landeval.export._findings import findings_table
 from landeval.export._firms import capacity_table, firm_actions_table, firm_table
+from landeval.export._incentives import measure_tables
 from landeval.export._monitoring import monitoring_sheets
 from landeval.export._summary import platform_table, summary_table
 from landeval.export._tables import (
@@ -33,7 +34,14 @@ from landeval.export._tables import (
     treatment_label,
 )
 from landeval.export._xlsx import MAX_ROWS, Column, Sheet, write_xlsx
-from landeval.vocabulary import CHECK_RESULTS, FIX_STATES, column_header
+from landeval.review.shown import with_final_parcels
+from landeval.vocabulary import (
+    CHECK_RESULTS,
+    FIX_STATES,
+    MEASURE_NOTES,
+    MEASURE_SHEET,
+    column_header,
+)
 
 NUMBER_FORMATS: dict[str, str] = {
     "area": "0.00",
@@ -56,6 +64,7 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "balance": {"zh": "改一补一", "en": "Balance"},
     "items": {"zh": "改一补一明细", "en": "Balance items"},
     "firms": {"zh": "企业评价", "en": "Firm evaluation"},
+    **MEASURE_SHEET,
     "findings": {"zh": "数据问题", "en": "Data problems"},
 }
 """Sheet names other than the treatment sheets (which take the treatment labels)."""
@@ -132,6 +141,7 @@ def _workbook_parts(
     results: Mapping[str, pd.DataFrame | None], *, lang: str, year: int
 ) -> list[_Part]:
     """The sheets of the workbook in order, as tables (pure): what write_workbook writes."""
+    results = with_final_parcels(results)  # type: ignore[assignment]  # the final decisions
     parcels = _frame(results.get("parcel_eval"))
     names = county_names(results)
     check = (
@@ -200,6 +210,21 @@ def _workbook_parts(
         allocation=results.get("allocation"),
     )
     parts.append(_Part(SHEET_NAMES["firms"][lang], [(firms, 0)]))
+    measures = measure_tables(
+        results.get("firm_incentives"),
+        results.get("incentive_totals"),
+        county_names=names,
+        lang=lang,
+    )
+    if measures is not None:
+        rows, totals = measures
+        parts.append(
+            _Part(
+                SHEET_NAMES["measures"][lang],
+                [(rows, 0), (totals, len(rows.frame.columns) + _GAP)],
+                notes=MEASURE_NOTES.get(lang, MEASURE_NOTES["zh"]),
+            )
+        )
     # year over year (DESIGN §11): 年度变化, 上年清单进展, 目标跟踪
     for name, blocks, notes in monitoring_sheets(results, lang=lang, county_names=names):
         parts.append(_Part(name, blocks, notes=notes))

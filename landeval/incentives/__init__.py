@@ -54,6 +54,7 @@ __all__ = [
     "final_classes",
     "firm_bases",
     "incentive_totals",
+    "open_firms",
 ]
 
 
@@ -86,6 +87,24 @@ def final_classes(firm_scores: pd.DataFrame) -> pd.DataFrame:
     return firm_scores[cols]
 
 
+def open_firms(
+    classes: pd.DataFrame, firm_scores: pd.DataFrame, *, closed: list[str], year: int
+) -> pd.DataFrame:
+    """``classes`` without the firms closed in ``year`` (a new frame).
+
+    A firm that has stopped trading (停业) or lost its registration (注销, 吊销) pays no
+    surcharge and receives no relief the next year: its land is a matter for the
+    treatments (关停退出), not for prices. Other years' classes stay (the history that
+    ``min_consecutive_years`` reads).
+    """
+    if "status" not in firm_scores.columns or not len(classes):
+        return classes
+    status = firm_scores[["uscc", "year", "status"]]
+    shut = status.loc[(status["year"] == year) & status["status"].isin(closed), "uscc"]
+    drop = (classes["year"] == year) & classes["uscc"].isin(pd.Index(shut))
+    return classes.loc[~drop.to_numpy(dtype=bool)]
+
+
 def evaluate_incentives(
     *,
     classes: pd.DataFrame,
@@ -115,9 +134,11 @@ def evaluate_incentives(
     Returns
     -------
     IncentiveResult
-        Empty tables (with their columns) when the project lists no measure.
+        Empty tables (with their columns) when the project lists no measure. A firm closed
+        in ``year`` (status 停业, 注销, 吊销: ``flags.closed_statuses``) gets no measure.
     """
     measures = config.incentives
+    classes = open_firms(classes, firm_scores, closed=config.flags.closed_statuses, year=year)
     if not measures:  # nothing to compute: skip the bases (a pass over every firm-year)
         rows, _ = apply_measures(classes=classes, bases=pd.DataFrame(), measures=[], year=year)
         totals = incentive_totals(

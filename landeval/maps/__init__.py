@@ -22,6 +22,7 @@ from landeval.config import Config
 from landeval.errors import DataError
 from landeval.maps._base import MapContext, encode_counties, encode_layer
 from landeval.maps.basemaps import resolve_basemap
+from landeval.maps.decisions import map_parcels
 from landeval.maps.efficiency_map import efficiency_map_html
 from landeval.maps.fields import parcel_attributes
 from landeval.maps.index import PageEntry, index_html
@@ -114,6 +115,8 @@ def write_maps(
     lang: Language = "zh",
     max_parcels_per_map: int = MAX_PARCELS_PER_MAP,
     boundaries: gpd.GeoDataFrame | None = None,
+    decisions: pd.DataFrame | None = None,
+    firm_incentives: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the platform, treatment and efficiency maps and ``index.html`` into ``out_dir``.
 
@@ -138,14 +141,23 @@ def write_maps(
     boundaries : geopandas.GeoDataFrame or None
         The project's own county boundaries (``[inputs] boundaries``); None draws the
         shipped ones (Shaoxing) or outlines round the parcels (elsewhere).
+    decisions : pandas.DataFrame or None
+        The bureau's decisions (``decisions``): parcels are drawn by their final treatment,
+        the proposal and the review in the popup (:mod:`landeval.maps.decisions`).
+    firm_incentives : pandas.DataFrame or None
+        The measures (``firm_incentives``): the efficiency map's popup lists those of each
+        parcel's main occupant.
 
     Returns
     -------
     list of pathlib.Path
         The pages written, maps first and ``index.html`` last.
     """
+    shown = map_parcels(
+        parcel_eval, decisions=decisions, firm_incentives=firm_incentives, lang=lang
+    )
     ctx = build_context(
-        parcel_eval=parcel_eval,
+        parcel_eval=shown,
         platforms=platforms,
         platform_summary=platform_summary,
         control_line=control_line,

@@ -18,11 +18,11 @@ from landeval.maps.encode import escape_text, to_js
 from landeval.maps.layers import RawElement, Script
 from landeval.vocabulary import (
     CLASS_LABELS,
+    DECISION_LABELS,
     FLAG_LABELS,
     ITEM_SOURCE_LABELS,
     ITEM_STATUS_LABELS,
     TIER_LABELS,
-    TREATMENT_LABELS,
     TREATMENT_ORDER,
     YES_NO,
     Language,
@@ -103,7 +103,8 @@ def add_runtime(fmap: folium.Map, *, lang: Language, treatment_labels: Mapping[s
         "flags": {c: label(FLAG_LABELS, c, lang) for c in FLAG_LABELS},
         "class": {c: label(CLASS_LABELS, c, lang) for c in CLASS_LABELS},
         "treatment": {
-            **{c: label(TREATMENT_LABELS, c, lang) for c in TREATMENT_LABELS},
+            # the final treatments: the four, 暂缓 (a review's) and 保留
+            **{c: label(DECISION_LABELS, c, lang) for c in DECISION_LABELS},
             **treatment_labels,
         },
         "tier": {c: label(TIER_LABELS, c, lang) for c in TIER_LABELS},

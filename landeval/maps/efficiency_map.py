@@ -50,8 +50,9 @@ PARCEL_COLUMNS = {
     "far": "num2",
     "coverage": "num3",
     "flags": "text",
+    "measures_zh": "text",
 }
-POPUP = PARCEL_POPUP
+POPUP = [*PARCEL_POPUP, ("measures_zh", "text")]  # the main occupant's 差别化施策, if any
 
 
 def quantile_classes(values: pd.Series, k: int) -> tuple[np.ndarray, list[float]]:

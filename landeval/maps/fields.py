@@ -17,6 +17,7 @@ SHOWN_AS: dict[str, str] = {
     "land_use_text": "land_use",
     "planned_use_text": "planned_use",
     "status": "class",
+    "proposed_treatment": "proposed",
 }
 """Columns the popups show by their labels (or in place of another): the vocabulary key."""
 

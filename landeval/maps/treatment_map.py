@@ -18,9 +18,9 @@ from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
 from landeval.vocabulary import (
     CHANGE_KIND_LABELS,
+    DECISION_COLORS,
+    DECISION_LABELS,
     KEEP,
-    TREATMENT_COLORS,
-    TREATMENT_LABELS,
     TREATMENT_ORDER,
     Language,
     column_header,
@@ -43,12 +43,29 @@ PARCEL_COLUMNS = {
     "firm_actions_zh": "text",
     "needs_check": "bool",
     "check_reason_zh": "text",
+    "proposed_treatment": "text",
+    "decision_source": "text",
+    "review_reason": "text",
+    "reviewer": "text",
+    "reviewed_on": "text",
+    "responsible": "text",
+    "deadline": "text",
+    "progress": "text",
     "inside_line": "bool",
     "must_stay_industrial": "bool",
 }
 POPUP = [
     *PARCEL_POPUP,
     ("treatment", "treatment"),
+    # where a review decided (landeval.maps.decisions): the proposal, who decided, the notes
+    ("proposed_treatment", "treatment"),
+    ("decision_source", "text"),
+    ("review_reason", "text"),
+    ("reviewer", "text"),
+    ("reviewed_on", "text"),
+    ("responsible", "text"),
+    ("deadline", "text"),
+    ("progress", "text"),
     ("reason_zh", "text"),
     ("path_zh", "text"),
     ("firm_actions_zh", "text"),
@@ -85,14 +102,14 @@ def treatment_map_html(ctx: MapContext) -> str:
     reference = add_context_layers(fmap, ctx)
     attrs = ctx.parcels.attributes
     add_parcel_dataset(fmap, ctx, attributes=attrs, columns=PARCEL_COLUMNS, popup=POPUP)
-    names = {**{c: label(TREATMENT_LABELS, c, ctx.lang) for c in TREATMENT_LABELS}}
+    names = {**{c: label(DECISION_LABELS, c, ctx.lang) for c in DECISION_LABELS}}
     names.update(treatment_labels(ctx))
     values = attrs["treatment"].astype(object).where(attrs["treatment"].notna(), "")
     codes = legend_order([r.code for r in ctx.config.treatments], set(values))
     items = []
     extra = iter(_EXTRA_COLORS)
     for code in codes:
-        color = TREATMENT_COLORS.get(code) or (
+        color = DECISION_COLORS.get(code) or (
             next(extra, MISSING_COLOR) if code else MISSING_COLOR
         )  # the four treatments in four hues apart: 关停退出 red, 拆除重建 blue
         text = names.get(code, code) if code else ("未判定" if zh else "not decided")

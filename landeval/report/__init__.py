@@ -23,13 +23,17 @@ from landeval._atomic import atomic_path
 from landeval._format import format_number
 from landeval._version import __version__
 from landeval.config import Config
+from landeval.report._decisions import measure_lines, review_text
 from landeval.report._figures import PLATFORMS_SHOWN, TOP_PARCELS, Figures, report_figures
 from landeval.report._monitoring import monitoring_figures
 from landeval.report._svg import line_chart
+from landeval.review.shown import with_final_parcels
 from landeval.vocabulary import (
+    DECISION_COLORS,
+    MEASURE_REPORT,
+    REVIEW_REPORT,
     SYNTHETIC_NOTE,
     TOTAL,
-    TREATMENT_COLORS,
     UNITS,
     YES_NO,
     Language,
@@ -184,6 +188,7 @@ def render_report(
     results: Mapping[str, pd.DataFrame | None], *, lang: str = "zh", year: int, config: Config
 ) -> str:
     """The report as an HTML string (what :func:`write_report` writes)."""
+    results = with_final_parcels(results)  # type: ignore[assignment]  # the final decisions
     figures = report_figures(results, year=year, config=config, lang=lang)
     text = {**TEXT.get(lang, TEXT["zh"]), **_shared_words(lang)}  # type: ignore[arg-type]
     target = format_number(figures.target_growth, 1, percent=True)
@@ -216,7 +221,11 @@ def render_report(
         year=year,
         f=figures,
         m=monitoring_figures(results, year=year, lang=lang),  # year over year (DESIGN §11)
-        colours=TREATMENT_COLORS,
+        colours=DECISION_COLORS,
+        review=review_text(results, lang),  # type: ignore[arg-type]
+        review_title=REVIEW_REPORT["title"][lang],  # type: ignore[index]
+        measures=measure_lines(results, lang),  # type: ignore[arg-type]
+        measure_title=MEASURE_REPORT["title"][lang],  # type: ignore[index]
         chart=_trend_chart(figures, text),
     )
 

@@ -23,11 +23,12 @@ def stage_out(tmp_path_factory):
     [
         ("raster", ["parcel_raster"], ["容积率来源", "registered", "raster"]),
         ("score", ["firm_scores", "allocation", "parcel_scores", "trends"],
-         ["企业分类", "县（市、区）", "柯桥区", "规上", "规下", "优先支持类", "合计"]),
+         ["企业分类", "县（市、区）", "柯桥区", "规上", "规下", "优先发展类", "合计"]),
         ("classify", ["parcel_eval", "platform_summary"],
          ["县（市、区）", "越城区", "战略平台", "关停退出", "拆除重建", "合计"]),
         ("balance", ["balance_ledger", "balance_items"],
-         ["改一补一", "越城区", "全市", "否", "计入说明", "改（转出）", "补（补充）"]),
+         # 计入说明 wraps in its column at 100 characters (the items have their approval too)
+         ["改一补一", "越城区", "全市", "否", "计入", "已批准", "改（转出）", "补（补充）"]),
     ],
 )  # fmt: skip
 def test_stage_command_prints_and_stores(stage_out, command, tables, shown):

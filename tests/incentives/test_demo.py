@@ -107,10 +107,14 @@ def test_land_use_tax_is_the_owned_parcels_times_the_county_rate(demo):
 def test_the_measures_follow_the_final_class(demo):
     _, inputs, firm_scores, result = demo
     rows = result.firm_incentives
-    classes = firm_scores[firm_scores["year"] == YEAR].set_index("uscc")["class"]
+    this_year = firm_scores[firm_scores["year"] == YEAR].set_index("uscc")
+    classes = this_year["class"]
     assert (rows["class"].to_numpy() == classes.reindex(rows["uscc"]).to_numpy()).all()
-    # every D firm pays one electricity surcharge: 0.4 when D three years running, else 0.3
-    d_firms = set(classes[classes == "D"].index)
+    # a closed firm (停业, 注销, 吊销) gets no measure
+    closed = set(this_year.index[this_year["status"].isin(["停业", "注销", "吊销"])])
+    assert not closed & set(rows["uscc"])
+    # every open D firm pays one electricity surcharge: 0.4 when D three years running, else 0.3
+    d_firms = set(classes[classes == "D"].index) - closed
     elec = rows[rows["basis"] == "electricity_kwh"]
     assert set(elec["uscc"]) == d_firms
     assert elec.groupby("uscc").size().max() == 1
@@ -118,6 +122,7 @@ def test_the_measures_follow_the_final_class(demo):
     assert (elec.loc[elec["code"] == "ELEC_D", "consecutive_years"] < 3).all()
     # a firm on the negative list is charged as D
     vetoed = set(inputs.veto.loc[inputs.veto["year"] == YEAR, "uscc"]) & set(classes.index)
+    vetoed -= closed
     assert vetoed
     on_list = rows[rows["uscc"].isin(vetoed)]
     assert set(on_list["uscc"]) == vetoed

@@ -8,13 +8,17 @@ carries the answers forward. Runs the whole pipeline five times: slow.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import duckdb
+import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
 
+from landeval.vocabulary import CLASS_LABELS, column_header
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
@@ -130,6 +134,38 @@ def test_round_trip(project, tmp_path):
     evaluated = _table(second, "SELECT * FROM parcel_eval").set_index("parcel_id")
     assert evaluated.loc[upgrade["宗地代码"], "final_treatment_zh"] == "暂缓"
     assert evaluated.loc[convert["宗地代码"], "treatment"] == "CONVERT"  # the proposal stays
+
+    # --- every output shows the final decision, the proposal beside it ----------------------
+    actions = openpyxl.load_workbook(second / "actions.xlsx")
+    proposed, source = column_header("proposed"), column_header("decision_source")
+
+    def sheet_of(name):
+        return {str(r["宗地代码"]).lstrip("'"): r for r in _rows(actions[name])[1]}
+
+    deferred = sheet_of("暂缓")
+    assert set(deferred) == {upgrade["宗地代码"]}
+    assert deferred[upgrade["宗地代码"]][proposed] == "整治提升"
+    exits = sheet_of("关停退出")
+    assert exits[rebuild["宗地代码"]][proposed] == "拆除重建"
+    assert exits[rebuild["宗地代码"]][source] == "复核"
+    assert exits[rebuild["宗地代码"]][column_header("responsible")] == "越城区自然资源分局"
+    assert convert["宗地代码"] not in sheet_of("功能转型")  # reviewed out of the lists
+    evaluated_firms = {r[column_header("uscc")]: r for r in _rows(actions["企业评价"])[1]}
+    adjusted = evaluated_firms[uscc]
+    assert adjusted[column_header("firm_class")] == "D"  # the final class, the machine's beside
+    assert adjusted[column_header("class_machine")] in {CLASS_LABELS[c]["zh"] for c in "AB"}
+    assert "差别化施策" in actions.sheetnames  # the demo lists example measures
+    text = (second / "actions.csv").read_text(encoding="utf-8-sig")
+    csv_rows = {r["宗地代码"].lstrip("'"): r for r in csv.DictReader(io.StringIO(text))}
+    assert csv_rows[upgrade["宗地代码"]]["处置方式"] == "暂缓"
+    assert csv_rows[upgrade["宗地代码"]][proposed] == "整治提升"
+    assert convert["宗地代码"] not in csv_rows
+    report = (second / "report.html").read_text(encoding="utf-8")
+    assert "复核情况" in report and "暂缓 1 宗" in report
+    assert "差别化施策（次年执行）" in report and "示例费率" in report
+    layer = gpd.read_file(second / "parcels.gpkg", layer="parcel_eval").set_index("parcel_id")
+    assert layer.loc[upgrade["宗地代码"], "final_treatment"] == "DEFER"
+    assert layer.loc[upgrade["宗地代码"], "decision_source"] == "review"
 
     # --- the firm's 调档: its parcel's class and treatment follow -----------------------------
     firm = _table(second, f"SELECT * FROM firm_decisions WHERE uscc = '{uscc}'").iloc[0]
