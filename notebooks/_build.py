@@ -273,9 +273,12 @@ QUICKSTART = [
                                          "reviewer", "review_reason", "responsible",
                                          "progress", "input_row"]]
     """),
-    _md("改一补一台账随最终处置变化：改为保留的功能转型宗地不再计入。"),
+    _md("""
+    改一补一台账随最终处置变化：改为保留的功能转型宗地不再计入拟改面积（`proposed_mu`），
+    全部批准后的差额随之变化；已批准的转出、补充面积不受复核影响。
+    """),
     _code("""
-    cols = ["county_name", "converted_mu", "compensated_mu", "balance_mu"]
+    cols = ["county_name", "converted_mu", "proposed_mu", "balance_if_approved_mu"]
     before = result.tables["balance_ledger"].set_index("county_code")[cols]
     after = reviewed.tables["balance_ledger"].set_index("county_code")[cols]
     before.join(after, rsuffix="_复核后").round(1)
