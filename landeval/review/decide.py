@@ -224,7 +224,9 @@ def _final_names(final: np.ndarray, parcel_eval: pd.DataFrame) -> pd.api.extensi
         for code, name in zip(own["treatment"], own["treatment_zh"], strict=True):
             names.setdefault(str(code), str(name))
     # once per distinct code (a handful), not once per parcel
-    return to_str(per_value_str(text_array(final), lambda c: names.get(c, c)))
+    return to_str(
+        per_value_str(text_array(final), lambda c: None if c is None else names.get(c, c))
+    )
 
 
 def _mark_stale(parcel_eval: pd.DataFrame, stale: np.ndarray) -> pd.DataFrame:
@@ -296,7 +298,9 @@ def _sort_order(table: pd.DataFrame) -> np.ndarray:
     """Final treatment in :data:`DECISION_ORDER` (a project's own codes after), county, id."""
     rank = {code: i for i, code in enumerate(DECISION_ORDER)}
     final = _sortable(table["final"])
-    final_rank = per_value(final, lambda c: rank.get(c, len(rank)), dtype=np.int64)
+    final_rank = per_value(
+        final, lambda c: len(rank) if c is None else rank.get(c, len(rank)), dtype=np.int64
+    )
     # Integer codes that sort as the texts do (code point order, as numpy compares its
     # strings): no text array of every row built and sorted.
     return np.lexsort(
