@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from landeval._arrow import sorted_codes, text_array
 from landeval.export._columns import CAPACITY_COLUMNS, FIRM_ACTION_COLUMNS, FIRM_COLUMNS
 from landeval.export._tables import (
     Table,
@@ -95,47 +96,40 @@ def _previous_class(firm_scores: pd.DataFrame, year: int, usccs: pd.Series) -> p
     before = (year_of == year - 1).fillna(False).to_numpy(dtype=bool)
     if not before.any():
         return None
-    last = pa.table(
-        {
-            "uscc": pa.array(firm_scores["uscc"].astype(str).to_numpy()[before], pa.large_string()),
-            "class": pa.array(
-                column_of(firm_scores, "class").astype(object).to_numpy()[before],
-                pa.large_string(),
-                from_pandas=True,
-            ),
-        }
-    )
-    keys = pa.array(usccs.astype(object).where(usccs.notna(), None), pa.large_string())
+    # Arrow texts filtered to the year: no object array of every firm-year made on the way
+    at = pa.array(before)
+    last_uscc = text_array(firm_scores["uscc"].astype("str")).filter(at)
+    last_class = text_array(column_of(firm_scores, "class")).filter(at)
     # the first row of a firm wins (index_in finds the first match)
-    taken = (
-        last["class"]
-        .combine_chunks()
-        .take(pc.index_in(keys, value_set=last["uscc"].combine_chunks()))
-    )
+    taken = last_class.take(pc.index_in(text_array(usccs), value_set=last_uscc))
     # typed text: the labels are made once per class, not once per firm
     return pd.Series(pd.array(taken.to_pandas(), dtype="string"), index=usccs.index)
 
 
 def _parcels_of(allocation: pd.DataFrame, year: int, usccs: pd.Series) -> pd.Series:
     """The codes of the parcels each firm uses in ``year``, joined (Arrow, no per-row Python)."""
-    table = pa.Table.from_pandas(
-        pd.DataFrame(allocation[["uscc", "year", "parcel_id"]]), preserve_index=False
+    rows = np.flatnonzero((allocation["year"] == year).to_numpy(dtype=bool, na_value=False))
+    if not len(rows):
+        taken = pa.nulls(len(usccs), pa.large_string())
+        return pd.Series(pd.arrays.ArrowExtensionArray(taken), index=usccs.index)
+    at = pa.array(rows)
+    uscc = text_array(allocation["uscc"]).take(at)
+    parcel = text_array(allocation["parcel_id"]).take(at)
+    # Sorted by uscc then parcel code on integer codes that sort as the texts do (a sort of
+    # the distinct texts only), then cut into one run per uscc: no sort or group-by on
+    # texts. A missing uscc is a group of its own (last), as in a group-by.
+    firm, firms = sorted_codes(uscc)
+    firm = np.where(firm < 0, len(firms), firm)
+    order = np.lexsort((sorted_codes(parcel)[0], firm))
+    run = firm[order]
+    starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]])
+    lists = pa.LargeListArray.from_arrays(
+        pa.array(np.append(starts, len(run)), type=pa.int64()), parcel.take(pa.array(order))
     )
-    table = table.filter(pc.equal(pc.cast(table["year"], pa.int64()), year))
-    table = pa.table(
-        {
-            "uscc": pc.cast(table["uscc"], pa.large_string()),
-            "parcel_id": pc.cast(table["parcel_id"], pa.large_string()),
-        }
-    ).sort_by([("uscc", "ascending"), ("parcel_id", "ascending")])
-    # one thread keeps the sorted order inside each group
-    grouped = table.group_by("uscc", use_threads=False).aggregate([("parcel_id", "list")])
-    joined = pc.binary_join(
-        grouped.column("parcel_id_list"), pa.scalar(_LIST_SEPARATOR, pa.large_string())
-    ).combine_chunks()
-    keys = pa.array(usccs.astype(object).where(usccs.notna(), None), pa.large_string())
-    at = pc.index_in(keys, value_set=grouped.column("uscc").combine_chunks())
-    taken = joined.take(at)  # a null position (a firm with no parcel) gives null
+    joined = pc.binary_join(lists, pa.scalar(_LIST_SEPARATOR, pa.large_string()))
+    keys = pa.concat_arrays([firms, pa.nulls(1, pa.large_string())]).take(pa.array(run[starts]))
+    # a missing position (a firm with no parcel) gives a missing text
+    taken = joined.take(pc.index_in(text_array(usccs), value_set=keys))
     return pd.Series(pd.arrays.ArrowExtensionArray(taken), index=usccs.index)
 
 

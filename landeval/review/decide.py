@@ -35,7 +35,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from landeval._arrow import (
+    first_positions,
+    is_in,
+    per_value,
+    per_value_str,
+    sorted_codes,
+    text_array,
+    to_str,
+)
 from landeval.findings import Finding, findings_frame
 from landeval.review._align import take_cells, texts
 from landeval.review.check import INPUT_FILE, INPUT_ROW, review_dtype
@@ -123,12 +134,14 @@ def apply_parcel_review(
     ParcelDecisions
     """
     review = _review_rows(parcel_review)
-    ids = parcel_eval["parcel_id"].astype("str").to_numpy(dtype=object)
+    # Keys looked up with Arrow's hash kernels: a pandas Index of every parcel id cost more
+    # than the rest of the review together.
+    ids = text_array(parcel_eval["parcel_id"].astype("str"))
     proposal = parcel_eval["treatment"].astype("str").to_numpy(dtype=object)
-    known = review["parcel_id"].isin(pd.Index(ids))
-    findings = _unknown_parcels(review.loc[~known.to_numpy()])
-    review = review.loc[known.to_numpy()].drop_duplicates("parcel_id")  # duplicates: errors
-    pos = pd.Index(ids).get_indexer(review["parcel_id"])  # ids are unique in a run
+    known = is_in(review["parcel_id"], ids)
+    findings = _unknown_parcels(review.loc[~known])
+    review = review.loc[known].drop_duplicates("parcel_id")  # duplicates: errors
+    pos = first_positions(text_array(review["parcel_id"]), ids)  # ids are unique in a run
     n = len(parcel_eval)
 
     final = proposal.copy()
@@ -203,14 +216,17 @@ def _review_rows(parcel_review: pd.DataFrame | None) -> pd.DataFrame:
     return out[cols]
 
 
-def _final_names(final: np.ndarray, parcel_eval: pd.DataFrame) -> list[str]:
+def _final_names(final: np.ndarray, parcel_eval: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     """The name of each final treatment: the vocabulary's, or a project's own rule's."""
     names = {c: label(DECISION_LABELS, c) for c in DECISION_LABELS}
     if "treatment_zh" in parcel_eval.columns:
         own = parcel_eval[["treatment", "treatment_zh"]].dropna().drop_duplicates("treatment")
         for code, name in zip(own["treatment"], own["treatment_zh"], strict=True):
             names.setdefault(str(code), str(name))
-    return [names.get(c, c) for c in final]
+    # once per distinct code (a handful), not once per parcel
+    return to_str(
+        per_value_str(text_array(final), lambda c: None if c is None else names.get(c, c))
+    )
 
 
 def _mark_stale(parcel_eval: pd.DataFrame, stale: np.ndarray) -> pd.DataFrame:
@@ -246,8 +262,8 @@ def _decisions(
     rows = np.flatnonzero(keep)
     table = pd.DataFrame(
         {
-            "parcel_id": parcel_eval["parcel_id"].astype("str").to_numpy()[rows],
-            "county_code": parcel_eval["county_code"].astype("str").to_numpy()[rows],
+            "parcel_id": _text_cells(parcel_eval["parcel_id"], rows),
+            "county_code": _text_cells(parcel_eval["county_code"], rows),
             "proposed": proposal[rows],
             "final": final[rows],
             "decision_source": source[rows],
@@ -265,18 +281,41 @@ def _decisions(
     return table.iloc[order].reset_index(drop=True)[DECISION_COLUMNS]
 
 
+def _text_cells(values: pd.Series, rows: np.ndarray):
+    """The texts at ``rows`` for a new frame column, typed as the frame infers them.
+
+    Only the rows taken are converted (Arrow take), not the whole column to objects. A frame
+    makes text of object cells only where one is a text: none (no rows, all missing) stays
+    object, missing as NaN.
+    """
+    taken = text_array(values.astype("str")).take(pa.array(rows, type=pa.int64()))
+    if taken.null_count == len(taken):
+        return np.full(len(taken), np.nan, dtype=object)
+    return to_str(taken)
+
+
 def _sort_order(table: pd.DataFrame) -> np.ndarray:
     """Final treatment in :data:`DECISION_ORDER` (a project's own codes after), county, id."""
     rank = {code: i for i, code in enumerate(DECISION_ORDER)}
-    final_rank = table["final"].map(lambda c: rank.get(c, len(rank))).to_numpy()
+    final = _sortable(table["final"])
+    final_rank = per_value(
+        final, lambda c: len(rank) if c is None else rank.get(c, len(rank)), dtype=np.int64
+    )
+    # Integer codes that sort as the texts do (code point order, as numpy compares its
+    # strings): no text array of every row built and sorted.
     return np.lexsort(
         (
-            table["parcel_id"].to_numpy(dtype=object).astype(str),
-            table["county_code"].to_numpy(dtype=object).astype(str),
-            table["final"].to_numpy(dtype=object).astype(str),
+            sorted_codes(_sortable(table["parcel_id"]))[0],
+            sorted_codes(_sortable(table["county_code"]))[0],
+            sorted_codes(final)[0],
             final_rank,
         )
     )
+
+
+def _sortable(values: pd.Series) -> pa.Array:
+    """Texts as Arrow, a missing one "nan" (how a missing cell sorted as a numpy string)."""
+    return pc.fill_null(text_array(values), "nan")
 
 
 def _unknown_parcels(rows: pd.DataFrame) -> list[Finding]:

@@ -40,6 +40,7 @@ from landeval._arrow import (
     first_positions,
     is_in,
     null_strings,
+    shared_codes,
     starts_with,
     take_float,
     take_str,
@@ -312,15 +313,22 @@ class _FirmFacts:
         fs = firm_scores if firm_scores is not None and len(firm_scores) else None
         reg = firms if firms is not None and len(firms) else None
 
+        # One dictionary encoding of the occupants', the firm scores' and the register's
+        # usccs: every lookup below is then integer indexing, not a hash join on texts per
+        # year and table.
+        (occ_code, fs_code, reg_code), n_codes = shared_codes(
+            uscc,
+            text_array(fs["uscc"]) if fs is not None else null_strings(0),
+            text_array(reg["uscc"]) if reg is not None else null_strings(0),
+        )
         positions: dict[int, np.ndarray] = {}
 
         def rows_of(y: int) -> np.ndarray:
-            # Each occupant's firm-scores row of year y (-1: none).
+            # Each occupant's firm-scores row of year y (-1: none): its uscc's first row.
             if y not in positions and fs is not None:
                 rows = np.flatnonzero(year_mask(fs, y))
                 if len(rows):
-                    pos = first_positions(uscc, text_array(fs["uscc"]).take(pa.array(rows)))
-                    positions[y] = np.where(pos >= 0, rows[np.maximum(pos, 0)], -1)
+                    positions[y] = _first_rows(occ_code, fs_code[rows], rows, n_codes)
             return positions.get(y, np.full(self._n, -1, dtype=np.int64))
 
         def at_year(col: str, y: int) -> pa.Array:
@@ -339,7 +347,9 @@ class _FirmFacts:
             if reg is None or col not in reg.columns:
                 return null_strings(self._n)
             if not registered:
-                registered.append(first_positions(uscc, text_array(reg["uscc"])))
+                registered.append(
+                    _first_rows(occ_code, reg_code, np.arange(len(reg_code)), n_codes)
+                )
             return take_str(text_array(reg[col]), registered[0])
 
         self.classes = [at_year("class", year - k) for k in range(3)]
@@ -422,6 +432,23 @@ class _FirmFacts:
             "CLASS_C": "亩均评价为C类",
         }
         return [words[code]] * len(rows)
+
+
+def _first_rows(
+    queries: np.ndarray, keys: np.ndarray, rows: np.ndarray, n_codes: int
+) -> np.ndarray:
+    """For each query code, the row (of ascending ``rows``) of its first key, −1 if none.
+
+    Codes are :func:`landeval._arrow.shared_codes`' (−1: missing, which matches nothing; the
+    occupants' usccs are never missing). The same as :func:`landeval._arrow.first_positions`
+    on the texts.
+    """
+    none = np.iinfo(np.int64).max
+    table = np.full(n_codes + 1, none, dtype=np.int64)  # the last entry: a missing code's
+    valid = keys >= 0
+    np.minimum.at(table, keys[valid], rows[valid])  # rows ascend: the least is the first
+    table[table == none] = -1
+    return table[np.where(queries >= 0, queries, n_codes)]
 
 
 def _industry(code: str | None) -> str:
