@@ -1184,7 +1184,7 @@ MEASURE_REPORT: LabelTable = {
     "title": {"zh": "差别化施策（次年执行）", "en": "Differentiated measures (next year)"},
     "line": {
         "zh": "{label}：{firms} 家企业，合计 {amount} {unit}",
-        "en": "{label}: {firms} firms, {amount} {unit} in all",
+        "en": "{label}: {firms} firms, {amount} {unit}",
     },
     "missing": {"zh": "（{n} 家缺计费依据，未计）", "en": " ({n} without the basis, not counted)"},
     "example": {"zh": "示例费率", "en": "example rates"},

@@ -23,14 +23,13 @@ from landeval._atomic import atomic_path
 from landeval._format import format_number
 from landeval._version import __version__
 from landeval.config import Config
-from landeval.report._decisions import measure_lines, review_text
+from landeval.report._decisions import measure_lines, measure_title, review_text
 from landeval.report._figures import PLATFORMS_SHOWN, TOP_PARCELS, Figures, report_figures
 from landeval.report._monitoring import monitoring_figures
 from landeval.report._svg import line_chart
 from landeval.review.shown import with_final_parcels
 from landeval.vocabulary import (
     DECISION_COLORS,
-    MEASURE_REPORT,
     REVIEW_REPORT,
     SYNTHETIC_NOTE,
     TOTAL,
@@ -189,7 +188,13 @@ def render_report(
 ) -> str:
     """The report as an HTML string (what :func:`write_report` writes)."""
     results = with_final_parcels(results)  # type: ignore[assignment]  # the final decisions
-    figures = report_figures(results, year=year, config=config, lang=lang)
+    # last year's comparison (DESIGN §11) takes room: fewer parcels and platforms listed then
+    monitoring = monitoring_figures(results, year=year, lang=lang)
+    compact = monitoring is not None and bool(monitoring.lines)
+    top, shown = (_COMPACT_TOP, _COMPACT_PLATFORMS) if compact else (TOP_PARCELS, PLATFORMS_SHOWN)
+    figures = report_figures(
+        results, year=year, config=config, lang=lang, top_parcels=top, platforms_shown=shown
+    )
     text = {**TEXT.get(lang, TEXT["zh"]), **_shared_words(lang)}  # type: ignore[arg-type]
     target = format_number(figures.target_growth, 1, percent=True)
     env = jinja2.Environment(
@@ -205,7 +210,7 @@ def render_report(
     env.filters["signed"] = _fmt_signed
     env.filters["money"] = _fmt_per_mu
     template = env.get_template("report.html.j2")
-    half = PLATFORMS_SHOWN // 2
+    half = shown // 2
     return template.render(
         lang=lang,
         t=text,
@@ -214,20 +219,31 @@ def render_report(
         sub=text["sub"].format(year=year, date=figures.data_date, version=__version__),
         synthetic=SYNTHETIC_NOTE.get(lang, SYNTHETIC_NOTE["zh"]) if figures.synthetic else "",
         trend_title=text["trend"].format(target=target),
-        top_title=text["top"].format(n=TOP_PARCELS),
+        top_title=text["top"].format(n=top),
         platforms_more=text["platforms_more"].format(n=figures.platform_count, k=half)
-        if figures.platform_count > PLATFORMS_SHOWN
+        if figures.platform_count > shown
         else "",
         year=year,
         f=figures,
-        m=monitoring_figures(results, year=year, lang=lang),  # year over year (DESIGN §11)
+        m=monitoring,  # year over year (DESIGN §11)
         colours=DECISION_COLORS,
         review=review_text(results, lang),  # type: ignore[arg-type]
         review_title=REVIEW_REPORT["title"][lang],  # type: ignore[index]
-        measures=measure_lines(results, lang),  # type: ignore[arg-type]
-        measure_title=MEASURE_REPORT["title"][lang],  # type: ignore[index]
+        measures=measure_lines(results, lang, labels=_measure_labels(config, lang)),  # type: ignore[arg-type]
+        measure_title=measure_title(results, lang),  # type: ignore[arg-type]
         chart=_trend_chart(figures, text),
     )
+
+
+_COMPACT_TOP = 3  # largest listed parcels shown beside last year's comparison
+_COMPACT_PLATFORMS = 6  # platforms shown then (the first and the last three)
+
+
+def _measure_labels(config: Config, lang: Language) -> dict[str, str]:
+    """Each configured measure's name in ``lang`` (English where ``label_en`` is given)."""
+    if lang == "zh":
+        return {m.code: m.label_zh for m in config.incentives}
+    return {m.code: m.label_en for m in config.incentives if m.label_en}
 
 
 def _shared_words(lang: Language) -> dict[str, str]:

@@ -34,14 +34,37 @@ def review_text(results: Mapping[str, pd.DataFrame | None], lang: Language) -> s
     return review_line(decisions, firms, given=True, lang=lang)
 
 
-def measure_lines(results: Mapping[str, pd.DataFrame | None], lang: Language) -> list[str]:
-    """One line per measure (the city's total), in the configuration's order; [] for none."""
+def measure_title(results: Mapping[str, pd.DataFrame | None], lang: Language) -> str:
+    """The measures' heading, marked 示例费率 once when every measure's rates are examples."""
+    title = MEASURE_REPORT["title"][lang]
+    codes = _city_codes(results.get("incentive_totals"))
+    if not codes or not codes <= _example_codes(results.get("firm_incentives")):
+        return title
+    example = MEASURE_REPORT["example"][lang]
+    return f"{title}（{example}）" if lang == "zh" else f"{title} ({example})"
+
+
+def measure_lines(
+    results: Mapping[str, pd.DataFrame | None],
+    lang: Language,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> list[str]:
+    """One line per measure (the city's total), in the configuration's order; [] for none.
+
+    ``labels`` names the measures in ``lang`` by code (the configuration's ``label_en`` for
+    English); a measure without one keeps its Chinese label. A line says 示例费率 only when
+    some measures have real rates (when all are examples, :func:`measure_title` says it once).
+    """
     totals = results.get("incentive_totals")
     if totals is None or not len(totals) or "county_code" not in totals.columns:
         return []
     city = totals[totals["county_code"].astype("string") == CITY]
     words = {k: v[lang] for k, v in MEASURE_REPORT.items()}
     examples = _example_codes(results.get("firm_incentives"))
+    if _city_codes(totals) <= examples:
+        examples = set()  # every measure is an example: the heading says so once
+    names = labels or {}
     wan = UNITS["wan_yuan"].zh if lang == "zh" else UNITS["wan_yuan"].en
     lines = []
     for row in city.itertuples(index=False):
@@ -50,7 +73,7 @@ def measure_lines(results: Mapping[str, pd.DataFrame | None], lang: Language) ->
         line = (
             words["line"]
             .format(
-                label=row.label_zh,
+                label=names.get(row.code) or row.label_zh,
                 firms=format_number(row.n_subject, 0),
                 amount=format_number(amount, 2, grouping=True),
                 unit=wan if money else (row.unit if isinstance(row.unit, str) else ""),
@@ -63,6 +86,13 @@ def measure_lines(results: Mapping[str, pd.DataFrame | None], lang: Language) ->
             line += f"（{words['example']}）" if lang == "zh" else f" ({words['example']})"
         lines.append(line)
     return lines
+
+
+def _city_codes(totals: pd.DataFrame | None) -> set[str]:
+    """The codes of the measures with a city row in ``incentive_totals``."""
+    if totals is None or not len(totals) or "county_code" not in totals.columns:
+        return set()
+    return set(totals.loc[totals["county_code"].astype("string") == CITY, "code"].astype(str))
 
 
 def _example_codes(rows: pd.DataFrame | None) -> set[str]:

@@ -51,7 +51,13 @@ class Figures:
 
 
 def report_figures(
-    results: Mapping[str, pd.DataFrame | None], *, year: int, config: Config, lang: str = "zh"
+    results: Mapping[str, pd.DataFrame | None],
+    *,
+    year: int,
+    config: Config,
+    lang: str = "zh",
+    top_parcels: int = TOP_PARCELS,
+    platforms_shown: int = PLATFORMS_SHOWN,
 ) -> Figures:
     """Compute the report's figures from the run's result tables.
 
@@ -66,6 +72,9 @@ def report_figures(
         The run's configuration (county names, growth target, data date, project folder).
     lang : {"zh", "en"}
         Language of labels.
+    top_parcels, platforms_shown : int
+        How many of the largest listed parcels, and of the ranked platforms (the first and
+        the last half), the page lists; fewer when last year's comparison needs the room.
     """
     parcels = _frame(results.get("parcel_eval"))
     firms = _frame(results.get("firm_scores"))
@@ -98,7 +107,7 @@ def report_figures(
     totals["counties_balanced"] = float(sum(1 for r in in_ledger if r["balanced"]))
     totals["counties_in_ledger"] = float(len(in_ledger))
     platform_rows, platform_count = _platform_rows(
-        results.get("platform_summary"), names, lang, target
+        results.get("platform_summary"), names, lang, target, shown=platforms_shown
     )
     treatment_totals = [
         {
@@ -127,7 +136,10 @@ def report_figures(
         synthetic=_is_demo(config),
         conclusion="",
         top_parcels=_top_parcels(
-            pd.DataFrame(parcels[[c for c in _ACTION_FIELDS if c in parcels]])[action], names, lang
+            pd.DataFrame(parcels[[c for c in _ACTION_FIELDS if c in parcels]])[action],
+            names,
+            lang,
+            n=top_parcels,
         ),
     )
     return _with_conclusion(figures, year=year, lang=lang)
@@ -336,7 +348,12 @@ def _ranked(rows: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def _platform_rows(
-    summary: pd.DataFrame | None, names: Mapping[str, str], lang: str, target: float
+    summary: pd.DataFrame | None,
+    names: Mapping[str, str],
+    lang: str,
+    target: float,
+    *,
+    shown: int = PLATFORMS_SHOWN,
 ) -> tuple[list[dict[str, object]], int]:
     """Platforms ranked by 亩均增加值; the first and last when there are many (a gap row)."""
     frame = _frame(summary)
@@ -370,9 +387,9 @@ def _platform_rows(
             }
         )
     ranked = _ranked(rows)
-    if len(ranked) <= PLATFORMS_SHOWN:
+    if len(ranked) <= shown:
         return ranked, len(ranked)
-    half = PLATFORMS_SHOWN // 2
+    half = shown // 2
     gap: dict[str, object] = {"gap": True, "rank": None, "name": ""}
     return [*ranked[:half], gap, *ranked[-half:]], len(ranked)
 

@@ -114,12 +114,21 @@ def monitoring_figures(
     )
 
 
+_COUNTY_MOVES_SHOWN = 2  # moves each way in a county's line of the report
+
+
 def _county_lines(matrix: pd.DataFrame, names: Mapping[str, str], lang: Language) -> list[str]:
-    """Each county's firm class moves in one line ("越城区：升档 …"), by county code."""
+    """Each county's firm class moves in one short line ("越城区：升档 …"), by county code.
+
+    Two moves each way at most, so that two counties share a line of the page (the whole
+    matrix per county is the workbook's 年度变化 sheet).
+    """
     codes = sorted(str(c) for c in matrix["county_code"].dropna().unique() if c != CITY)
     lines = []
     for code in codes:
-        moved = transition_summary(matrix, level="firm", county=code, lang=lang)
+        moved = transition_summary(
+            matrix, level="firm", county=code, lang=lang, shown=_COUNTY_MOVES_SHOWN
+        )
         if moved:
             lines.append(f"{names.get(code, code)}{'：' if lang == 'zh' else ': '}{moved}")
     return lines

@@ -115,3 +115,20 @@ def test_the_demo_can_write_its_previous_year(tmp_path):
         tmp_path / "again_2023" / STORE_NAME, "parcel_eval", ["parcel_id", "class", "treatment"]
     )
     pd.testing.assert_frame_equal(first, second)  # reproducible
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_two_year_report_still_prints_on_one_a4_page(two_years, tmp_path, lang):
+    from landeval.pipeline import stored_run
+    from landeval.report import write_report
+    from tests.report.test_report import CHROMIUM, _pdf_pages
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    config, year, tables = stored_run(two_years["now"])
+    path = write_report(tables, tmp_path / "report.html", year=year, config=config, lang=lang)
+    page = path.read_text(encoding="utf-8")
+    # last year's comparison takes the room of two of the largest parcels
+    assert ("前 3 宗" in page or "first 3;" in page) and 'id="monitoring"' in page
+    assert _pdf_pages(path) == 1

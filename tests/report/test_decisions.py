@@ -46,3 +46,22 @@ def test_one_line_per_measure(config):
     assert re.search(r"措施ENERGY_D：\d+ 家企业，合计 -[\d.,]+ 吨标煤", text)
     assert re.search(r"措施SEW_CD：\d+ 家企业，合计 [\d.,]+ 万元（1 家缺计费依据，未计）", text)
     assert "措施LAND_A：1 家企业，合计 -1.20 万元（示例费率）" in text  # its note says so
+
+
+def test_all_example_rates_are_said_once_and_english_names_the_measures(config):
+    from landeval.report._decisions import measure_lines, measure_title
+
+    rows, totals = _measures()
+    rows = rows.assign(note="示例费率：参照某县做法")  # every measure an example
+    data = {"firm_incentives": rows, "incentive_totals": totals}
+    lines = measure_lines(data, "zh")
+    assert lines and not any("示例费率" in line for line in lines)
+    assert measure_title(data, "zh") == f"{MEASURE_REPORT['title']['zh']}（示例费率）"
+    code = str(totals["code"].iloc[0])
+    english = measure_lines(data, "en", labels={code: "Land-use tax relief"})
+    assert any(line.startswith("Land-use tax relief: ") for line in english)
+    # one measure with real rates: each example line says so, the heading does not
+    some = rows.assign(note=rows["code"].map(lambda c: "示例费率" if c == code else ""))
+    mixed = {"firm_incentives": some, "incentive_totals": totals}
+    assert measure_title(mixed, "zh") == MEASURE_REPORT["title"]["zh"]
+    assert sum("示例费率" in line for line in measure_lines(mixed, "zh")) == 1
