@@ -96,12 +96,13 @@ def per_mu_change(
     rows = rows.merge(
         place[["parcel_id", "county_code", "platform_id"]], on="parcel_id", how="left"
     )
-    firms_in = rows.groupby("uscc")["year"].nunique()
-    both = set(firms_in.index[firms_in == 2])
+    # firms as integer codes: counting distinct firms and years on integers, not on texts
+    firm, _ = pd.factorize(rows["uscc"])
+    rows["firm"] = np.where(firm >= 0, firm, np.nan)  # a missing uscc is no firm
     parts = []
     for comparison, subset in (
         ("reported", rows),
-        ("same_firms", rows[rows["uscc"].isin(both)]),
+        ("same_firms", rows[_in_both_years(firm, rows["year"].to_numpy(), year=year)]),
     ):
         for level, column in _LEVELS:
             region = (
@@ -113,6 +114,18 @@ def per_mu_change(
             parts.append(_compare(sums, level, comparison, year=year, prev_year=prev_year))
     out = pd.concat(parts, ignore_index=True)
     return out[PER_MU_COLUMNS]
+
+
+def _in_both_years(firm: np.ndarray, years: np.ndarray, *, year: int) -> np.ndarray:
+    """Rows of firms (integer codes, -1 missing) with rows in both years compared."""
+    known = firm >= 0
+    if not known.any():
+        return known
+    key = firm[known].astype(np.int64) * 2 + (years[known] == year)
+    n_years = np.bincount(np.unique(key) // 2, minlength=int(firm.max()) + 1)
+    out = np.zeros(len(firm), dtype=bool)
+    out[known] = n_years[firm[known]] == 2
+    return out
 
 
 def _evaluated_rows(
@@ -137,7 +150,7 @@ def _sums(rows: pd.DataFrame) -> pd.DataFrame:
         {
             "region_id": rows["region_id"],
             "year": rows["year"].astype("int64"),
-            "uscc": rows["uscc"],
+            "firm": rows["firm"],
             "tax": tax,
             "tax_m2": land.where(tax.notna()),
             "va": va,
@@ -147,7 +160,7 @@ def _sums(rows: pd.DataFrame) -> pd.DataFrame:
     frame = frame.loc[frame["region_id"].notna()]
     grouped = frame.groupby(["region_id", "year"])
     out = grouped[["tax", "tax_m2", "va", "va_m2"]].sum(min_count=1)
-    out["n_firms"] = grouped["uscc"].nunique()
+    out["n_firms"] = grouped["firm"].nunique()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["tax_per_mu"] = (out["tax"] / m2_to_mu(out["tax_m2"])).where(out["tax_m2"] > 0)
         out["va_per_mu"] = (out["va"] / m2_to_mu(out["va_m2"])).where(out["va_m2"] > 0)

@@ -229,7 +229,10 @@ def _firm_ratio_series(
     """规上全员劳动生产率 and 研发费用/营业收入 per level, region and year."""
     if allocation is None or firm_scores is None or not len(allocation):
         return [("LABOUR_PRODUCTIVITY", None), ("RD_INTENSITY", None)]
-    above = allocation.loc[allocation["scale"].astype("string") == "above"].copy()
+    # only the columns the two ratios use: a filter copies every column it is given
+    fields = ["uscc", "year", "parcel_id", "share", "revenue", "rd_expense", "value_added"]
+    is_above = (allocation["scale"].astype("string") == "above").fillna(False)
+    above = allocation.loc[is_above.to_numpy(dtype=bool), [c for c in fields if c in allocation]]
     people = firm_scores[["uscc", "year", "employees"]].drop_duplicates(["uscc", "year"])
     above = above.merge(people, on=["uscc", "year"], how="left")
     share = pd.to_numeric(above["share"], errors="coerce")
