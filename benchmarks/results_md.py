@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-STAGES = ("load", "raster", "scoring", "zoning", "store", "exports", "maps", "report")
+STAGES = (
+    "load",
+    "raster",
+    "scoring",
+    "zoning",
+    "incentives",
+    "monitoring",
+    "store",
+    "exports",
+    "maps",
+    "report",
+)
 TARGETS = (
     "Targets (issue 10, this 2-core machine): 30k parcels including maps ≤ 20 s; 1M parcels "
     "without maps ≤ 120 s and ≤ 8 GB peak (stretch 60 s); raster stage ≤ 1.3× bare "
