@@ -1095,6 +1095,15 @@ _LONGEST_LAND_USE = max(len(code) for code in LAND_USE_LABELS)
 CODE_LABELS["land_use"] = LAND_USE_LABELS
 
 
+def target_unit(target: str, lang: Language = "zh") -> str:
+    """The unit of a target's values in ``lang`` (:data:`TARGET_UNITS`; a share is "%")."""
+    key = TARGET_UNITS.get(target)
+    if key is None:
+        return "%"
+    unit = UNITS[key]
+    return unit.zh if lang == "zh" else unit.en
+
+
 def land_use_label(code: object, lang: Language = "zh") -> str | None:
     """The name of a land-use code by its longest known prefix; None when none is known.
 

@@ -21,11 +21,10 @@ from landeval.vocabulary import (
     CLASS_LABELS,
     MONITOR_LEVEL_LABELS,
     NO_CLASS,
-    TARGET_UNITS,
     TOTAL,
-    UNITS,
     column_header,
     label,
+    target_unit,
 )
 
 SHEETS: dict[str, dict[str, str]] = {
@@ -316,15 +315,7 @@ def _target_rows(
     for col in ("value", "target_value", "final_target", "base_value"):
         values = pd.to_numeric(out[col], errors="coerce").to_numpy(dtype="float64")
         out[col] = np.where(share, values * 100.0, values)
-    out["target_unit"] = [_unit(code, lang) for code in out["target"]]
+    out["target_unit"] = [target_unit(code, lang) for code in out["target"]]  # type: ignore[arg-type]
     if lang != "zh":
         out["note_zh"] = None  # the notes are written in Chinese only
     return out
-
-
-def _unit(target: str, lang: str) -> str:
-    key = TARGET_UNITS.get(target)
-    if key is None:
-        return "%"
-    unit = UNITS[key]
-    return unit.zh if lang == "zh" else unit.en

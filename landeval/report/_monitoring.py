@@ -16,7 +16,7 @@ import pandas as pd
 from landeval._format import format_number
 from landeval.monitoring.summary import progress_line, revitalisation_line, transitions_line
 from landeval.monitoring.transitions import transition_summary
-from landeval.vocabulary import CITY, TARGET_LABELS, TARGET_UNITS, UNITS, Language, label
+from landeval.vocabulary import CITY, TARGET_LABELS, TARGET_UNITS, Language, label, target_unit
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -76,7 +76,7 @@ def monitoring_figures(
         rows.append(
             {
                 "name": label(TARGET_LABELS, target, shown),
-                "unit": _unit(target, shown),
+                "unit": target_unit(target, shown),
                 "value": _number(row["value"], scale),
                 "path": _number(row["target_value"], scale),
                 "final": _number(row["final_target"], scale),
@@ -142,14 +142,6 @@ def _county_names(results: Mapping[str, pd.DataFrame | None]) -> dict[str, str]:
     return dict(
         zip(pairs["county_code"].astype(str), pairs["county_name"].astype(str), strict=True)
     )
-
-
-def _unit(target: str, lang: Language) -> str:
-    key = TARGET_UNITS.get(target)
-    if key is None:
-        return "%"
-    unit = UNITS[key]
-    return unit.zh if lang == "zh" else unit.en
 
 
 def _number(value: object, scale: float) -> str:
