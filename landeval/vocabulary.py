@@ -137,6 +137,14 @@ PROGRESS_LABELS: LabelTable = {
 }
 """进展 of a decided parcel, in the order of the process (only 已验收 and 已销号 close it)."""
 
+MAP_MARKS: LabelTable = {
+    "OVERRIDDEN": {
+        "zh": "复核改变了建议（粗黑边）",
+        "en": "Review changed the proposal (heavy outline)",
+    },
+}
+"""Marks drawn over the treatment colours on the treatment map, as its legend names them."""
+
 DECISION_SOURCE_LABELS: LabelTable = {
     "review": {"zh": "复核", "en": "review"},
     "proposal": {"zh": "系统建议", "en": "proposal"},

@@ -205,6 +205,9 @@ var LANDEVAL = (function () {
     s.fillColor = (spec.fillMap && v !== null && v !== undefined && spec.fillMap[v]) ||
       spec.fillColor;
     if (spec.dashBy) { s.dashArray = p[spec.dashBy] ? null : '4 3'; }
+    // a marked feature (e.g. a decision the review changed) gets a heavy outline
+    var mark = spec.strokeBy ? spec.strokeMap[p[spec.strokeBy]] : null;
+    if (mark) { s.color = mark; s.weight = Math.max(2.5, spec.weight); s.opacity = 1; }
     return s;
   }
 
@@ -344,7 +347,8 @@ var LANDEVAL = (function () {
   // Draw a group's features that pass its own filter and (when filterable) the user's.
   function draw(group) {
     var spec = group._ldSpec, ds = api.datasets[spec.dataset], byStyle = {}, order = [];
-    var varies = Boolean(spec.fillBy || spec.dashBy), fixed = varies ? null : styleFor(spec, {});
+    var varies = Boolean(spec.fillBy || spec.dashBy || spec.strokeBy);
+    var fixed = varies ? null : styleFor(spec, {});
     group._ldItems = [];
     group._ldOn = new Uint8Array(ds.n);
     group._ldAll.forEach(function (i) {

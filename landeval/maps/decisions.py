@@ -22,6 +22,8 @@ from landeval.vocabulary import (
 )
 
 _WAN = 1e4  # 元 per 万元
+OVERRIDDEN = "1"
+"""The ``overridden`` value of a parcel whose final treatment differs from the proposal."""
 _JOIN = {"zh": "；", "en": "; "}
 
 
@@ -49,14 +51,20 @@ def map_parcels(
     -------
     GeoDataFrame
         A new frame: ``treatment`` the final one, ``proposed_treatment`` beside it and
-        ``decision_source``/``progress`` as their labels where a review decided;
+        ``decision_source``/``progress`` as their labels where a review decided,
+        ``overridden`` :data:`OVERRIDDEN` where the review changed the proposal;
         ``measures_zh`` the main occupant's measures where the run has any. ``parcel_eval``
         itself when there is neither.
     """
     out = final_parcels(parcel_eval, decisions)
     if PROPOSED in out.columns:
+        changed = out[PROPOSED].notna() & (out["treatment"] != out[PROPOSED]).fillna(False)
         out = out.assign(
-            decision_source=_labels(out["decision_source"], DECISION_SOURCE_LABELS, lang)
+            decision_source=_labels(out["decision_source"], DECISION_SOURCE_LABELS, lang),
+            # the treatment map outlines the parcels whose decision the review changed
+            overridden=pd.array(
+                [OVERRIDDEN if c else None for c in changed.tolist()], dtype="string"
+            ),
         )
         if "progress" in out.columns:
             out["progress"] = _labels(out["progress"], PROGRESS_LABELS, lang)

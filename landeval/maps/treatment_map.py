@@ -14,6 +14,7 @@ from landeval.maps._base import (
     treatment_labels,
 )
 from landeval.maps.controls import LegendItem, LegendSection
+from landeval.maps.decisions import OVERRIDDEN
 from landeval.maps.fields import PARCEL_POPUP
 from landeval.maps.layers import DataLayer, LayerStyle, PopupField, swatch_label
 from landeval.vocabulary import (
@@ -21,6 +22,7 @@ from landeval.vocabulary import (
     DECISION_COLORS,
     DECISION_LABELS,
     KEEP,
+    MAP_MARKS,
     TREATMENT_ORDER,
     Language,
     column_header,
@@ -30,6 +32,7 @@ from landeval.vocabulary import (
 
 _EXTRA_COLORS = ("#1b9e77", "#e7298a", "#66a61e", "#a6761d", "#666666")
 MISSING_COLOR = "#d9d9d9"
+OVERRIDDEN_STROKE = "#000000"  # the outline of a parcel whose decision the review changed
 BALANCE_COLORS = {"convert": "#6a3d9a", "supplement": "#1f78b4"}
 
 PARCEL_COLUMNS = {
@@ -44,6 +47,7 @@ PARCEL_COLUMNS = {
     "needs_check": "bool",
     "check_reason_zh": "text",
     "proposed_treatment": "text",
+    "overridden": "text",
     "decision_source": "text",
     "review_reason": "text",
     "reviewer": "text",
@@ -118,12 +122,21 @@ def treatment_map_html(ctx: MapContext) -> str:
             f"treatment_{code or 'none'}",
             name=swatch_label(text, color, count=count),
             dataset="parcels",
-            style=LayerStyle(color="#666666", weight=0.5, fill_color=color, fill_opacity=0.75),
+            style=LayerStyle(
+                color="#666666",
+                weight=0.5,
+                fill_color=color,
+                fill_opacity=0.75,
+                stroke_by="overridden",
+                stroke_map={OVERRIDDEN: OVERRIDDEN_STROKE},
+            ),
             filter_column="treatment",
             filter_values=[code],
             filterable=True,
         ).add_to(fmap)
         items.append(LegendItem(color, text))
+    if "overridden" in attrs and bool((attrs["overridden"] == OVERRIDDEN).fillna(False).any()):
+        items.append(LegendItem(OVERRIDDEN_STROKE, label(MAP_MARKS, "OVERRIDDEN", ctx.lang)))
     sections = [LegendSection("处置方式（四个一批）" if zh else "Treatment", items)]
     sections += _balance_layers(fmap, ctx)
     return finish(fmap, ctx, sections + reference)

@@ -62,3 +62,32 @@ def test_the_efficiency_popup_lists_the_main_occupants_measures(page, reviewed):
     assert "差别化施策（主要用地企业）" in text
     assert "差别化电价 +18.00 万元；差别化污水处理费 缺计费依据" in text
     assert o.errors == []
+
+
+def test_parcels_whose_decision_the_review_changed_are_outlined(page, reviewed):
+    facts = reviewed[1]
+    o = page("treatment_map")
+    strokes = o.js(
+        """(ids) => ids.map(id => {
+            const d = LANDEVAL.datasets.parcels;
+            const i = d.props.findIndex(p => p.parcel_id === id);
+            const found = [];
+            LANDEVAL.map.eachLayer(g => {
+                if (!g._ldSpec || g._ldSpec.dataset !== "parcels" || !g.eachLayer) { return; }
+                g.eachLayer(l => {
+                    if (l._ldItems && l._ldItems.indexOf(i) >= 0) {
+                        found.push([l.options.color, l.options.weight]);
+                    }
+                });
+            });
+            return found;
+        })""",
+        [facts["converted"], facts["deferred"], facts["measured"][0]],
+    )
+    converted, deferred, untouched = strokes
+    assert converted == [["#000000", 2.5]] and deferred == [["#000000", 2.5]]
+    assert untouched and all(color != "#000000" for color, _ in untouched)
+    assert "复核改变了建议（粗黑边）" in o.page.inner_text(
+        ".leaflet-control-layers, .ld-legend, body"
+    )
+    assert o.errors == []

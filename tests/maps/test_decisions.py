@@ -7,7 +7,7 @@ import pytest
 
 from landeval.config import default_config
 from landeval.maps import write_maps
-from landeval.maps.decisions import map_parcels
+from landeval.maps.decisions import OVERRIDDEN, map_parcels
 from landeval.review import apply_parcel_review
 from landeval.vocabulary import DECISION_COLORS, DEFER
 
@@ -69,6 +69,9 @@ def test_map_parcels_final_treatment_labels_and_measures(inputs):
     assert deferred["decision_source"] == "复核" and deferred["progress"] == "未启动"
     converted = shown.loc[facts["converted"]]
     assert converted["treatment"] == "CONVERT" and converted["reviewer"] == "李四"
+    # both decisions changed the proposal: they, and only they, are marked for the outline
+    marked = set(shown.index[shown["overridden"] == OVERRIDDEN])
+    assert marked == {facts["deferred"], facts["converted"]}
     first, second = facts["measured"]
     assert shown.loc[first, "measures_zh"] == "差别化电价 +18.00 万元；差别化污水处理费 缺计费依据"
     assert shown.loc[second, "measures_zh"] == "差别化电价 +0.25 万元"
