@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from landeval._arrow import codes_in, repeated, sorted_dictionary
 from landeval.findings import concat_findings
+from landeval.inputs.model import AMOUNT_COLUMNS
 from landeval.inputs.units import m2_to_mu
 from landeval.mu_scoring._frames import (
     arrow_table,
@@ -29,15 +30,8 @@ from landeval.mu_scoring._frames import (
     to_frame,
 )
 
-TAX_VALUES: tuple[str, ...] = ("tax", "electricity_kwh")
-OUTPUT_VALUES: tuple[str, ...] = (
-    "value_added",
-    "revenue",
-    "rd_expense",
-    "energy_tce",
-    "emissions_eq",
-    "employees",
-)
+TAX_VALUES: tuple[str, ...] = AMOUNT_COLUMNS["firm_tax"]
+OUTPUT_VALUES: tuple[str, ...] = AMOUNT_COLUMNS["firm_output"]
 FIRM_ATTRIBUTES: tuple[str, ...] = (
     "name",
     "industry_code",
