@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from landeval.export._tables import Table, build_table, column_of, spread_text
+from landeval.incentives import measure_names
 from landeval.vocabulary import CITY, CITY_TOTAL
 
 MEASURE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -20,7 +21,7 @@ MEASURE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "firm_name"),
     ("uscc", "uscc"),
     ("class", "firm_class"),
-    ("label_zh", "incentive_label"),
+    ("incentive_label", "incentive_label"),
     ("kind", "incentive_kind"),
     ("basis", "basis"),
     ("basis_value", "basis_value"),
@@ -38,7 +39,7 @@ MEASURE_COLUMNS: tuple[tuple[str, str], ...] = (
 
 MEASURE_TOTAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("county_name", "county_name"),
-    ("label_zh", "incentive_label"),
+    ("incentive_label", "incentive_label"),
     ("kind", "incentive_kind"),
     ("n_subject", "n_subject"),
     ("n_with_amount", "n_with_amount"),
@@ -110,9 +111,13 @@ def _measure_order(totals: pd.DataFrame) -> dict[str, int]:
 
 
 def _with_names(frame: pd.DataFrame, county_names: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """``frame`` with its county's name (the city row 全市合计) and the amount in 万元."""
+    """``frame`` with its county's name (全市合计), the amount in 万元, the measure's name."""
     city = CITY_TOTAL.get(lang, CITY_TOTAL["zh"])
     county = column_of(frame, "county_code").astype("string")
     name = spread_text(county, lambda c: city if c == CITY else county_names.get(str(c), str(c)))
     money = pd.to_numeric(column_of(frame, "amount_yuan"), errors="coerce")
-    return frame.assign(county_name=name.to_numpy(), amount_wan_yuan=(money / _WAN).to_numpy())
+    return frame.assign(
+        county_name=name.to_numpy(),
+        amount_wan_yuan=(money / _WAN).to_numpy(),
+        incentive_label=measure_names(frame, lang).to_numpy(),
+    )

@@ -41,7 +41,7 @@ import pandas as pd
 from landeval.config import Config
 from landeval.findings import concat_findings
 from landeval.incentives.bases import BASIS_LAYERS, firm_bases
-from landeval.incentives.measures import FIRM_INCENTIVE_COLUMNS, apply_measures
+from landeval.incentives.measures import FIRM_INCENTIVE_COLUMNS, apply_measures, measure_names
 from landeval.incentives.totals import INCENTIVE_TOTAL_COLUMNS, incentive_totals
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "final_classes",
     "firm_bases",
     "incentive_totals",
+    "measure_names",
     "open_firms",
 ]
 

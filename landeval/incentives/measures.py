@@ -44,6 +44,7 @@ FIRM_INCENTIVE_COLUMNS: list[str] = [
     "class",
     "code",
     "label_zh",
+    "label_en",
     "kind",
     "basis",
     "basis_value",
@@ -75,6 +76,18 @@ YUAN = UNITS["yuan"].zh
 """The unit of a charge's or a relief's amount."""
 
 _SIGNED_BASES = frozenset({"tax"})  # a negative tax (a refund) is a figure, not an error
+
+
+def measure_names(frame: pd.DataFrame, lang: str = "zh") -> pd.Series:
+    """Each row's measure name in ``lang``, for a ``firm_incentives`` or totals table.
+
+    English takes ``label_en`` (the Chinese name where the configuration gives none, or
+    where a store written before the column existed lacks it); Chinese takes ``label_zh``.
+    """
+    names = frame["label_zh"]
+    if lang == "en" and "label_en" in frame.columns:
+        names = frame["label_en"].fillna(names)
+    return names
 
 
 def apply_measures(
@@ -235,6 +248,7 @@ def _measure_rows(
             "class": listed["class"],
             "code": measure.code,
             "label_zh": measure.label_zh,
+            "label_en": measure.label_en or measure.label_zh,
             "kind": measure.kind,
             "basis": measure.basis,
             "basis_value": value,

@@ -24,6 +24,7 @@ INCENTIVE_TOTAL_COLUMNS: list[str] = [
     "applies_year",
     "code",
     "label_zh",
+    "label_en",
     "kind",
     "unit",
     "n_subject",
@@ -80,7 +81,8 @@ def incentive_totals(
     return pd.DataFrame(out, columns=INCENTIVE_TOTAL_COLUMNS).astype(
         {
             **dict.fromkeys(
-                ["county_code", "county_name", "code", "label_zh", "kind", "unit"], "str"
+                ["county_code", "county_name", "code", "label_zh", "label_en", "kind", "unit"],
+                "str",
             ),
             "year": "int64",
             "applies_year": "int64",
@@ -123,6 +125,7 @@ def _total(
         "applies_year": year + 1,
         "code": measure.code,
         "label_zh": measure.label_zh,
+        "label_en": measure.label_en or measure.label_zh,
         "kind": measure.kind,
         "unit": YUAN if money else measure.unit,
         "n_subject": n,

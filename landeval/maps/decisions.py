@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from landeval._format import format_number
+from landeval.incentives import measure_names
 from landeval.review.shown import PROPOSED, final_parcels
 from landeval.vocabulary import (
     DECISION_SOURCE_LABELS,
@@ -62,9 +63,7 @@ def map_parcels(
         out = out.assign(
             decision_source=_labels(out["decision_source"], DECISION_SOURCE_LABELS, lang),
             # the treatment map outlines the parcels whose decision the review changed
-            overridden=pd.array(
-                [OVERRIDDEN if c else None for c in changed.tolist()], dtype="string"
-            ),
+            overridden=pd.Series(OVERRIDDEN, index=out.index, dtype="string").where(changed),
         )
         if "progress" in out.columns:
             out["progress"] = _labels(out["progress"], PROGRESS_LABELS, lang)
@@ -85,13 +84,13 @@ def _measure_texts(rows: pd.DataFrame | None, lang: Language) -> pd.Series | Non
     wan = UNITS["wan_yuan"].zh if lang == "zh" else UNITS["wan_yuan"].en
     missing = MEASURE_POPUP["missing"][lang]
     parts = []
-    for row in rows.itertuples(index=False):
+    for row, name in zip(rows.itertuples(index=False), measure_names(rows, lang), strict=True):
         if pd.notna(row.amount_yuan):
             amount = f"{format_number(row.amount_yuan / _WAN, 2, sign=True)} {wan}"
         elif pd.notna(row.amount):
             amount = f"{format_number(row.amount, 2, sign=True)} {row.unit or ''}".rstrip()
         else:
             amount = missing
-        parts.append((str(row.uscc), f"{row.label_zh} {amount}"))
+        parts.append((str(row.uscc), f"{name} {amount}"))
     frame = pd.DataFrame(parts, columns=["uscc", "text"])
     return frame.groupby("uscc", sort=False)["text"].agg(_JOIN[lang].join)

@@ -229,7 +229,7 @@ def render_report(
         colours=DECISION_COLORS,
         review=review_text(results, lang),  # type: ignore[arg-type]
         review_title=REVIEW_REPORT["title"][lang],  # type: ignore[index]
-        measures=measure_lines(results, lang, labels=_measure_labels(config, lang)),  # type: ignore[arg-type]
+        measures=measure_lines(results, lang),  # type: ignore[arg-type]
         measure_title=measure_title(results, lang),  # type: ignore[arg-type]
         chart=_trend_chart(figures, text),
     )
@@ -237,13 +237,6 @@ def render_report(
 
 _COMPACT_TOP = 3  # largest listed parcels shown beside last year's comparison
 _COMPACT_PLATFORMS = 6  # platforms shown then (the first and the last three)
-
-
-def _measure_labels(config: Config, lang: Language) -> dict[str, str]:
-    """Each configured measure's name in ``lang`` (English where ``label_en`` is given)."""
-    if lang == "zh":
-        return {m.code: m.label_zh for m in config.incentives}
-    return {m.code: m.label_en for m in config.incentives if m.label_en}
 
 
 def _shared_words(lang: Language) -> dict[str, str]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from landeval._format import format_number
+from landeval.incentives import measure_names
 from landeval.review import review_line
 from landeval.review.shown import reviewed
 from landeval.vocabulary import CITY, MEASURE_REPORT, UNITS, Language
@@ -44,17 +45,11 @@ def measure_title(results: Mapping[str, pd.DataFrame | None], lang: Language) ->
     return f"{title}（{example}）" if lang == "zh" else f"{title} ({example})"
 
 
-def measure_lines(
-    results: Mapping[str, pd.DataFrame | None],
-    lang: Language,
-    *,
-    labels: Mapping[str, str] | None = None,
-) -> list[str]:
+def measure_lines(results: Mapping[str, pd.DataFrame | None], lang: Language) -> list[str]:
     """One line per measure (the city's total), in the configuration's order; [] for none.
 
-    ``labels`` names the measures in ``lang`` by code (the configuration's ``label_en`` for
-    English); a measure without one keeps its Chinese label. A line says 示例费率 only when
-    some measures have real rates (when all are examples, :func:`measure_title` says it once).
+    A line says 示例费率 only when some measures have real rates (when all are examples,
+    :func:`measure_title` says it once).
     """
     totals = results.get("incentive_totals")
     if totals is None or not len(totals) or "county_code" not in totals.columns:
@@ -64,16 +59,15 @@ def measure_lines(
     examples = _example_codes(results.get("firm_incentives"))
     if _city_codes(totals) <= examples:
         examples = set()  # every measure is an example: the heading says so once
-    names = labels or {}
     wan = UNITS["wan_yuan"].zh if lang == "zh" else UNITS["wan_yuan"].en
     lines = []
-    for row in city.itertuples(index=False):
+    for row, name in zip(city.itertuples(index=False), measure_names(city, lang), strict=True):
         money = pd.notna(row.amount_yuan)
         amount = row.amount_yuan / _WAN if money else row.amount
         line = (
             words["line"]
             .format(
-                label=names.get(row.code) or row.label_zh,
+                label=name,
                 firms=format_number(row.n_subject, 0),
                 amount=format_number(amount, 2, grouping=True),
                 unit=wan if money else (row.unit if isinstance(row.unit, str) else ""),

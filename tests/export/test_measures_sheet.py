@@ -117,3 +117,18 @@ def test_the_notes_say_what_the_signs_mean(sheet):
 def test_no_measures_no_sheet(tmp_path):
     book = openpyxl.load_workbook(write_workbook(results(), tmp_path / "a.xlsx", year=YEAR))
     assert "差别化施策" not in book.sheetnames
+
+
+def test_english_sheets_name_the_measures_in_english():
+    from landeval.export._incentives import measure_tables
+
+    rows, totals = _measures()
+    english = {"LAND_A": "Land-use tax relief (A)"}
+    rows = rows.assign(label_en=rows["code"].map(english).fillna(rows["label_zh"]))
+    totals = totals.assign(label_en=totals["code"].map(english).fillna(totals["label_zh"]))
+    for lang, name in (("en", "Land-use tax relief (A)"), ("zh", "措施LAND_A")):
+        firms, sums = measure_tables(rows, totals, county_names=COUNTIES, lang=lang)
+        header = column_header("incentive_label", lang)
+        for table in (firms, sums):
+            shown = set(table.frame[header])
+            assert name in shown and "措施ELEC_D3" in shown  # no English name: the Chinese

@@ -58,7 +58,10 @@ def test_all_example_rates_are_said_once_and_english_names_the_measures(config):
     assert lines and not any("示例费率" in line for line in lines)
     assert measure_title(data, "zh") == f"{MEASURE_REPORT['title']['zh']}（示例费率）"
     code = str(totals["code"].iloc[0])
-    english = measure_lines(data, "en", labels={code: "Land-use tax relief"})
+    named = totals.assign(
+        label_en=totals["label_en"].mask(totals["code"] == code, "Land-use tax relief")
+    )
+    english = measure_lines({**data, "incentive_totals": named}, "en")
     assert any(line.startswith("Land-use tax relief: ") for line in english)
     # one measure with real rates: each example line says so, the heading does not
     some = rows.assign(note=rows["code"].map(lambda c: "示例费率" if c == code else ""))
